@@ -1,0 +1,58 @@
+"""Command line: argument parsing only; each subcommand lives in app/commands/ and calls app.core."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from app import __version__
+from app.commands import COMMANDS
+from app.commands.common import CommandError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `zhida` parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="zhida",
+        description="知答 Zhida: 客服知识库与话术助手. Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"zhida {__version__}")
+    parser.add_argument("--content", metavar="DIR", help="content root (kb/ and scripts_library/)")
+    parser.add_argument("--startup-report", action="store_true",
+                        help="open the app, wait until it is ready, print timings as JSON and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `zhida` and `python -m app`; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from app.ui.app import run_app  # Qt is imported only when a window is wanted.
+
+            return run_app(args.content, startup_report=args.startup_report)
+        return int(args.func(args) or 0)
+    except CommandError as exc:
+        print(f"zhida: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader (head, a pager) went away; that is not an error of ours.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except KeyboardInterrupt:
+        print("zhida: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        if os.environ.get("ZHIDA_DEBUG"):
+            raise
+        print(f"zhida: error: {type(exc).__name__}: {exc} (set ZHIDA_DEBUG=1 for details)", file=sys.stderr)
+        return 1

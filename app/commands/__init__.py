@@ -1,0 +1,19 @@
+"""Subcommands of `zhida`: every module here with a `register(subparsers)` function is one command."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+
+def _discover() -> list[ModuleType]:
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    return modules
+
+
+COMMANDS = _discover()

@@ -1,0 +1,31 @@
+"""`zhida bench search|check`: benchmarks (not timed tests) that print the numbers issues ask for."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from app.commands.common import add_content_option, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `bench` subcommand."""
+    parser = sub.add_parser("bench", help="measure search or checker speed")
+    parser.add_argument("target", choices=["search", "check"], help="what to measure")
+    parser.add_argument("--docs", type=int, default=None, help="number of documents (search)")
+    parser.add_argument("--rules", type=int, default=None, help="number of rules (check)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_content_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `app.core.bench_<target>.run_bench` and print its result."""
+    module = importlib.import_module(f"app.core.bench_{args.target}")
+    result = module.run_bench(docs=args.docs, rules=args.rules, content=getattr(args, "content", None))
+    if args.json:
+        print_json(result)
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0

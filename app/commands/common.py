@@ -1,0 +1,43 @@
+"""Helpers shared by subcommands: the --content option and path display."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from app.core.settings import resolve_content_root
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr with exit code 1, never a traceback."""
+
+
+def add_content_option(parser: argparse.ArgumentParser) -> None:
+    """Every command takes --content DIR (default: configured workspace, else the bundled content)."""
+    parser.add_argument("--content", metavar="DIR", default=argparse.SUPPRESS,
+                        help="content root (default: configured workspace, else the bundled sample content)")
+
+
+def content_root(args: argparse.Namespace) -> Path:
+    """The content root this command works on; a missing folder is a one-line error."""
+    root = resolve_content_root(getattr(args, "content", None))
+    if not root.is_dir():
+        raise CommandError(f"content folder not found: {root}")
+    return root
+
+
+def display_path(root: Path, rel: str) -> str:
+    """A problem's path as the user can open it from the current directory."""
+    try:
+        return os.path.relpath(root / rel)
+    except ValueError:  # another drive on Windows
+        return str(root / rel)
+
+
+def print_json(data: object) -> None:
+    """One JSON document on stdout, Chinese kept readable."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

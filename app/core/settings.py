@@ -1,0 +1,75 @@
+"""User settings stored as JSON under $ZHIDA_HOME, and how the content root is chosen."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from app.core.paths import bundled_content_root, zhida_home
+from app.core.textio import write_text_atomic
+
+ROLES = ("坐席", "知识管理员", "新人")
+AUDIENCES = ("普通", "外籍", "老年", "听障")
+CHANNELS = ("在线", "电话", "邮件")
+
+
+@dataclass
+class Settings:
+    """What the user chose in the settings dialog; unknown or bad values fall back to defaults."""
+
+    content_root: str = ""
+    role: str = "坐席"
+    audience: str = "普通"
+    channel: str = "在线"
+    font_size: int = 11
+    always_on_top: bool = False
+    window_geometry: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def settings_path(home: Path | None = None) -> Path:
+    """The settings file under $ZHIDA_HOME."""
+    return (home or zhida_home()) / "settings.json"
+
+
+def load_settings(home: Path | None = None) -> tuple[Settings, str | None]:
+    """(settings, warning): a missing file gives defaults; a broken one gives defaults and a warning."""
+    path = settings_path(home)
+    if not path.exists():
+        return Settings(), None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        return Settings(), f"{path}: settings unreadable ({exc}); using defaults"
+    defaults = Settings()
+    values = {}
+    for f in fields(Settings):
+        value = raw.get(f.name, getattr(defaults, f.name))
+        expected = type(getattr(defaults, f.name))
+        values[f.name] = value if isinstance(value, expected) else getattr(defaults, f.name)
+    settings = Settings(**values)
+    if settings.role not in ROLES:
+        settings.role = defaults.role
+    if settings.audience not in AUDIENCES:
+        settings.audience = defaults.audience
+    if settings.channel not in CHANNELS:
+        settings.channel = defaults.channel
+    return settings, None
+
+
+def save_settings(settings: Settings, home: Path | None = None) -> None:
+    """Write settings atomically so a crash never leaves half a file."""
+    write_text_atomic(settings_path(home), json.dumps(asdict(settings), ensure_ascii=False, indent=2))
+
+
+def resolve_content_root(explicit: str | Path | None = None, home: Path | None = None) -> Path:
+    """`--content DIR` if given, else the configured workspace, else the bundled sample content."""
+    if explicit:
+        return Path(explicit).expanduser()
+    settings, _ = load_settings(home)
+    if settings.content_root:
+        return Path(settings.content_root).expanduser()
+    return bundled_content_root()

@@ -1,0 +1,24 @@
+"""`zhida validate` in one call: the content loader's checks plus each library kind's own checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from app.core.content import Content, Problem, Progress, load_content
+
+# Each entry checks the library files of one concern (rule specs, templates …) and returns problems.
+LibraryCheck = Callable[[Content], list[Problem]]
+
+
+def library_checks() -> list[LibraryCheck]:
+    """The checks that modules owning a library kind contribute."""
+    return []
+
+
+def validate_root(root: Path | str, progress: Progress | None = None) -> Content:
+    """Load a content root and run every library check; all problems end up in `content.problems`."""
+    content = load_content(root, progress)
+    for check in library_checks():
+        content.problems.extend(check(content))
+    return content

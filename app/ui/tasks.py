@@ -1,0 +1,65 @@
+"""Run core work off the UI thread and get the result back on it by signal."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _Signals):
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # runs on a pool thread
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - reported to the UI, which keeps running
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            self.signals.failed.emit(detail)
+        else:
+            self.signals.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """A worker pool: `submit(fn, on_done, on_failed)` calls the callbacks on the UI thread."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._live: set[_Signals] = set()
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+               on_failed: Callable[[str], None] | None = None) -> None:
+        """Run `fn` on a pool thread; deliver its result (or one-line error) to the UI thread."""
+        signals = _Signals()
+        self._live.add(signals)
+
+        @Slot(object)
+        def done(result: Any) -> None:
+            self._live.discard(signals)
+            on_done(result)
+
+        @Slot(str)
+        def failed(message: str) -> None:
+            self._live.discard(signals)
+            if on_failed:
+                on_failed(message)
+
+        signals.done.connect(done)
+        signals.failed.connect(failed)
+        self.pool.start(_Task(fn, signals))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until all tasks finish (tests and shutdown only)."""
+        return self.pool.waitForDone(msecs)

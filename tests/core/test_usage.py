@@ -1,0 +1,34 @@
+"""The usage log: recents, favourites, unanswered queries — and no personal data in it."""
+
+from __future__ import annotations
+
+from app.core.usage import UsageLog, mask_for_log
+
+
+def test_phone_id_card_and_email_are_masked_before_logging(zhida_home):
+    log = UsageLog()
+    log.record_search("我的手机13812345678收不到验证码 身份证11010519491231002X 邮箱 a.b@example.com", 0)
+    log.record_search("卡号６２２２０２１２３４５６７８９０１２", 0)
+    stored = " ".join(q for q, _ in log.unanswered())
+    for secret in ("13812345678", "11010519491231002", "a.b@example.com", "６２２２０２１２３４５６７８９０１２"):
+        assert secret not in stored
+    assert "收不到验证码" in stored
+    assert (zhida_home / "usage.sqlite3").exists()
+
+
+def test_masking_keeps_short_numbers_and_length():
+    text = "退款1-3个工作日,订单号 2026112200123"
+    masked = mask_for_log(text)
+    assert masked.startswith("退款1-3个工作日") and len(masked) == len(text) and "2026112200123" not in masked
+
+
+def test_recent_and_favorites(zhida_home):
+    log = UsageLog()
+    for item in ["a", "b", "a", "c"]:
+        log.record_use(item)
+    assert log.recent()[:3] == ["c", "a", "b"]
+    assert log.use_counts()["a"] == 2
+    log.set_favorite("b", True)
+    log.set_favorite("c", True)
+    log.set_favorite("c", False)
+    assert UsageLog().favorites() == ["b"]
