@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from typing import Sequence
+import time
 
-from app import __version__
-from app.commands import COMMANDS
-from app.commands.common import CommandError
+PROCESS_START = time.perf_counter()  # before the heavier imports: start-up is measured from here
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from typing import Sequence  # noqa: E402
+
+from app import __version__  # noqa: E402
+from app.commands import COMMANDS  # noqa: E402
+from app.commands.common import CommandError  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from app.ui.app import run_app  # Qt is imported only when a window is wanted.
 
-            return run_app(args.content, startup_report=args.startup_report)
+            return run_app(args.content, startup_report=args.startup_report, started=PROCESS_START)
         return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"zhida: error: {exc}", file=sys.stderr)

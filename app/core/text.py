@@ -36,6 +36,11 @@ def fold(text: str) -> str:
     """Traditional→simplified, full-width→half-width and lower case, one character for one character."""
     folded = text.translate(_table())
     if not folded.isascii():
+        # Fast path (the checker folds a whole draft on every keystroke): str.lower in C gives the same
+        # result as lowering char by char when no character expands and no final-sigma rule applies.
+        lowered = folded.lower()
+        if len(lowered) == len(folded) and "\u03a3" not in folded:
+            return lowered
         # Letters outside ASCII (É, Ω …) lower-case to one character almost always; keep length if not.
         folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in folded)
     return folded

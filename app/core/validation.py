@@ -13,7 +13,10 @@ LibraryCheck = Callable[[Content], list[Problem]]
 
 def library_checks() -> list[LibraryCheck]:
     """The checks that modules owning a library kind contribute."""
-    return []
+    from app.core.checker import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
+    from app.core.composer import check_library as composer_library  # imported here: composer imports content
+
+    return [composer_library, rule_spec_problems]
 
 
 def validate_root(root: Path | str, progress: Progress | None = None) -> Content:

@@ -38,6 +38,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[_Signals] = set()
+        self._closed = False
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                on_failed: Callable[[str], None] | None = None) -> None:
@@ -48,17 +49,31 @@ class TaskRunner(QObject):
         @Slot(object)
         def done(result: Any) -> None:
             self._live.discard(signals)
-            on_done(result)
+            if not self._closed:  # a result already queued when the window closed goes nowhere
+                on_done(result)
 
         @Slot(str)
         def failed(message: str) -> None:
             self._live.discard(signals)
-            if on_failed:
+            if on_failed and not self._closed:
                 on_failed(message)
 
         signals.done.connect(done)
         signals.failed.connect(failed)
         self.pool.start(_Task(fn, signals))
+
+    def close(self, msecs: int = 30000) -> None:
+        """Cancel queued tasks, wait for running ones and deliver nothing more."""
+        self._closed = True
+        self.pool.clear()
+        self.pool.waitForDone(msecs)
+        for signals in list(self._live):
+            try:
+                signals.done.disconnect()
+                signals.failed.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        self._live.clear()
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until all tasks finish (tests and shutdown only)."""

@@ -1,0 +1,135 @@
+"""`zhida compose --message TEXT`: triage a customer message and build a checked reply draft."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.commands.common import CommandError, add_content_option, content_root, print_json
+from app.core.composer import Draft, OverlapSearcher, compose, draft_to_dict
+from app.core.content import Content, load_content
+from app.core.settings import AUDIENCES, CHANNELS, load_settings
+
+_FIELD_NAMES = {"type": "类型", "priority": "优先级", "emotion": "情绪"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `compose` subcommand."""
+    parser = sub.add_parser("compose", help="triage a customer message and build a checked reply draft")
+    parser.add_argument("--message", required=True, help="the customer's message ('-' reads it from stdin)")
+    parser.add_argument("--article", metavar="ID", help="use this article (default: the top search hit)")
+    parser.add_argument("--audience", choices=AUDIENCES, help="普通/外籍/老年/听障 (default: your settings)")
+    parser.add_argument("--channel", choices=CHANNELS, help="在线/电话/邮件 (default: your settings)")
+    parser.add_argument("--greeting", action="store_true", help="open with a greeting (always on for 邮件)")
+    parser.add_argument("--no-closing", action="store_true", help="leave out the 服务闭环 closing question")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_content_option(parser)
+    parser.set_defaults(func=run)
+
+
+class _FallbackSearcher:
+    """The search index, falling back to title overlap (with a note on stderr) if a query fails."""
+
+    def __init__(self, index: Any, content: Content):
+        self.index = index
+        self.content = content
+
+    def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[Any]:
+        try:
+            return list(self.index.search(query, limit=limit, kind=kind))
+        except Exception as exc:  # noqa: BLE001 - search is an aid here; the draft is still built without it
+            print(f"zhida: search failed ({type(exc).__name__}: {exc}); choosing the article by title overlap",
+                  file=sys.stderr)
+            return OverlapSearcher(self.content).search(query, limit=limit, kind=kind)
+
+
+def _searcher(root: Path, content: Content) -> tuple[Any, str | None]:
+    """The search index when app.core.search is available and works; else None (title overlap is used)."""
+    try:
+        from app.core.search import SearchIndex
+    except ImportError:
+        return None, None
+    try:
+        index = SearchIndex(root)
+        index.update(content=content)
+    except Exception as exc:  # noqa: BLE001 - search is an aid here; the draft is still built without it
+        return None, f"search index unavailable ({type(exc).__name__}: {exc}); choosing the article by title overlap"
+    return _FallbackSearcher(index, content), None
+
+
+def _checker(content: Content) -> Any:
+    try:
+        from app.core.checker import Checker
+    except ImportError:
+        return None
+    return Checker.from_content(content)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the draft and print it (human form or JSON)."""
+    message = sys.stdin.read() if args.message == "-" else args.message
+    if not message.strip():
+        raise CommandError("--message is empty: paste the customer's message")
+    settings, _warning = load_settings()
+    audience = args.audience or settings.audience
+    channel = args.channel or settings.channel
+    root = content_root(args)
+    content = load_content(root)
+    searcher, note = (None, None) if args.article else _searcher(root, content)
+    if note:
+        print(f"zhida: {note}", file=sys.stderr)
+    checker = _checker(content)
+    try:
+        draft = compose(message, content, searcher=searcher, checker=checker, article_id=args.article,
+                        audience=audience, channel=channel, greeting=True if args.greeting else None,
+                        closing=not args.no_closing)
+    except KeyError as exc:
+        raise CommandError(f"article not found: {exc.args[0]} (see `zhida search` for ids)") from None
+    if args.json:
+        print_json(draft_to_dict(draft))
+    else:
+        _print_human(draft)
+    return 0
+
+
+def _print_human(draft: Draft) -> None:
+    t = draft.triage
+    print(f"归类 triage: 类型 {t.type} · 优先级 {t.priority} · 情绪 {t.emotion}")
+    for cue in t.cues:
+        said = f"“{cue.text}”" if cue.text else "(无线索词)"
+        reason = f" ({cue.reason})" if cue.reason and cue.reason != cue.text else ""
+        print(f"  {said} → {_FIELD_NAMES.get(cue.field, cue.field)} {cue.value}{reason}")
+    if draft.article is not None:
+        print(f"文章 article: {draft.article.id} {draft.article.title} [{draft.article_via}]")
+    else:
+        print("文章 article: (none found: slots come from scripts only)")
+    print()
+    for number, slot in enumerate(draft.slots, 1):
+        print(f"[{number}] {slot.name}  ← {slot.source or '(empty: nothing fits; pick an alternative or write it)'}")
+        for line in slot.text.splitlines():
+            print(f"    {line}")
+        for alt in slot.alternatives:
+            print(f"    备选 {alt.source}: {_short(alt.text)}")
+    print()
+    print("—— 回复 reply ——")
+    print(draft.text)
+    print("——")
+    if draft.placeholders:
+        print("待填 placeholders: " + ", ".join("{" + p + "}" for p in draft.placeholders)
+              + "  (fill them before sending)")
+    if not draft.checked:
+        print("检查 check: checker not available", file=sys.stderr)
+    elif draft.findings:
+        print(f"检查 check: {len(draft.findings)} finding(s)")
+        for f in draft.findings:
+            tip = f" → {f.suggestions[0]}" if f.suggestions else ""
+            print(f"  {f.level}: “{f.text}” {f.message}{tip}")
+    else:
+        print("检查 check: no findings")
+
+
+def _short(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1] + "…"

@@ -1,0 +1,126 @@
+"""Reply text adapted to the audience and channel: plain text from Markdown, agent-only notes removed,
+no familiar address for foreign customers, short sentences for the elderly, spoken style for the phone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full-width forms are written as escapes so no editor or tool can silently turn them into ASCII.
+_FW = {"comma": "\uff0c", "semi": "\uff1b", "excl": "\uff01", "quest": "\uff1f", "colon": "\uff1a"}
+_SENTENCE_END = "\u3002!?;" + _FW["excl"] + _FW["quest"] + _FW["semi"]
+_COMMAS = ",;" + _FW["comma"] + _FW["semi"]
+_PAUSES = _COMMAS + ":" + _FW["colon"] + "\u3001"
+TRAILING_PAUSES = _PAUSES
+# A numbered step ("1. ", "2、", "(3)") at the start of a line.
+_STEP = re.compile(r"^\s*(?:\d{1,2}\s*[.\u3001\uff0e)\uff09]|[(\uff08]\d{1,2}[)\uff09])\s*")
+_BULLET = re.compile(r"^\s*[-*+·•]\s+")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# A sentence that speaks about the customer in the third person is a note for the agent, not for the customer.
+_AGENT_NOTE = re.compile(r"客户(?!服务)|坐席|工单|工作台")
+# 亲/宝 used as a form of address: at the start of a sentence or line, followed by punctuation or a space.
+_PUNCT = "\u3002!?,~:\uff01\uff1f\uff0c\uff5e\uff1a"
+_FAMILIAR = re.compile(r"(?:(?<=^)|(?<=[\s" + _PUNCT + r"]))\s*(?:亲爱的|亲亲|亲|宝宝|宝子|宝贝|宝)(?=[\s" + _PUNCT
+                       + r"]|$)[\s" + _PUNCT.replace("\u3002", "") + r"]*", re.MULTILINE)
+_EMOJI_TOKEN = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
+_MENU_PATH = re.compile(r"【([^【】]+)】")
+_OPENING_APOLOGY = re.compile(r"^(?:非常|十分|很|实在)?(?:抱歉|不好意思)[,\uff0c]\s*")
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown of an article section as plain chat text: no heading marks, bullets or emphasis."""
+    lines = []
+    for line in markdown.split("\n"):
+        line = _HEADING.sub("", line)
+        line = _BULLET.sub("", line)
+        line = _LINK.sub(r"\1", _EMPHASIS.sub("", line))
+        if line.strip():
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Split text after each sentence end (。!?;) and at line breaks; the pieces join back to the text."""
+    parts = re.split(r"(?<=[" + _SENTENCE_END + r"])|(?<=\n)", text)
+    return [p for p in parts if p]
+
+
+def customer_facing(text: str) -> tuple[str, float]:
+    """(text without sentences addressed to the agent, share of characters kept); numbered steps renumbered."""
+    kept: list[str] = []
+    total = max(1, len(text.strip()))
+    for line in text.split("\n"):
+        pieces = [p for p in sentences(line) if not _AGENT_NOTE.search(p)]
+        joined = "".join(pieces).strip()
+        if joined and not _STEP.fullmatch(joined):
+            kept.append(joined)
+    numbered = [i for i, line in enumerate(kept) if _STEP.match(line)]
+    for n, i in enumerate(numbered, start=1):
+        kept[i] = _STEP.sub(f"{n}. ", kept[i], count=1)
+    result = "\n".join(kept)
+    return result, len(result) / total
+
+
+def strip_familiar(text: str) -> str:
+    """Remove 亲/宝-style address (never used with foreign customers); 支付宝, 亲自 are left alone."""
+    return _FAMILIAR.sub("", text)
+
+
+def shorten_sentences(text: str, max_len: int = 20) -> str:
+    """Break long sentences at commas into short ones, for elderly or hearing-impaired customers."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        if len(sentence) <= max_len:
+            out.append(sentence)
+            continue
+        pieces = re.split("(?<=[" + _COMMAS + "])", sentence)
+        buf = ""
+        for piece in pieces:
+            if buf and len(buf) >= 6 and len(piece.strip()) >= 4 and buf[-1] in _COMMAS:
+                out.append(buf[:-1] + "。")
+                buf = piece.lstrip()
+            else:
+                buf += piece
+        out.append(buf)
+    return "".join(out)
+
+
+def key_fact(texts: list[str]) -> str:
+    """The sentence worth repeating: the first with a number, a time or a placeholder, else the first one."""
+    candidates = [s.strip() for t in texts for s in sentences(t) if s.strip()]
+    for s in candidates:
+        if re.search(r"\d|[一二三两]个?(?:工作日|小时|天)|\{", s):
+            return s
+    return candidates[0] if candidates else ""
+
+
+def spoken(text: str) -> str:
+    """Phone style: menu paths said as words, numbered steps as 第一步…, no emoji codes or line lists."""
+    text = _EMOJI_TOKEN.sub("", text)
+    text = _MENU_PATH.sub(lambda m: "、".join(f"“{p.strip()}”" for p in re.split(r"[-—>→]", m.group(1)) if p.strip()),
+                          text)
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    out: list[str] = []
+    step = 0
+    for line in lines:
+        if _STEP.match(line):
+            step += 1
+            word = _CN_NUMBERS[step - 1] if step <= len(_CN_NUMBERS) else str(step)
+            line = f"第{word}步," + _STEP.sub("", line, count=1)
+        if out and out[-1][-1:] not in _SENTENCE_END + _PAUSES:
+            out[-1] += "。"
+        out.append(line)
+    return "".join(out)
+
+
+def drop_repeated_apology(text: str) -> str:
+    """A later slot's leading “非常抱歉,” when the reply has already apologised."""
+    return _OPENING_APOLOGY.sub("", text, count=1)
+
+
+def has_apology(text: str) -> bool:
+    """True when the text apologises (抱歉 / 道歉 / 不好意思 / sorry)."""
+    return bool(re.search(r"抱歉|道歉|不好意思|sorry|apolog", text, re.IGNORECASE))

@@ -1,0 +1,193 @@
+"""What goes into the search index: files of a content root → whoosh documents, plus the vocabulary.
+
+Incremental updates work per file: a file whose size and mtime are unchanged is not even read; one
+whose bytes hash the same is not re-parsed; only added, changed and deleted files touch the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core import content as content_mod
+from app.core.analysis import FILLER, is_cjk, pinyin_keys
+from app.core.content import Article, Content, LibraryFile, Script
+from app.core.text import fold
+from app.core.textio import UndecodableError, read_text
+
+USERDICT_GLOB = "userdict*.txt"
+_TITLE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the manifest remembers of one content file."""
+
+    size: int
+    mtime_ns: int
+    sha1: str
+
+    def to_json(self) -> list:
+        """Compact form for the meta file."""
+        return [self.size, self.mtime_ns, self.sha1]
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileState | None:
+        """Back from the meta file; None when malformed."""
+        try:
+            size, mtime_ns, sha1 = data
+            return cls(int(size), int(mtime_ns), str(sha1))
+        except (TypeError, ValueError):
+            return None
+
+
+def content_paths(root: Path) -> dict[str, Path]:
+    """Every file that feeds the index (articles, library YAML, user dictionaries), by relative posix path."""
+    articles, library, _ = content_mod.content_files(root)
+    found = {p.relative_to(root).as_posix(): p for p in [*articles, *library]}
+    lib = root / "scripts_library"
+    if lib.is_dir():
+        for path in sorted(lib.rglob(USERDICT_GLOB)):
+            if path.is_file() and content_mod.is_within(path, root):
+                found[path.relative_to(root).as_posix()] = path
+    return found
+
+
+def file_state(path: Path, previous: FileState | None) -> FileState:
+    """The file's state; its bytes are hashed only when size or mtime moved."""
+    stat = path.stat()
+    if previous is not None and previous.size == stat.st_size and previous.mtime_ns == stat.st_mtime_ns:
+        return previous
+    digest = hashlib.sha1(path.read_bytes()).hexdigest()
+    return FileState(stat.st_size, stat.st_mtime_ns, digest)
+
+
+def is_userdict(rel: str) -> bool:
+    """True for a user dictionary file (scripts_library/**/userdict*.txt)."""
+    return rel.startswith("scripts_library/") and rel.endswith(".txt") and Path(rel).name.startswith("userdict")
+
+
+def read_userdict(path: Path) -> list[str]:
+    """Words of a jieba-style user dictionary: one per line, `word [freq] [tag]`, # comments."""
+    try:
+        text = read_text(path).text
+    except (OSError, UndecodableError):
+        return []
+    result = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            result.append(line.split()[0])
+    return result
+
+
+def parse_files(root: Path, rels: list[str]) -> Content:
+    """Parse just these files (articles and library YAML) into a Content, problems collected."""
+    partial = Content(root=root)
+    for rel in rels:
+        path = root / rel
+        report = content_mod._Collector(partial.problems, rel)
+        if rel.endswith(".md"):
+            article = content_mod._load_article(path, report)
+            if article is not None:
+                partial.articles.append(article)
+        elif rel.endswith((".yaml", ".yml")):
+            content_mod._load_library_file(path, partial, report)
+    return partial
+
+
+def _join(items: list[str]) -> str:
+    return "\n".join(i for i in items if i)
+
+
+def _keywords(values: list[str]) -> str:
+    # KEYWORD fields split on commas; folded so a filter ignores width, case and 繁/简.
+    return ",".join(fold(v.strip()).replace(",", " ") for v in values if v and v.strip())
+
+
+def _pinyin(texts: list[str]) -> str:
+    keys: list[str] = []
+    for text in texts:
+        keys.extend(pinyin_keys(text))
+    return " ".join(dict.fromkeys(keys))
+
+
+def article_doc(article: Article) -> dict[str, Any]:
+    """The whoosh document of an article."""
+    body = article.body.strip()
+    return {
+        "key": f"article:{article.path}#{article.id}", "id": article.id, "kind": "article", "path": article.path,
+        "title": article.title, "similar": _join(article.similar),
+        "meta": " ".join([*article.tags, article.category, article.type]),
+        "body": body, "gram": _join([article.title, *article.similar]), "uni": _join([article.title, *article.similar]),
+        "py": _pinyin([article.title, *article.similar]),
+        "category": article.category, "type": article.type, "status": article.status,
+        "f_category": _keywords([article.category]), "f_type": _keywords([article.type]),
+        "f_tag": _keywords(article.tags), "f_channel": _keywords(article.channels) or "*",
+    }
+
+
+def script_doc(script: Script) -> dict[str, Any]:
+    """The whoosh document of a script (话术)."""
+    variants = list(script.variants.values())
+    return {
+        "key": f"script:{script.path}#{script.id}", "id": script.id, "kind": "script", "path": script.path,
+        "title": script.title, "similar": "",
+        "meta": " ".join([*script.tags, script.type, script.stage, script.shortcut]),
+        "body": _join([script.text, *variants]), "gram": script.title, "uni": script.title,
+        "py": " ".join(filter(None, [_pinyin([script.title]), fold(script.shortcut)])),
+        "category": script.stage, "type": script.type, "status": "published",
+        "f_category": _keywords([script.stage]), "f_type": _keywords([script.type]),
+        "f_tag": _keywords(script.tags), "f_channel": _keywords(script.channels) or "*",
+    }
+
+
+def file_vocabulary(part: Content) -> list[str]:
+    """Words a file contributes to the segmenter: tags, categories, stages, short titles, synonyms."""
+    found: list[str] = []
+    for a in part.articles:
+        found.extend([*a.tags, a.category])
+        if _TITLE_WORD.match(fold(a.title)):
+            found.append(a.title)
+    for s in part.scripts:
+        found.extend([*s.tags, s.stage])
+    for group in synonym_groups(part.library):
+        found.extend(group)
+    return [w for w in dict.fromkeys(found) if w and w not in FILLER and any(is_cjk(c) for c in w)]
+
+
+def synonym_groups(library: list[LibraryFile]) -> list[list[str]]:
+    """Synonym groups from `kind: synonyms` files: `groups: [[退款, 退钱], …]` (folded, 2+ words each)."""
+    groups: list[list[str]] = []
+    for lib in library:
+        if lib.kind != "synonyms":
+            continue
+        for group in lib.data.get("groups") or []:
+            if isinstance(group, list):
+                words = [fold(str(w).strip()) for w in group if str(w).strip()]
+                if len(words) > 1:
+                    groups.append(list(dict.fromkeys(words)))
+    return groups
+
+
+def synonyms_problems(lib: LibraryFile) -> list[content_mod.Problem]:
+    """Format problems of a synonyms file, for validation."""
+    problems = []
+    groups = lib.data.get("groups")
+    if not isinstance(groups, list):
+        return [content_mod.Problem(lib.path, lib.data.line, content_mod.ERROR,
+                                    "synonyms file needs 'groups:' — a list of word lists, e.g. - [退款, 退钱]")]
+    for i, group in enumerate(groups):
+        if not isinstance(group, list) or len(group) < 2:
+            problems.append(content_mod.Problem(lib.path, lib.data.line_of("groups"), content_mod.ERROR,
+                                                f"synonym group {i + 1} must list at least two words"))
+    return problems
+
+
+def size_hint(paths: dict[str, Path]) -> int:
+    """Total bytes of the files (for progress estimates)."""
+    return sum(os.path.getsize(p) for p in paths.values())

@@ -1,0 +1,394 @@
+"""Instant search over articles and scripts: a persistent Whoosh index per content root.
+
+    index = SearchIndex(root)          # cheap; nothing is read yet
+    index.open()                       # off the UI thread: loads the segmenter, opens or builds the index
+    index.update()                     # incremental: only added, changed and deleted files
+    hits = index.search("退货 运费险", limit=10, kind="article")
+
+The index lives in zhida_home()/index/<hash of the content root>/. A corrupt, half-written or
+outdated index is noticed on open (or on the first failing search) and rebuilt, with a message in
+`index.messages`. Writers take turns behind a file lock; searches never wait for a writer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from app.core import index_docs
+from app.core.analysis import BigramTokenizer, ChineseTokenizer, UnigramTokenizer, add_words, is_cjk
+from app.core.content import Content
+from app.core.index_store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
+from app.core.rerank import rerank
+from app.core.search_query import LONG_QUERY_CHARS, build, synonym_map
+from app.core.snippets import snippet
+from app.core.text import fold
+from app.core.textio import write_text_atomic
+
+# Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
+SCHEMA_VERSION = 2
+MANIFEST_FILE = "zhida-manifest.json"
+RERANK_POOL = 30
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result; `snippet` is HTML-escaped with matched terms in <b>…</b>."""
+
+    id: str
+    kind: str
+    title: str
+    score: float
+    snippet: str
+    category: str = ""
+    type: str = ""
+    path: str = ""
+
+
+@dataclass
+class UpdateReport:
+    """What an update did."""
+
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    documents: int = 0
+    rebuilt: bool = False
+    problems: list = field(default_factory=list)
+
+    @property
+    def touched(self) -> int:
+        """Files that reached the index writer."""
+        return self.added + self.changed + self.deleted
+
+
+class SearchError(RuntimeError):
+    """The index could not answer even after being rebuilt."""
+
+
+def make_schema() -> Schema:
+    """The Whoosh schema: analyzed text fields for ranking, keyword fields for filters, stored fields for hits."""
+    zh = ChineseTokenizer()
+    return Schema(
+        key=ID(unique=True, stored=True), id=ID(stored=True), kind=ID(stored=True), path=ID(stored=True),
+        title=TEXT(analyzer=zh, stored=True, phrase=True),
+        similar=TEXT(analyzer=zh, stored=True, phrase=True),
+        meta=TEXT(analyzer=zh, phrase=False),
+        body=TEXT(analyzer=zh, stored=True, phrase=True),
+        gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
+        uni=TEXT(analyzer=UnigramTokenizer(), phrase=False),
+        py=KEYWORD(scorable=True),
+        category=STORED, type=STORED, status=ID(stored=True),
+        f_category=KEYWORD(commas=True), f_type=KEYWORD(commas=True),
+        f_tag=KEYWORD(commas=True), f_channel=KEYWORD(commas=True),
+    )
+
+
+class SearchIndex:
+    """The search index of one content root (see the module docstring)."""
+
+    def __init__(self, content_root: Path | str, home: Path | str | None = None):
+        self.root = Path(content_root).resolve()
+        self.dir = index_dir(self.root, home)
+        self.messages: list[str] = []
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._synonyms: dict[str, list[str]] = {}
+        self._lock = threading.RLock()
+
+    # -- opening ---------------------------------------------------------------------------------
+    @property
+    def is_ready(self) -> bool:
+        """True once open() has finished: search() will answer without loading anything."""
+        return self._searcher is not None
+
+    def open(self) -> SearchIndex:
+        """Open the index, building it first when missing, outdated or corrupt; safe to call again."""
+        with self._lock:
+            if self._searcher is not None:
+                return self
+            reason = self._damage()
+            if reason is not None:
+                if reason:
+                    self._note(reason)
+                self.update(rebuild=True)
+            else:
+                self._load()
+            return self
+
+    def close(self) -> None:
+        """Release open files (the index stays on disk)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._ix = None
+
+    def _note(self, message: str) -> None:
+        self.messages.append(message)
+
+    def _damage(self) -> str | None:
+        """None when the index opens cleanly; '' when there is none yet; else why it must be rebuilt."""
+        meta = read_meta(self.dir)
+        has_toc = self.dir.is_dir() and windex.exists_in(str(self.dir))
+        if meta is None and not has_toc:
+            return ""
+        if meta is None:
+            return "搜索索引不完整,正在重建 (index metadata missing; rebuilding)"
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            return "搜索索引来自旧版本,正在重建 (index from another version; rebuilding)"
+        if not has_toc:
+            return "搜索索引损坏(缺少目录文件),正在重建 (index table of contents missing; rebuilding)"
+        try:
+            ix = windex.open_dir(str(self.dir))
+            generation = ix.latest_generation()
+            if generation == meta.get("generation"):
+                sizes = file_sizes(self.dir)
+                for name, size in (meta.get("files") or {}).items():
+                    if sizes.get(name, -1) != size and not is_write_locked(self.dir):
+                        return f"搜索索引文件被截断({name}),正在重建 (truncated index file; rebuilding)"
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                # Reading stored fields and a posting list touches every part of each segment.
+                for reader, _ in searcher.reader().leaf_readers():
+                    if reader.doc_count_all():
+                        reader.stored_fields(0)
+                        next(iter(reader.all_terms()), None)
+            ix.close()
+        except Exception as exc:  # noqa: BLE001 - whatever whoosh raises on a broken file means "rebuild"
+            return f"搜索索引损坏,正在重建 (corrupt index: {type(exc).__name__}; rebuilding)"
+        return None
+
+    def _load(self) -> None:
+        meta = read_meta(self.dir) or {}
+        add_words(meta.get("vocab") or [])
+        self._synonyms = synonym_map(meta.get("synonyms") or [])
+        if self._searcher is not None:
+            self._searcher.close()
+        self._ix = windex.open_dir(str(self.dir))
+        self._searcher = self._ix.searcher()
+
+    # -- writing ---------------------------------------------------------------------------------
+    def update(self, content: Content | None = None, progress: Progress | None = None,
+               rebuild: bool = False) -> UpdateReport:
+        """Bring the index up to date with the content root: only added, changed and deleted files are touched.
+
+        `content`, when given, supplies already-parsed articles and scripts (files are still hashed to
+        find what changed). `progress(done, total)` is called while documents are written.
+        """
+        with self._lock, write_lock(self.dir):
+            report = self._update_locked(content, progress, rebuild)
+            self._load()
+            return report
+
+    def _update_locked(self, content: Content | None, progress: Progress | None, rebuild: bool) -> UpdateReport:
+        report = UpdateReport()
+        meta = read_meta(self.dir)
+        manifest = self._read_manifest() if meta else {}
+        full = (rebuild or meta is None or meta.get("schema_version") != SCHEMA_VERSION
+                or not windex.exists_in(str(self.dir)))
+        if not full and self._searcher is None and self._damage():
+            full = True
+        paths = index_docs.content_paths(self.root)
+        old = {} if full else {rel: index_docs.FileState.from_json(v) for rel, v in manifest.items()}
+        states = {rel: index_docs.file_state(path, old.get(rel)) for rel, path in paths.items()}
+        changed = [rel for rel, st in states.items() if old.get(rel) is None or old[rel].sha1 != st.sha1]
+        deleted = [rel for rel in old if rel not in states]
+        if any(index_docs.is_userdict(rel) for rel in [*changed, *deleted]) and not full:
+            full = True  # new dictionary words change how every text is cut
+            old, changed, deleted = {}, list(states), []
+        report.rebuilt = full
+        report.added = sum(1 for rel in changed if rel not in old)
+        report.changed = len(changed) - report.added
+        report.deleted = len(deleted)
+
+        vocab: dict[str, list[str]] = {} if full else dict((meta or {}).get("vocab_by_file") or {})
+        synonyms: dict[str, list[list[str]]] = {} if full else dict((meta or {}).get("synonyms_by_file") or {})
+        for rel in [*changed, *deleted]:
+            vocab.pop(rel, None)
+            synonyms.pop(rel, None)
+        part = self._parse(content, [rel for rel in changed if not index_docs.is_userdict(rel)])
+        report.problems = list(part.problems)
+        for rel in changed:
+            if index_docs.is_userdict(rel):
+                vocab[rel] = index_docs.read_userdict(paths[rel])
+        for rel, piece in _by_file(part).items():
+            words = index_docs.file_vocabulary(piece)
+            if words:
+                vocab[rel] = words
+            groups = index_docs.synonym_groups(piece.library)
+            if groups:
+                synonyms[rel] = groups
+        add_words(w for words in vocab.values() for w in words)
+
+        if full:
+            self._wipe()
+            ix = windex.create_in(str(self.dir), make_schema())
+        else:
+            ix = windex.open_dir(str(self.dir))
+        docs = [index_docs.article_doc(a) for a in part.articles] + [index_docs.script_doc(s) for s in part.scripts]
+        if changed or deleted or full:
+            writer = ix.writer(timeout=30.0, limitmb=256 if len(docs) > 1000 else 64)
+            try:
+                if not full:
+                    for rel in [*changed, *deleted]:
+                        writer.delete_by_term("path", rel)
+                for i, doc in enumerate(docs, 1):
+                    writer.add_document(**doc)
+                    if progress and (i % 200 == 0 or i == len(docs)):
+                        progress(i, len(docs))
+                writer.commit(optimize=full)
+            except BaseException:
+                writer.cancel()
+                raise
+        report.documents = ix.doc_count()
+        generation = ix.latest_generation()
+        ix.close()
+        all_vocab = list(dict.fromkeys(w for words in vocab.values() for w in words))
+        all_synonyms = [g for groups in synonyms.values() for g in groups]
+        # The manifest is written after the commit: a crash in between only means re-indexing those files.
+        write_text_atomic(self.dir / MANIFEST_FILE, json.dumps({rel: st.to_json() for rel, st in states.items()},
+                                                               ensure_ascii=False, separators=(",", ":")))
+        write_meta(self.dir, {
+            "schema_version": SCHEMA_VERSION, "content_root": str(self.root), "generation": generation,
+            "files": file_sizes(self.dir), "vocab": all_vocab, "synonyms": all_synonyms,
+            "vocab_by_file": vocab, "synonyms_by_file": synonyms,
+        })
+        return report
+
+    def _parse(self, content: Content | None, rels: list[str]) -> Content:
+        if content is None:
+            return index_docs.parse_files(self.root, rels)
+        wanted = set(rels)
+        part = Content(root=self.root)
+        part.articles = [a for a in content.articles if a.path in wanted]
+        part.scripts = [s for s in content.scripts if s.path in wanted]
+        part.library = [f for f in content.library if f.path in wanted]
+        part.problems = [p for p in content.problems if p.path in wanted]
+        return part
+
+    def _read_manifest(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _wipe(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = self._ix = None
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for entry in self.dir.iterdir():
+            if entry.name == "zhida-write.lock":
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                try:
+                    entry.unlink()
+                except OSError:
+                    pass  # Windows: a file another process still reads; whoosh ignores stale files
+
+    # -- searching -------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 10, kind: str | None = None, category: str | None = None,
+               type: str | None = None, tag: str | None = None, channel: str | None = None,  # noqa: A002
+               include_drafts: bool = False) -> list[Hit]:
+        """The best `limit` hits for what the agent typed (words, pinyin, a pasted message); [] for blank."""
+        if not query or not query.strip():
+            return []
+        self.open()
+        args = (query, limit, kind, category, type, tag, channel, include_drafts)
+        try:
+            return self._search(*args)
+        except Exception:  # noqa: BLE001 - a writer may have swapped files under us: reopen once
+            with self._lock:
+                self.close()
+                reason = self._damage()
+                if reason:
+                    self._note(reason)
+                    self.update(rebuild=True)
+                else:
+                    self._load()
+            try:
+                return self._search(*args)
+            except Exception as exc:  # noqa: BLE001
+                raise SearchError(f"search failed: {type_name(exc)}: {exc}") from exc
+
+    def _search(self, text: str, limit: int, kind: str | None, category: str | None, type_: str | None,
+                tag: str | None, channel: str | None, include_drafts: bool) -> list[Hit]:
+        with self._lock:
+            fresh = self._searcher.refresh()
+            if fresh is not self._searcher:
+                self._searcher.close()
+                self._searcher = fresh
+            searcher = self._searcher
+            doc_count = searcher.doc_count()
+
+            def doc_frequency(term: str) -> int:
+                return sum(searcher.doc_frequency(name, term) for name in ("title", "similar", "body"))
+
+            plan = build(text, self._synonyms, doc_frequency, doc_count)
+            if plan.query is None:
+                return []
+            filters = [wq.Term(name, fold(value).strip()) for name, value in
+                       (("kind", kind), ("f_category", category), ("f_type", type_), ("f_tag", tag)) if value]
+            if kind and kind not in ("article", "script"):
+                return []
+            if channel:
+                filters.append(wq.Or([wq.Term("f_channel", fold(channel).strip()), wq.Term("f_channel", "*")]))
+            mask = None if include_drafts else wq.Or([wq.Term("status", "draft"), wq.Term("status", "archived")])
+            rerankable = 0 < sum(1 for ch in text if is_cjk(ch)) <= LONG_QUERY_CHARS
+            pool = max(limit, RERANK_POOL) if rerankable else limit
+            results = searcher.search(plan.query, limit=max(1, pool), filter=wq.And(filters) if filters else None,
+                                      mask=mask)
+            found = [(result.fields(), float(result.score)) for result in results]
+            if rerankable and len(found) > 1:
+                scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
+                                       for f, score in found], _idf(searcher, doc_count))
+                found = sorted(((f, new) for (f, _), new in zip(found, scores)), key=lambda item: -item[1])
+            hits = []
+            for stored, score in found[:limit]:
+                passages = [stored.get("body", ""), *stored.get("similar", "").split("\n"), stored.get("title", "")]
+                hits.append(Hit(id=stored["id"], kind=stored["kind"], title=stored.get("title", ""),
+                                score=round(score, 4), snippet=snippet(passages, plan.terms),
+                                category=stored.get("category", ""), type=stored.get("type", ""),
+                                path=stored.get("path", "")))
+            return hits
+
+
+def _idf(searcher: Any, doc_count: int) -> Callable[[str], float]:
+    """Rarity of a re-ranker feature (w: word, b: bigram, u: character) from the index's own statistics."""
+    fields = {"w": ("title", "similar"), "b": ("gram",), "u": ("uni",)}
+
+    def idf(feature: str) -> float:
+        df = sum(searcher.doc_frequency(name, feature[1:]) for name in fields[feature[0]])
+        return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
+
+    return idf
+
+
+def type_name(exc: BaseException) -> str:
+    """The exception's class name, for one-line messages."""
+    return type(exc).__name__
+
+
+def _by_file(part: Content) -> dict[str, Content]:
+    groups: dict[str, Content] = {}
+    for a in part.articles:
+        groups.setdefault(a.path, Content(root=part.root)).articles.append(a)
+    for s in part.scripts:
+        groups.setdefault(s.path, Content(root=part.root)).scripts.append(s)
+    for lib in part.library:
+        groups.setdefault(lib.path, Content(root=part.root)).library.append(lib)
+    return groups

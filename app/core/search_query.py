@@ -1,0 +1,143 @@
+"""From what an agent typed to a whoosh query: filler dropped, synonyms expanded, phrases, pinyin, n-grams.
+
+A query is an OR of weighted evidence, so a partial match still ranks and nothing is "no results" just
+because one word is missing: words in the title count most, then 相似问法, tags, then body; character
+bigrams catch words the segmenter cut differently; pinyin keys catch `tkgz`, `tuikuan` and 发漂→发票.
+A pasted customer message is cut down to its few rarest words first, so it is answered as fast as a short query.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from whoosh import query as wq
+
+from app.core.analysis import FILLER, LIGHT, bigrams, char_pinyin, is_cjk, sub_words, words
+from app.core.text import fold
+
+# Field weights: the question an article answers matters most, its body least.
+WEIGHTS = {"title": 3.0, "similar": 2.5, "meta": 1.5, "body": 0.6}
+GRAM_WEIGHT = 0.5
+PINYIN_WEIGHT = 2.0
+HOMOPHONE_WEIGHT = 0.6
+SYNONYM_FACTOR = 0.7
+SUBWORD_FACTOR = 0.5
+LONG_QUERY_CHARS = 40
+LONG_QUERY_TERMS = 10
+
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
+
+
+@dataclass
+class Plan:
+    """A built query and the folded terms to mark in snippets."""
+
+    query: wq.Query | None
+    terms: list[str] = field(default_factory=list)
+
+
+def _term_group(text: str, weight: float) -> list[wq.Query]:
+    return [wq.Term(name, text, boost=w * weight) for name, w in WEIGHTS.items() if w]
+
+
+def _phrase(words_: list[str]) -> wq.Query:
+    if len(words_) == 1:
+        return wq.Or([wq.Term(name, words_[0]) for name in ("title", "similar", "body", "meta")])
+    return wq.Or([wq.Phrase(name, words_) for name in ("title", "similar", "body")])
+
+
+def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[str], int] | None = None,
+          doc_count: int = 0) -> Plan:
+    """The query for `text`; `doc_frequency(term)` (in title/body) lets a long message keep its rarest words."""
+    folded = fold(text).strip()
+    if not folded:
+        return Plan(None)
+    required: list[wq.Query] = []
+    terms: list[str] = []
+    for match in _QUOTED.finditer(folded):
+        phrase = next(g for g in match.groups() if g)
+        phrase_words = [w for w, _, _ in words(phrase)]
+        if phrase_words:
+            required.append(_phrase(phrase_words))
+            terms.append(fold(phrase).strip())
+    rest = _QUOTED.sub(" ", folded)
+    tokens = [w for w, _, _ in words(rest)]
+    ascii_tokens = [t for t in tokens if t.isascii()]
+    cjk = [t for t in tokens if not t.isascii()]
+    meaningful = [t for t in cjk if t not in FILLER]
+    if not meaningful and not ascii_tokens and not required:
+        meaningful = cjk  # a query of filler only: better to search for it than for nothing
+    long_query = sum(1 for ch in rest if is_cjk(ch)) > LONG_QUERY_CHARS
+    if long_query:
+        meaningful = _key_terms(meaningful, doc_frequency, doc_count)
+
+    optional: list[wq.Query] = []
+    seen: set[str] = set()
+    for word in meaningful:
+        if word in seen:
+            continue
+        seen.add(word)
+        weight = 0.3 if word in LIGHT else (0.5 if len(word) == 1 else 1.0)
+        optional.extend(_term_group(word, weight))
+        terms.append(word)
+        for part in sub_words(word):
+            if part not in seen:
+                optional.extend(_term_group(part, weight * SUBWORD_FACTOR))
+                terms.append(part)
+        for syn in synonyms.get(word, ()):
+            if syn not in seen:
+                optional.extend(_term_group(syn, weight * SYNONYM_FACTOR))
+                terms.append(syn)
+    if not long_query:
+        # Bigrams across the kept words (filler removed) catch what segmentation split differently.
+        kept = "".join(w if w in seen else " " for w in cjk)
+        grams = list(dict.fromkeys(bigrams(kept)))
+        optional.extend(wq.Term("gram", g, boost=GRAM_WEIGHT) for g in grams)
+        for word in dict.fromkeys(meaningful):
+            syllables = char_pinyin(word)
+            if syllables and len(syllables) > 1:
+                optional.append(wq.Term("py", "".join(syllables), boost=HOMOPHONE_WEIGHT))
+    for token in dict.fromkeys(ascii_tokens):
+        optional.append(wq.Term("py", token, boost=PINYIN_WEIGHT))
+        optional.extend(_term_group(token, 1.0))
+        if len(token) >= 2 and token.isalpha():
+            optional.append(wq.Prefix("py", token, boost=PINYIN_WEIGHT * 0.5))
+        terms.append(token)
+
+    if required:
+        query: wq.Query = wq.And(required)
+        if optional:
+            query = wq.AndMaybe(query, wq.Or(optional))
+    elif optional:
+        query = wq.Or(optional)
+    else:
+        return Plan(None)
+    return Plan(query, [t for t in dict.fromkeys(terms) if t])
+
+
+def _key_terms(candidates: list[str], doc_frequency: Callable[[str], int] | None, doc_count: int) -> list[str]:
+    """The rarest few words of a long message (words absent from the index are dropped)."""
+    unique = [w for w in dict.fromkeys(candidates) if len(w) > 1 and w not in LIGHT]
+    if doc_frequency is None:
+        return unique[:LONG_QUERY_TERMS]
+    scored = []
+    for order, word in enumerate(unique):
+        df = doc_frequency(word)
+        if df == 0:
+            continue
+        scored.append((math.log((doc_count + 1) / df), -order, word))
+    scored.sort(reverse=True)
+    return [w for _, _, w in scored[:LONG_QUERY_TERMS]]
+
+
+def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """word → the other words of its groups."""
+    result: dict[str, list[str]] = {}
+    for group in groups:
+        for word in group:
+            others = result.setdefault(word, [])
+            others.extend(w for w in group if w != word and w not in others)
+    return result

@@ -1,0 +1,939 @@
+"""Sync a content root with a shared team folder: three-way pull against a local base, publish, keep everything.
+
+The protocol (see docs_parts/7.md): the share holds immutable content-addressed objects and manifests
+and one head file per publisher. Every manifest item carries a version vector; the remote state is
+the join of all heads' manifests. Each path is decided by comparing local, base and remote contents
+by hash (never by time). Files are written first, the base last; whatever sync replaces or deletes
+goes to the local history first.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import stat
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from app.core.paths import is_within
+from app.core.sync_share import (FORMAT_VERSION, HEX64, PUBLISHER_NAME, SYNCED_TOPS, Head, Share, ShareError,
+                                 canonical_json, is_litter, replace_with_retry, sha256_bytes,
+                                 unsafe_path_reason, valid_entry)
+from app.core.sync_store import LocalStore, SyncState
+
+Hook = Callable[[str, dict], None]
+# One run at a time in this process: the desktop's background sync and a dialog's decision both save
+# the state, and the later save must not undo the earlier one. (Separate processes are not serialized.)
+_LOCK = threading.RLock()
+MASS_DELETE_FRACTION = 0.5
+LEASE_TTL = 120.0
+CRASH_ENV = "ZHIDA_SYNC_CRASH_AT"
+
+PULL_STEPS = ("start", "pull:heads_read", "pull:write_temp", "pull:before_replace", "pull:file_applied",
+              "pull:applied", "state_saved")
+PUBLISH_STEPS = ("publish:lease_taken", "publish:object_written", "publish:objects_written",
+                 "publish:manifest_written", "publish:head_written")
+
+
+@dataclass
+class Conflict:
+    """A file changed differently here and on the share: both versions kept, a decision pending."""
+
+    path: str
+    mine: str
+    theirs: str
+    mine_hash: str | None
+    theirs_hash: str
+    team: bool = False
+
+    def as_dict(self) -> dict:
+        """JSON form (the paths of both versions)."""
+        return {"path": self.path, "mine": self.mine, "theirs": self.theirs, "team": self.team}
+
+
+@dataclass
+class SyncReport:
+    """What one sync run did; `exit_code` is 0 all synced, 2 conflicts pending, 1 failure."""
+
+    share: str
+    content_root: str
+    role: str
+    unchanged: bool = False
+    pulled: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    team_conflicts: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    failed: str | None = None
+    reads: int = 0
+    seconds: float = 0.0
+    index: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything is in step, 2 when conflicts wait for a decision, 1 on any failure."""
+        if self.failed or self.errors:
+            return 1
+        return 2 if self.conflicts else 0
+
+    @property
+    def changed_locally(self) -> bool:
+        """True when this run changed files in the content root."""
+        return bool(self.pulled or self.deleted or self.moved)
+
+    def summary(self) -> str:
+        """One line for the status bar and the CLI."""
+        if self.failed:
+            return f"sync failed: {self.failed}"
+        if self.errors:
+            path, reason = self.errors[0]
+            return f"sync incomplete: {len(self.errors)} file(s) not written ({path}: {reason}); will retry"
+        if self.unchanged:
+            return "share unchanged"
+        parts = [f"{len(self.pulled)} pulled", f"{len(self.deleted)} deleted", f"{len(self.moved)} moved",
+                 f"{len(self.published)} published", f"{len(self.conflicts)} conflicts",
+                 f"{len(self.skipped)} skipped"]
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The report as one JSON document."""
+        return {
+            "share": self.share, "content": self.content_root, "role": self.role, "unchanged": self.unchanged,
+            "pulled": self.pulled, "deleted": self.deleted, "moved": [list(m) for m in self.moved],
+            "published": self.published, "conflicts": [c.as_dict() for c in self.conflicts],
+            "team_conflicts": self.team_conflicts, "notices": self.notices,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "errors": [{"path": p, "reason": r} for p, r in self.errors],
+            "failed": self.failed, "files_read_from_share": self.reads, "seconds": round(self.seconds, 4),
+            "index": self.index, "exit_code": self.exit_code, "summary": self.summary(),
+        }
+
+
+class _Checkpoints:
+    """Named points between steps: test hooks may raise there; ZHIDA_SYNC_CRASH_AT kills the process there.
+
+    ZHIDA_SYNC_CRASH_AT=<step>[:<n>] is a test hook only: when set, the process calls os._exit(137)
+    the n-th time (default first) it reaches <step>, as `kill -9` would, leaving whatever is on disk.
+    """
+
+    def __init__(self, hook: Hook | None):
+        self.hook = hook
+        self.counts: dict[str, int] = {}
+        spec = os.environ.get(CRASH_ENV, "")
+        step, _, nth = spec.rpartition(":")
+        if not nth.isdigit():
+            step, nth = spec, "1"
+        self.crash_step = step or None
+        self.crash_nth = int(nth)
+
+    def __call__(self, step: str, **info: object) -> None:
+        self.counts[step] = self.counts.get(step, 0) + 1
+        if self.crash_step == step and self.counts[step] == self.crash_nth:
+            os._exit(137)
+        if self.hook is not None:
+            self.hook(step, info)
+
+
+# -- version vectors ---------------------------------------------------------
+def dominates(a: dict, b: dict) -> bool:
+    """True when vector `a` has seen everything `b` has."""
+    return all(a.get(k, 0) >= n for k, n in b.items())
+
+
+def join(*vectors: dict) -> dict:
+    """The least vector dominating all of `vectors`."""
+    out: dict = {}
+    for vec in vectors:
+        for k, n in vec.items():
+            if n > out.get(k, 0):
+                out[k] = n
+    return out
+
+
+def _rank(entry: dict) -> tuple:
+    # Deterministic on every client: an edit beats a delete, then the longer history, then the hash.
+    return (entry["h"] is not None, sum(entry["v"].values()), entry["h"] or "")
+
+
+def add_entry(antichain: list[dict], new: dict) -> list[dict]:
+    """Join `new` into the set of concurrent (maximal) entries of one path."""
+    for e in antichain:
+        if dominates(e["v"], new["v"]) and (e["v"] != new["v"] or _rank(e) >= _rank(new)):
+            return antichain
+    return [e for e in antichain if not dominates(new["v"], e["v"])] + [new]
+
+
+def winner(entries: list[dict]) -> dict:
+    """The entry every client applies when publishers' entries are concurrent."""
+    return max(entries, key=_rank)
+
+
+# -- content checks ------------------------------------------------------------
+def content_problem(rel: str, data: bytes) -> str | None:
+    """Why pulled/published bytes must not be imported (not UTF-8, binary, YAML that does not parse)."""
+    from app.core.content import split_front_matter
+    from app.core.yamlsafe import YamlError, load_yaml
+
+    low = rel.lower()
+    if not low.endswith((".md", ".yaml", ".yml", ".txt", ".csv", ".json")):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text; not imported"
+    if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text[:4096]):
+        return "binary or corrupt file; not imported"
+    text = text.lstrip("\ufeff")
+    try:
+        if low.endswith((".yaml", ".yml")):
+            load_yaml(text)
+        elif low.endswith(".md"):
+            split = split_front_matter(text.replace("\r\n", "\n"))
+            if split is not None:
+                load_yaml(split[0], 2)
+    except YamlError as exc:
+        return f"line {exc.line}: {exc}; not imported"
+    return None
+
+
+def default_publisher() -> str:
+    """A publisher name from the login name plus a random suffix (one head file per client)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some service accounts
+        user = "user"
+    user = re.sub(r"[^A-Za-z0-9_-]", "", user)[:40] or "user"
+    return f"{user}-{os.urandom(3).hex()}"
+
+
+# -- local scan ------------------------------------------------------------------
+def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
+    """{path: hash} of synced files, the new stat cache, and {path: reason} for files that could not be read.
+
+    A file whose size, mtime and inode are unchanged is not read again; anything else is hashed, so a
+    touched mtime costs a read but never makes a change.
+    """
+    hashes: dict[str, str] = {}
+    stats: dict[str, list] = {}
+    problems: dict[str, str] = {}
+    for top in SYNCED_TOPS:
+        base = root / top
+        if base.is_symlink() or not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not is_litter(d)
+                           and not os.path.islink(os.path.join(dirpath, d))]
+            for name in filenames:
+                if is_litter(name):
+                    continue
+                full = os.path.join(dirpath, name)
+                rel = Path(full).relative_to(root).as_posix()
+                try:
+                    st = os.lstat(full)
+                except OSError as exc:
+                    problems[rel] = f"cannot read ({exc.strerror or exc})"
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if unsafe_path_reason(rel):
+                    problems[rel] = f"not synced: {unsafe_path_reason(rel)}"
+                    continue
+                key = [st.st_size, st.st_mtime_ns, st.st_ino]
+                cached = stat_cache.get(rel)
+                if isinstance(cached, list) and len(cached) == 4 and cached[:3] == key:
+                    digest = cached[3]
+                else:
+                    try:
+                        with open(full, "rb") as fh:
+                            digest = sha256_bytes(fh.read())
+                    except OSError as exc:
+                        problems[rel] = f"cannot read ({exc.strerror or exc})"
+                        continue
+                hashes[rel] = digest
+                stats[rel] = key + [digest]
+    return hashes, stats, problems
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def _hash_or_none(data: bytes | None) -> str | None:
+    return None if data is None else sha256_bytes(data)
+
+
+def _errtext(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+class _Run:
+    """One sync run; every public entry point builds one and calls `run`."""
+
+    def __init__(self, root: Path, share_dir: Path, *, publish: bool, publisher: str | None,
+                 confirm_deletes: bool, home: Path | None, hook: Hook | None, clock: Callable[[], float],
+                 lease_ttl: float, update_index: bool):
+        self.root = root
+        self.share = Share(share_dir)
+        self.publish = publish
+        self.publisher = publisher
+        self.confirm_deletes = confirm_deletes
+        self.home = home
+        self.check = _Checkpoints(hook)
+        self.clock = clock
+        self.lease_ttl = lease_ttl
+        self.update_index = update_index
+        self.store = LocalStore(root, home)
+        self._safe_dirs: set[Path] = set()
+        self.report = SyncReport(str(share_dir), str(root), "manager" if publish else "agent")
+
+    # ------------------------------------------------------------------------
+    def run(self) -> SyncReport:
+        started = time.perf_counter()
+        try:
+            self._run()
+        except ShareError as exc:
+            self.report.failed = str(exc)
+        except OSError as exc:
+            self.report.failed = f"I/O error: {_errtext(exc)}" + (f" ({exc.filename})" if exc.filename else "")
+        self.report.reads = self.share.reads
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _run(self) -> None:
+        if not (self.root / "kb").is_dir() and not (self.root / "scripts_library").is_dir():
+            raise ShareError(f"{self.root}: not a content root (no kb/ or scripts_library/)")
+        share_id = self.share.check_marker()
+        self.check("start")
+        heads, bad = self.share.read_heads()
+        poll = SyncState.load_poll(self.root, share_id, self.home)
+        if poll is not None and not self.publish and not poll.get("pending") and not bad \
+                and heads == {p: Head.from_dict(h) for p, h in poll["heads"].items()}:
+            self.report.unchanged = True  # an agent's unchanged poll never parses the base snapshot
+            self.report.conflicts = conflicts_of(self.root, poll["conflicts"])
+            return
+        self.state = state = SyncState.load(self.root, share_id, self.home)
+        seen = {p: Head.from_dict(h) for p, h in state.data["heads"].items()}
+        for pub, reason in bad:
+            self.report.skipped.append((f"heads/{pub}.json", reason))
+            if seen.get(pub) is not None:
+                heads[pub] = seen[pub]  # keep using what we last read until the head is whole again
+        remote, used = self._remote_state(heads, seen)
+        self.check("pull:heads_read")
+        local, stats, unreadable = scan_local(self.root, state.data["stat"])
+        for rel, reason in unreadable.items():
+            self.report.skipped.append((rel, reason))
+        self.local = local
+        self.base: dict = {p: e for p, e in state.data["base"].items() if isinstance(e, dict)}
+        for rel, entry in (state.data.get("applying") or {}).items():
+            if isinstance(entry, dict) and local.get(rel) == entry.get("h") and rel not in unreadable:
+                self.base[rel] = entry  # written by a run that crashed before saving its base
+        state.data["base"] = dict(self.base)
+        if self.publish and heads == seen and not bad and not unreadable and not state.data["pending"] \
+                and self._local_matches_base():
+            # A manager's unchanged poll: nothing new on the share and nothing edited here.
+            self.report.unchanged = True
+            if stats != state.data["stat"]:
+                state.data["stat"] = stats
+                state.save()
+            self.report.conflicts = self._conflicts_from_state()
+            return
+        self.conflicts: dict = {}
+        self.hold: set[str] = set(unreadable)  # paths left untouched this run (base kept as is)
+        self.rejected: set[str] = set()  # bad content from the share: retried only when a head changes
+        plan = self._decide(remote)
+        self.share.check_marker()  # unmounted or emptied since we started: abort before touching anything
+        if plan:
+            # Write-ahead: if we die after writing a file but before saving the base, the next run must
+            # recognise that file as ours, not as a local edit, even when the share has moved on since.
+            state.data["applying"] = {a[1]: self.base[a[1]] for a in plan if a[1] in self.base}
+            state.data["pending"] = True
+            state.save()
+        self._apply(plan, stats)
+        self.check("pull:applied")
+        if self.publish:
+            self._publish(remote, used)
+        state.data["heads"] = {p: h.as_dict() for p, h in used.items()}
+        state.data["base"] = self.base
+        state.data["stat"] = stats
+        state.data["conflicts"] = self.conflicts
+        state.data["applying"] = {}
+        waiting = any(r.startswith("waiting") for _, r in self.report.skipped)
+        expected = dict(heads)
+        if self.report.published:
+            expected[state.data["publisher"]] = used[state.data["publisher"]]  # our own new head
+        state.data["pending"] = bool(self.hold - set(unreadable) - self.rejected or self.conflicts or waiting
+                                     or self.report.errors or bad or used != expected)
+        state.save()
+        self.check("state_saved")
+        self.report.conflicts = self._conflicts_from_state()
+        if self.report.changed_locally and self.update_index:
+            self._update_index()
+
+    def _local_matches_base(self) -> bool:
+        if len(self.local) > len(self.base):
+            return False
+        for rel, entry in self.base.items():
+            if entry.get("dirty") or self.local.get(rel) != entry.get("h"):
+                return False
+        return all(rel in self.base for rel in self.local)
+
+    # -- remote -------------------------------------------------------------------
+    def _remote_state(self, heads: dict[str, Head], seen: dict) -> tuple[dict[str, list[dict]], dict[str, Head]]:
+        remote: dict[str, list[dict]] = {}
+        used: dict[str, Head] = {}
+        refused: set[str] = set()
+        for pub in sorted(heads):
+            items = None
+            for head in (heads[pub], seen.get(pub)):
+                if head is None:
+                    continue
+                items = self._manifest_items(head)
+                if items is not None:
+                    used[pub] = head
+                    if head is not heads[pub]:
+                        self.report.skipped.append((f"heads/{pub}.json", "waiting: its manifest has not arrived "
+                                                    "(or is damaged); using the previous one"))
+                    break
+            if items is None:
+                if heads[pub] is not None and pub in seen and seen[pub] is not None:
+                    used[pub] = seen[pub]
+                self.report.skipped.append((f"heads/{pub}.json", "waiting: manifest has not arrived yet"))
+                continue
+            for rel, raw in items.items():
+                reason = unsafe_path_reason(rel)
+                entry = valid_entry(raw)
+                if reason or entry is None:
+                    if rel not in refused:
+                        refused.add(rel)
+                        self.report.skipped.append((str(rel)[:200], f"refused: {reason or 'malformed manifest item'}"))
+                    continue
+                remote[rel] = add_entry(remote.get(rel, []), entry)
+        # Windows and macOS cannot hold two names differing only in case: keep the first, report the rest.
+        live: dict[str, str] = {}
+        for rel in sorted(remote):
+            if winner(remote[rel])["h"] is None:
+                continue
+            key = rel.casefold()
+            if key in live:
+                self.report.skipped.append((rel, f"refused: differs only in letter case from {live[key]}"))
+                del remote[rel]
+            else:
+                live[key] = rel
+        return remote, used
+
+    def _manifest_items(self, head: Head) -> dict | None:
+        data = self.state.cached_manifest(head.manifest)
+        if data is None:
+            data = self.share.read_manifest_bytes(head.manifest)
+            if data is None:
+                return None
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except ValueError:
+            return None
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT_VERSION or not isinstance(raw.get("items"), dict):
+            return None
+        self.state.cache_manifest(head.manifest, data)
+        return raw["items"]
+
+    # -- decisions ----------------------------------------------------------------
+    def _decide(self, remote: dict[str, list[dict]]) -> list[tuple]:
+        """Three-way decision per path; returns write/delete actions, records conflicts and base updates."""
+        plan: list[tuple] = []
+        old_conflicts = self.state.data["conflicts"]
+        paths = sorted(set(remote) | set(self.local) | set(self.base))
+        for rel in paths:
+            if rel in self.hold or rel not in remote:
+                continue  # absent from the share is never a deletion
+            entries = remote[rel]
+            w = winner(entries)
+            rh, rv = w["h"], join(*(e["v"] for e in entries))
+            b = self.base.get(rel)
+            bh = b.get("h") if b else None
+            lh = self.local.get(rel)
+            if b is None and rh is None and lh is not None and lh == w.get("prev"):
+                bh = lh  # a stale copy of what was deleted: not an edit, so the deletion applies
+            result_h = lh
+            new_base = {"h": rh, "v": rv}
+            concurrent = len({e["h"] for e in entries}) > 1
+            if lh == rh:
+                pass
+            elif self.publish and concurrent and lh is not None and any(e["h"] == lh for e in entries):
+                new_base = {"h": lh, "v": rv}  # a manager keeps their own side; _team below asks them to decide
+            elif lh == bh:
+                plan.append(("delete", rel, lh) if rh is None else ("write", rel, rh, lh))
+                result_h = rh
+            elif rh == bh:
+                new_base = {"h": bh, "v": join(b.get("v", {}) if b else {}, rv), "dirty": bool(b and b.get("dirty"))}
+            elif rh is None:
+                self.report.notices.append(f"{rel}: deleted on the share, your edited copy was kept "
+                                           f"(the edit wins over the deletion)")
+                new_base = {"h": None, "v": rv, "prev": w.get("prev")}
+            elif lh is None:
+                self.report.notices.append(f"{rel}: you deleted it but it was edited on the share; "
+                                           f"the edited version was restored")
+                plan.append(("write", rel, rh, None))
+                result_h = rh
+            else:
+                self._conflict(rel, lh, rh, rv, bh, team=False, since=old_conflicts.get(rel))
+                continue
+            if b is not None and b.get("dirty") and new_base["h"] == b.get("h"):
+                new_base["dirty"] = True
+            self.base[rel] = new_base
+            if concurrent and not new_base.get("dirty"):
+                self._team(rel, entries, result_h, rv, bh, old_conflicts.get(rel))
+        return plan
+
+    def _team(self, rel: str, entries: list[dict], result_h: str | None, rv: dict, bh: str | None,
+              since: object) -> None:
+        """Publishers wrote concurrent versions: agents take the deterministic winner; managers decide."""
+        others = [e for e in entries if e["h"] not in (result_h, None)]
+        if not self.publish:
+            if others:
+                self.report.team_conflicts.append(rel)
+            return
+        if others:
+            self._conflict(rel, result_h, winner(others)["h"], rv, bh, team=True, since=since)
+        else:
+            # Edit against delete between publishers: the edit won; publishing it settles the share.
+            self.base[rel]["dirty"] = True
+            self.report.notices.append(f"{rel}: deleted by one publisher and edited by another; the edit was kept")
+
+    def _conflict(self, rel: str, mine: str | None, theirs: str, rv: dict, bh: str | None, *, team: bool,
+                  since: object) -> None:
+        data = self._fetch(rel, theirs)
+        if data is None:
+            self.hold.add(rel)
+            return
+        self.store.put(data)
+        copy = self.store.conflict_copy(rel, theirs, data)
+        if not (isinstance(since, dict) and since.get("theirs") == theirs and since.get("mine") == mine):
+            self.store.record(rel, data, "conflict-theirs", "their version, kept beside yours")
+            mine_data = _read_or_none(self.root / rel) if mine is not None else None
+            if mine_data is not None and sha256_bytes(mine_data) == mine:
+                # Kept too, so an edit made while merging by hand can never lose the version in conflict.
+                self.store.record(rel, mine_data, "conflict-mine", "your version when the conflict was found")
+        self.conflicts[rel] = {"mine": mine, "theirs": theirs, "theirs_v": rv, "base": bh, "team": team,
+                               "copy": str(copy)}
+        self.hold.add(rel)
+
+    def _fetch(self, rel: str, digest: str) -> bytes | None:
+        """Verified object bytes, or None (reported) when not arrived, damaged or not importable."""
+        data = self.store.get(digest)
+        if data is None:
+            data = self.share.read_object(digest)
+        if data is None:
+            self.report.skipped.append((rel, "waiting: file contents not arrived yet or incomplete; will retry"))
+            return None
+        problem = content_problem(rel, data)
+        if problem:
+            self.report.skipped.append((rel, f"rejected: {problem}"))
+            self.rejected.add(rel)
+            return None
+        return data
+
+    # -- applying -------------------------------------------------------------------
+    def _apply(self, plan: list[tuple], stats: dict) -> None:
+        writes = {a[1]: a for a in plan if a[0] == "write"}
+        deletes = [a for a in plan if a[0] == "delete"]
+        # A deletion plus a new path with the same content is a move: one os.replace, which is also the
+        # only safe way to apply a case-only rename on a case-insensitive file system.
+        for _, old, old_h in list(deletes):
+            target = next((w for w in writes.values() if w[2] == old_h and w[3] is None and w[1] != old), None)
+            if target is None:
+                continue
+            if self._move(old, target[1], old_h, stats):
+                deletes.remove(("delete", old, old_h))
+                del writes[target[1]]
+        for _, rel, expect in deletes:
+            self._delete(rel, expect, stats)
+        for _, rel, digest, expect in writes.values():
+            data = self._fetch(rel, digest)
+            if data is None:
+                self._keep_base(rel)
+                continue
+            self._write(rel, data, digest, expect, stats)
+
+    def _keep_base(self, rel: str) -> None:
+        self.hold.add(rel)
+        old = self.state.data["base"].get(rel)
+        if old is None:
+            self.base.pop(rel, None)
+        else:
+            self.base[rel] = old
+
+    def _target(self, rel: str) -> Path:
+        full = self.root / rel
+        if not self._inside(full.parent) or full.is_symlink():
+            raise PermissionError(0, "refused: the folder is a link leading outside the content root")
+        return full
+
+    def _inside(self, folder: Path) -> bool:
+        # Resolving symlinks costs a syscall per component: remember folders already checked this run.
+        if folder in self._safe_dirs:
+            return True
+        if is_within(folder, self.root):
+            if folder.exists():
+                self._safe_dirs.add(folder)
+            return True
+        return False
+
+    def _write(self, rel: str, data: bytes, digest: str, expect: str | None, stats: dict) -> bool:
+        tmp = None
+        try:
+            full = self._target(rel)
+            full.parent.mkdir(parents=True, exist_ok=True)
+            if not self._inside(full.parent):
+                raise PermissionError(0, "refused: the folder is a link leading outside the content root")
+            self.check("pull:write_temp", path=rel)
+            fd, tmp = tempfile.mkstemp(prefix=".zhida-", suffix=".tmp", dir=full.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.check("pull:before_replace", path=rel)
+            current = _read_or_none(full)
+            if _hash_or_none(current) != expect:
+                os.unlink(tmp)
+                tmp = None
+                self.report.skipped.append((rel, "changed here while syncing; your version is kept, retry later"))
+                self._keep_base(rel)
+                return False
+            if current is not None:
+                self.store.record(rel, current, "replaced", "overwritten by a newer version from the share")
+            replace_with_retry(tmp, full)
+            tmp = None
+        except OSError as exc:
+            if tmp:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            self.report.errors.append((rel, _errtext(exc)))
+            self._keep_base(rel)
+            return False
+        self._note_stat(rel, full, digest, stats)
+        self.report.pulled.append(rel)
+        self.check("pull:file_applied", path=rel)
+        return True
+
+    def _delete(self, rel: str, expect: str, stats: dict) -> bool:
+        try:
+            full = self._target(rel)
+            self.check("pull:before_replace", path=rel)
+            current = _read_or_none(full)
+            if _hash_or_none(current) != expect:
+                self.report.skipped.append((rel, "changed here while syncing; your version is kept, retry later"))
+                self._keep_base(rel)
+                return False
+            if current is not None:
+                self.store.record(rel, current, "deleted", "deleted on the share")
+                full.unlink()
+        except OSError as exc:
+            self.report.errors.append((rel, _errtext(exc)))
+            self._keep_base(rel)
+            return False
+        stats.pop(rel, None)
+        self.report.deleted.append(rel)
+        self.check("pull:file_applied", path=rel)
+        return True
+
+    def _move(self, old: str, new: str, digest: str, stats: dict) -> bool:
+        try:
+            src, dst = self._target(old), self._target(new)
+            self.check("pull:before_replace", path=new)
+            current = _read_or_none(src)
+            if _hash_or_none(current) != digest:
+                return False
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if old.casefold() != new.casefold() and dst.exists():
+                return False
+            os.replace(src, dst)
+        except OSError as exc:
+            self.report.errors.append((new, _errtext(exc)))
+            self._keep_base(old)
+            self._keep_base(new)
+            return True
+        stats.pop(old, None)
+        self._note_stat(new, dst, digest, stats)
+        self.report.moved.append((old, new))
+        self.check("pull:file_applied", path=new)
+        return True
+
+    def _note_stat(self, rel: str, full: Path, digest: str, stats: dict) -> None:
+        try:
+            st = os.lstat(full)
+            stats[rel] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+        except OSError:
+            stats.pop(rel, None)
+        self.local[rel] = digest
+
+    # -- publishing ----------------------------------------------------------------
+    def _publish(self, remote: dict[str, list[dict]], used: dict[str, Head]) -> None:
+        state = self.state
+        me = self.publisher or state.data.get("publisher") or default_publisher()
+        if not PUBLISHER_NAME.match(me):
+            self.report.failed = f"publisher name {me!r}: use 1-64 letters, digits, '-' or '_'"
+            return
+        state.data["publisher"] = me
+        for rel in self.report.deleted:
+            self.local.pop(rel, None)
+        for old, _ in self.report.moved:
+            self.local.pop(old, None)
+        blocked = self._lease_holder(me)
+        if blocked:
+            self.report.failed = (f"publish deferred: {blocked} is publishing (lease); "
+                                  f"pulled changes are applied, publish again later")
+            return
+        items: dict[str, dict] = {}
+        changed: dict[str, dict] = {}
+        bodies: dict[str, bytes] = {}
+        for rel in sorted(set(remote) | set(self.local) | set(self.base)):
+            entries = remote.get(rel, [])
+            if rel in self.hold or rel in self.conflicts:
+                if entries:
+                    items[rel] = winner(entries)
+                continue
+            b = self.base.get(rel)
+            bh = b.get("h") if b else None
+            lh = self.local.get(rel)
+            need = lh != bh or bool(b and b.get("dirty")) or (not entries and lh is not None) \
+                or len({e["h"] for e in entries}) > 1
+            if not need:
+                if entries:
+                    items[rel] = winner(entries)
+                continue
+            if lh is None and not entries:
+                continue
+            if lh is not None:
+                data = _read_or_none(self.root / rel)
+                problem = "changed while publishing" if data is None or sha256_bytes(data) != lh \
+                    else content_problem(rel, data)
+                if problem:
+                    self.report.skipped.append((rel, f"not published: {problem}"))
+                    if entries:
+                        items[rel] = winner(entries)
+                    continue
+                bodies[rel] = data
+            vec = join(b.get("v", {}) if b else {}, *(e["v"] for e in entries))
+            vec[me] = vec.get(me, 0) + 1
+            entry = {"h": lh, "v": vec, "prev": bh if lh is None else None}
+            items[rel] = changed[rel] = entry
+        if not changed:
+            return
+        live = sum(1 for e in remote.values() if winner(e)["h"] is not None)
+        added = {e["h"] for e in changed.values() if e["h"] is not None}
+        gone = sum(1 for rel, e in changed.items() if e["h"] is None and e["prev"] not in added  # moves are not deletions
+                   and rel in remote and winner(remote[rel])["h"])
+        if gone and not self.confirm_deletes and (gone >= live or gone > live * MASS_DELETE_FRACTION):
+            self.report.failed = (f"publish blocked: it would delete {gone} of {live} items on the share; "
+                                  f"check the content folder, then publish with --confirm-deletes")
+            return
+        self.share.take_lease(me)
+        self.check("publish:lease_taken")
+        try:
+            for rel, data in bodies.items():
+                self.share.write_object(data)
+                self.check("publish:object_written", path=rel)
+            self.check("publish:objects_written")
+            in_share = self.share.read_head(me)
+            if in_share is not None and in_share != used.get(me):
+                self.report.failed = (f"publish stopped: heads/{me}.json changed during this run; "
+                                      f"is another computer publishing under the same name?")
+                return
+            prev_seq = max((h.seq for h in (used.get(me), in_share) if h is not None), default=0)
+            manifest = {"format": FORMAT_VERSION, "publisher": me, "seq": prev_seq + 1,
+                        "parents": sorted(h.manifest for h in used.values()), "items": items}
+            digest = self.share.write_manifest(canonical_json(manifest))
+            self.check("publish:manifest_written")
+            head = Head(me, prev_seq + 1, digest)
+            self.share.write_head(head)
+            self.check("publish:head_written")
+        finally:
+            self.share.drop_lease(me)
+        used[me] = head
+        for rel, entry in changed.items():
+            self.base[rel] = {"h": entry["h"], "v": entry["v"], "prev": entry["prev"]}
+        self.report.published = sorted(changed)
+
+    def _lease_holder(self, me: str) -> str | None:
+        now = self.clock()
+        seen = self.state.data["lease_seen"]
+        leases = self.share.read_leases()
+        live = None
+        for pub, nonce in sorted(leases.items()):
+            if pub == me:
+                continue
+            rec = seen.get(pub)
+            if not (isinstance(rec, list) and len(rec) == 2 and rec[0] == nonce):
+                seen[pub] = rec = [nonce, now]  # our own clock only: skew between machines cannot matter
+            if now - rec[1] < self.lease_ttl:
+                live = live or pub
+        for pub in list(seen):
+            if pub not in leases:
+                del seen[pub]
+        return live
+
+    # -- after ------------------------------------------------------------------------
+    def _conflicts_from_state(self) -> list[Conflict]:
+        return conflicts_of(self.root, self.state.data["conflicts"])
+
+    def _update_index(self) -> None:
+        try:
+            from app.core.search import SearchIndex
+        except ImportError:
+            self.report.index = "unavailable"
+            return
+        try:
+            index = SearchIndex(self.root, home=self.home)
+            try:
+                done = index.update()  # incremental: only files whose content hash changed are re-indexed
+            finally:
+                getattr(index, "close", lambda: None)()
+            touched = getattr(done, "touched", None)
+            self.report.index = "updated" if touched is None else f"updated ({touched} files re-indexed)"
+        except Exception as exc:  # noqa: BLE001 - the files are synced; a stale index is reported, not fatal
+            self.report.index = f"error: {type(exc).__name__}: {exc}"
+            self.report.notices.append(f"search index not updated ({exc}); run `zhida index`")
+
+
+def conflicts_of(root: Path, raw: dict) -> list[Conflict]:
+    """Conflict objects from the state's conflict table."""
+    out = []
+    for rel, c in sorted(raw.items()):
+        if isinstance(c, dict) and isinstance(c.get("theirs"), str):
+            out.append(Conflict(rel, str(root / rel), str(c.get("copy", "")), c.get("mine"), c["theirs"],
+                                bool(c.get("team"))))
+    return out
+
+
+def sync(content_root: Path | str, share_dir: Path | str, *, publish: bool = False, publisher: str | None = None,
+         confirm_deletes: bool = False, home: Path | None = None, hook: Hook | None = None,
+         clock: Callable[[], float] = time.time, lease_ttl: float = LEASE_TTL,
+         update_index: bool = True) -> SyncReport:
+    """Pull (and with `publish`, publish) once; never raises for a bad share or I/O error, see `report.failed`."""
+    with _LOCK:
+        return _Run(Path(content_root), Path(share_dir), publish=publish, publisher=publisher,
+                    confirm_deletes=confirm_deletes, home=home, hook=hook, clock=clock, lease_ttl=lease_ttl,
+                    update_index=update_index).run()
+
+
+def init_share(share_dir: Path | str) -> str:
+    """Make an empty folder a share; returns its id (raises ShareError for a non-empty folder)."""
+    return Share.init(share_dir).share_id
+
+
+def _open_state(content_root: Path, share_dir: Path | str, home: Path | None) -> SyncState:
+    share = Share(share_dir)
+    return SyncState.load(content_root, share.check_marker(), home)
+
+
+def pending_conflicts(content_root: Path | str, share_dir: Path | str, home: Path | None = None) -> list[Conflict]:
+    """Conflicts waiting for a decision (as recorded by the last sync)."""
+    root = Path(content_root)
+    return conflicts_of(root, _open_state(root, share_dir, home).data["conflicts"])
+
+
+def conflict_texts(content_root: Path | str, conflict: Conflict, home: Path | None = None) -> tuple[str, str]:
+    """(mine, theirs) as text for the conflict dialog; mine is read from the content root now."""
+    from app.core.textio import UndecodableError, decode_bytes
+
+    def text(data: bytes | None) -> str:
+        if data is None:
+            return ""
+        try:
+            return decode_bytes(data).text
+        except UndecodableError as exc:
+            return f"<{exc}>"
+
+    root = Path(content_root)
+    mine = _read_or_none(root / conflict.path)
+    theirs = LocalStore(root, home).get(conflict.theirs_hash)
+    return text(mine), text(theirs)
+
+
+def resolve_conflict(content_root: Path | str, share_dir: Path | str, rel: str, choice: str,
+                     merged: str | None = None, home: Path | None = None) -> None:
+    """Settle a conflict: choice "mine", "theirs" or "merged" (with `merged` text); the next sync publishes it."""
+    with _LOCK:
+        _resolve(Path(content_root), share_dir, rel, choice, merged, home)
+
+
+def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: str | None,
+             home: Path | None) -> None:
+    state = _open_state(root, share_dir, home)
+    c = state.data["conflicts"].get(rel)
+    if not isinstance(c, dict):
+        raise KeyError(f"{rel}: no pending conflict")
+    store = LocalStore(root, home)
+    if choice == "theirs":
+        data = store.get(c["theirs"])
+        if data is None:
+            raise FileNotFoundError(f"{rel}: their version is missing from the local store")
+        _replace_local(root, rel, data, store, "replaced by your choice of their version")
+    elif choice == "merged":
+        if merged is None:
+            raise ValueError("merged text required")
+        _replace_local(root, rel, merged.encode("utf-8"), store, "replaced by your merge")
+    elif choice != "mine":
+        raise ValueError(f"unknown choice {choice!r}")
+    state.data["base"][rel] = {"h": c["theirs"], "v": c.get("theirs_v", {}), "dirty": True}
+    del state.data["conflicts"][rel]
+    state.data["pending"] = True
+    state.save()
+
+
+def _replace_local(root: Path, rel: str, data: bytes, store: LocalStore, note: str) -> None:
+    from app.core.sync_share import _write_atomic
+
+    if unsafe_path_reason(rel):
+        raise PermissionError(f"{rel}: refused: {unsafe_path_reason(rel)}")
+    full = root / rel
+    current = _read_or_none(full)
+    if current is not None and current != data:
+        store.record(rel, current, "replaced", note)
+    full.parent.mkdir(parents=True, exist_ok=True)
+    if not is_within(full.parent, root) or full.is_symlink():
+        raise PermissionError(f"{rel}: refused: a link leading outside the content root")
+    _write_atomic(full, data)
+
+
+def restore(content_root: Path | str, entry_id: int, home: Path | None = None) -> str:
+    """Put the version of history entry `entry_id` back into the content root; returns its path.
+
+    The version it replaces goes to history first. For a knowledge manager the next publish shares it;
+    for an agent it stays a local change.
+    """
+    with _LOCK:
+        return _restore(Path(content_root), entry_id, home)
+
+
+def _restore(root: Path, entry_id: int, home: Path | None) -> str:
+    store = LocalStore(root, home)
+    entry = next((e for e in store.history() if e.id == entry_id), None)
+    if entry is None:
+        raise KeyError(f"no history entry {entry_id}")
+    data = store.get(entry.hash)
+    if data is None:
+        raise FileNotFoundError(f"history entry {entry_id}: stored copy missing or damaged")
+    _replace_local(root, entry.path, data, store, f"replaced by restoring history entry {entry_id}")
+    return entry.path
+
+
+__all__ = ["Conflict", "SyncReport", "sync", "init_share", "pending_conflicts", "resolve_conflict", "restore",
+           "conflict_texts", "content_problem", "scan_local", "HEX64", "PULL_STEPS", "PUBLISH_STEPS", "CRASH_ENV",
+           "ShareError"]

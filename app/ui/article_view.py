@@ -1,0 +1,83 @@
+"""The article view: sanitized Markdown, no remote loads, and a button per section to send it to the builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from app.core.content import Article
+from app.core.render import escape, render_markdown
+
+BUILDER_SECTIONS = ("结论", "说明", "操作步骤")
+
+
+class SafeTextBrowser(QTextBrowser):
+    """A text browser that loads nothing: no images, no style sheets, no remote or local files."""
+
+    link_clicked = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(lambda url: self.link_clicked.emit(url.toString()))
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 - Qt override
+        return None
+
+
+class ArticleView(QWidget):
+    """Shows one article; `send_section(article_id, section, text)` feeds the reply builder."""
+
+    send_section = Signal(str, str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.article: Article | None = None
+        self.title = QLabel("搜索并选择一篇文章")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.meta = QLabel("")
+        self.meta.setWordWrap(True)
+        self.meta.setStyleSheet("color: #666;")
+        self.browser = SafeTextBrowser()
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.addWidget(QLabel("发送到回复:"))
+        for number, name in enumerate(BUILDER_SECTIONS, start=1):
+            button = QPushButton(f"{name}")
+            button.setToolTip(f"把「{name}」放入回复的第{number}步")
+            button.clicked.connect(lambda _=False, n=name: self._send(n))
+            button.setEnabled(False)
+            self.buttons[name] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addLayout(row)
+        layout.addWidget(self.browser, 1)
+
+    def show_article(self, article: Article) -> None:
+        """Render `article` (sanitized) and enable the buttons of the sections it has."""
+        self.article = article
+        self.title.setText(article.title)
+        parts = [article.category, article.type, "、".join(article.tags)]
+        if article.status != "published":
+            parts.append({"draft": "草稿", "archived": "已归档"}.get(article.status, article.status))
+        if article.updated:
+            parts.append(f"更新于 {article.updated}")
+        self.meta.setText(" · ".join(p for p in parts if p))
+        similar = ""
+        if article.similar:
+            similar = ('<p style="color:#666">相似问法:' + " / ".join(escape(s) for s in article.similar) + "</p>")
+        self.browser.setHtml(similar + render_markdown(article.body))
+        for name, button in self.buttons.items():
+            button.setEnabled(bool(article.section(name)))
+
+    def _send(self, name: str) -> None:
+        if self.article and self.article.section(name):
+            self.send_section.emit(self.article.id, name, self.article.section(name))

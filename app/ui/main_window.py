@@ -1,0 +1,418 @@
+"""The agent's window: search as you type, read, browse scripts, build and check a reply, copy."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+
+from app.core.content import Script
+from app.core.placeholders import find_placeholders
+from app.core.settings import Settings, save_settings
+from app.core.usage import UsageLog
+from app.core.workspace import Workspace, open_workspace
+from app.ui.article_view import ArticleView
+from app.ui.builder import BuilderPanel
+from app.ui.help_overlay import HelpOverlay
+from app.ui.results import ResultsView
+from app.ui.script_browser import ScriptBrowser
+from app.ui.search_box import SearchBox
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.tasks import TaskRunner
+
+NARROW_WIDTH = 720
+DEBOUNCE_MS = 120
+TAB_ARTICLE, TAB_SCRIPTS, TAB_BUILDER, TAB_PROBLEMS = range(4)
+KIND_FILTERS = (("全部", None), ("文章", "article"), ("话术", "script"))
+TYPE_FILTERS = ("全部类型", "咨询", "投诉", "建议", "故障", "通用")
+
+
+class MainWindow(QMainWindow):
+    """One window that works as a ~420 px side panel and full screen."""
+
+    ready = Signal()           # content, index and checker are loaded
+    results_shown = Signal(str)  # the query whose results are now on screen
+
+    def __init__(self, content_root: Path, settings: Settings, home: Path | None = None):
+        super().__init__()
+        self.content_root = Path(content_root)
+        self.settings = settings
+        self.home = home
+        self.workspace: Workspace | None = None
+        self.usage = UsageLog(home)
+        self.loader = TaskRunner(self, max_threads=1)
+        self.searcher = TaskRunner(self, max_threads=1)
+        self.background = TaskRunner(self, max_threads=1)
+        self._search_seq = 0
+        self._shown_seq = 0
+        self.setWindowTitle("知答 Zhida")
+        self._build()
+        self._shortcuts()
+        self._apply_settings(first=True)
+
+    # ---- construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search_box = SearchBox()
+        self.kind_filter = QComboBox()
+        for label, _ in KIND_FILTERS:
+            self.kind_filter.addItem(label)
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("全部分类")
+        self.type_filter = QComboBox()
+        self.type_filter.addItems(list(TYPE_FILTERS))
+        for combo in (self.kind_filter, self.category_filter, self.type_filter):
+            combo.currentIndexChanged.connect(self._search_now)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        settings_button = QToolButton()
+        settings_button.setText("⚙")
+        settings_button.setToolTip("设置 (Ctrl+,)")
+        settings_button.clicked.connect(self.open_settings)
+        help_button = QToolButton()
+        help_button.setText("?")
+        help_button.setToolTip("键盘操作 (F1)")
+        help_button.clicked.connect(lambda: self.help.toggle())
+
+        top = QVBoxLayout()
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search_box, 1)
+        row1.addWidget(help_button)
+        row1.addWidget(settings_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.kind_filter)
+        row2.addWidget(self.category_filter, 1)
+        row2.addWidget(self.type_filter)
+        top.addLayout(row1)
+        top.addLayout(row2)
+
+        self.results = ResultsView()
+        self.empty_label = QLabel("正在加载知识库…")
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #888; padding: 12px;")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.results, 1)
+
+        self.article_view = ArticleView()
+        self.script_browser = ScriptBrowser()
+        self.builder = BuilderPanel(self.background)
+        self.problems_list = QListWidget()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.article_view, "文章")
+        self.tabs.addTab(self.script_browser, "话术库")
+        self.tabs.addTab(self.builder, "回复")
+        self.tabs.addTab(self.problems_list, "问题")
+
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status_label = QLabel("正在加载…")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.help = HelpOverlay(central)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self._search_now)
+        self.search_box.textChanged.connect(self._query_edited)
+        self.search_box.navigate.connect(self._navigate)
+        self.search_box.submitted.connect(self.open_current)
+        self.search_box.copy_requested.connect(self.copy_current)
+        self.results.activated.connect(lambda _i: self.open_current())
+        self.results.clicked.connect(lambda _i: self.open_current(focus=False))
+        self.article_view.send_section.connect(self._send_section)
+        self.article_view.browser.link_clicked.connect(
+            lambda url: self.statusBar().showMessage(f"链接不会在本应用中打开:{url}", 6000))
+        self.script_browser.copy_requested.connect(self.copy_script)
+        self.script_browser.use_requested.connect(self._use_script)
+        self.script_browser.favorite_toggled.connect(self._toggle_favorite)
+        self.builder.copied.connect(self._draft_copied)
+        self.builder.status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+
+    def _shortcuts(self) -> None:
+        def bind(keys: str, fn) -> None:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.WindowShortcut)
+            shortcut.activated.connect(fn)
+
+        bind("Ctrl+L", self.focus_search)
+        bind("Ctrl+F", self.focus_search)
+        bind("F1", lambda: self.help.toggle())
+        bind("Ctrl+,", self.open_settings)
+        bind("Ctrl+G", self.builder.compose_now)
+        bind("Ctrl+D", self.script_browser._toggle_favorite)
+        for number in range(4):
+            bind(f"Ctrl+{number + 1}", lambda n=number: self._switch_tab(n))
+
+    # ---- settings and geometry ----------------------------------------------------------------
+    def _apply_settings(self, first: bool = False) -> None:
+        font = self.font()
+        font.setPointSize(self.settings.font_size)
+        self.setFont(font)
+        self.setWindowFlag(Qt.WindowStaysOnTopHint, self.settings.always_on_top)
+        self.builder.set_defaults(self.settings.audience, self.settings.channel)
+        if first:
+            if self.settings.window_geometry:
+                self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
+            else:
+                self.resize(420, 860)
+        elif not self.isVisible():
+            pass
+        else:
+            self.show()  # changing window flags hides the window
+
+    def open_settings(self) -> None:
+        """Show the settings dialog; a new content folder reloads everything."""
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() != SettingsDialog.Accepted:
+            return
+        new = dialog.result_settings()
+        old_root = self.settings.content_root
+        self.settings = new
+        self._save_settings()
+        self._apply_settings()
+        if new.content_root != old_root:
+            from app.core.settings import resolve_content_root
+
+            self.content_root = resolve_content_root(None, self.home)
+            self.start_loading()
+
+    def _save_settings(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        try:
+            save_settings(self.settings, self.home)
+        except OSError as exc:
+            self.statusBar().showMessage(f"设置未能保存:{exc}", 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
+        for runner in (self.loader, self.searcher, self.background):
+            runner.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        narrow = event.size().width() < NARROW_WIDTH
+        wanted = Qt.Vertical if narrow else Qt.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            total = self.splitter.height() if narrow else self.splitter.width()
+            self.splitter.setSizes([int(total * 0.45), int(total * 0.55)] if narrow else [int(total * 0.38), int(total * 0.62)])
+        if self.help.isVisible():
+            self.help.setGeometry(self.centralWidget().rect())
+        super().resizeEvent(event)
+
+    # ---- loading --------------------------------------------------------------------------------
+    def start_loading(self) -> None:
+        """Load content, index and checker off the UI thread; the window stays usable meanwhile."""
+        self.workspace = None
+        self.status_label.setText("正在加载知识库…")
+        self.empty_label.setText("正在加载知识库…")
+        self.empty_label.show()
+        root, home = self.content_root, self.home
+        started = time.perf_counter()
+        self.loader.submit(lambda: open_workspace(root, home), lambda ws: self._loaded(ws, started),
+                           self._load_failed)
+
+    def _loaded(self, workspace: Workspace, started: float) -> None:
+        self.workspace = workspace
+        content = workspace.content
+        self.category_filter.blockSignals(True)
+        self.category_filter.clear()
+        self.category_filter.addItem("全部分类")
+        self.category_filter.addItems(content.categories())
+        self.category_filter.blockSignals(False)
+        self.script_browser.set_scripts(content.scripts, self.usage.favorites(), self.usage.recent())
+        self.builder.set_workspace(workspace)
+        self._show_problems(workspace)
+        errors = len(content.errors)
+        note = f" · {errors} 个内容错误(见“问题”页)" if errors else ""
+        extra = f" · {'; '.join(workspace.messages)}" if workspace.messages else ""
+        self.status_label.setText(f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
+                                  f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}")
+        self.empty_label.setText("输入关键词开始搜索")
+        self.ready.emit()
+        self._search_now()
+
+    def _load_failed(self, message: str) -> None:
+        self.status_label.setText(f"知识库加载失败:{message}")
+        self.empty_label.setText(f"知识库加载失败:{message}\n请在设置中检查知识库文件夹。")
+
+    def _show_problems(self, workspace: Workspace) -> None:
+        self.problems_list.clear()
+        for message in workspace.messages:
+            self.problems_list.addItem(QListWidgetItem(f"⚠ {message}"))
+        for p in workspace.problems:
+            icon = "✖" if p.level == "error" else "⚠"
+            self.problems_list.addItem(QListWidgetItem(f"{icon} {p.path}:{p.line}  {p.message}"))
+        count = len(workspace.problems) + len(workspace.messages)
+        self.tabs.setTabText(TAB_PROBLEMS, f"问题 ({count})" if count else "问题")
+
+    # ---- search -----------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected."""
+        self.help.hide()
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def current_filters(self) -> dict[str, Any]:
+        """The filters chosen above the results."""
+        kind = KIND_FILTERS[self.kind_filter.currentIndex()][1]
+        category = self.category_filter.currentText() if self.category_filter.currentIndex() > 0 else None
+        doc_type = self.type_filter.currentText() if self.type_filter.currentIndex() > 0 else None
+        return {"kind": kind, "category": category, "type": doc_type}
+
+    def _search_now(self) -> None:
+        self.debounce.stop()
+        query = self.search_box.text().strip()
+        self._search_seq += 1
+        seq = self._search_seq
+        workspace = self.workspace
+        if workspace is None:
+            return
+        if not query:
+            self._show_hits(seq, query, [])
+            return
+        if workspace.index is None:
+            self.empty_label.setText("搜索不可用(见“问题”页)")
+            return
+        filters = self.current_filters()
+
+        def run() -> list[Any]:
+            if seq != self._search_seq:
+                return []  # a newer query is already waiting; skip the work
+            return workspace.index.search(query, limit=30, **filters)
+
+        self.searcher.submit(run, lambda hits: self._show_hits(seq, query, hits),
+                             lambda msg: self.statusBar().showMessage(f"搜索出错:{msg}", 8000))
+
+    def _show_hits(self, seq: int, query: str, hits: list[Any]) -> None:
+        if seq != self._search_seq:
+            return  # an older search never overwrites a newer one's results
+        self._shown_seq = seq
+        self.results.results_model.set_hits(hits)
+        if hits:
+            self.results.setCurrentIndex(self.results.results_model.index(0))
+            self.empty_label.hide()
+        else:
+            self.empty_label.setText("输入关键词开始搜索" if not query else f"没有找到与“{query}”相关的内容,换个说法试试")
+            self.empty_label.show()
+        if query:
+            usage = self.usage
+            self.background.submit(lambda: usage.record_search(query, len(hits)), lambda _r: None)
+        self.results_shown.emit(query)
+
+    def _query_edited(self, _text: str) -> None:
+        self.debounce.start()
+        self._give_room(results=True)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == TAB_BUILDER:
+            self._give_room(results=False)
+
+    def _give_room(self, results: bool) -> None:
+        """In the narrow layout, the part the agent works in gets most of the height."""
+        if self.splitter.orientation() != Qt.Vertical:
+            return
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        share = 0.45 if results else 0.18
+        self.splitter.setSizes([int(total * share), total - int(total * share)])
+
+    def _navigate(self, step: int) -> None:
+        self.results.move_selection(step)
+
+    # ---- actions ----------------------------------------------------------------------------------
+    def open_current(self, focus: bool = True) -> None:
+        """Open the selected hit: an article in the article tab, a script in the script browser."""
+        hit = self.results.current_hit()
+        if hit is None or self.workspace is None:
+            return
+        content = self.workspace.content
+        if hit.kind == "article":
+            article = content.article(hit.id)
+            if article:
+                self.article_view.show_article(article)
+                self.tabs.setCurrentIndex(TAB_ARTICLE)
+                self._record_use(article.id, "open")
+        else:
+            script = content.script(hit.id)
+            if script:
+                self.script_browser.select_script(script.id)
+                self.tabs.setCurrentIndex(TAB_SCRIPTS)
+                if focus:
+                    self.script_browser.tree.setFocus()
+
+    def copy_current(self) -> None:
+        """Ctrl+Enter: copy the selected script, or the draft when the reply tab is open."""
+        if self.tabs.currentIndex() == TAB_BUILDER:
+            self.builder.copy_draft()
+            return
+        hit = self.results.current_hit()
+        if hit is not None and hit.kind == "script" and self.workspace:
+            script = self.workspace.content.script(hit.id)
+            if script:
+                self.copy_script(script)
+                return
+        if self.tabs.currentIndex() == TAB_SCRIPTS and self.script_browser.current_script():
+            self.copy_script(self.script_browser.current_script())
+
+    def copy_script(self, script: Script) -> None:
+        """Copy a script; one with placeholders goes to the builder first, so nothing is sent unfilled."""
+        if find_placeholders(self.builder.script_text(script)):
+            self._use_script(script)
+            self.statusBar().showMessage("这条话术有待填写的内容({…}),已放入“回复”页,填好后再复制", 8000)
+            return
+        text = self.builder.script_text(script)
+        QGuiApplication.clipboard().setText(text)
+        self._record_use(script.id, "copy")
+        self.statusBar().showMessage(f"已复制话术:{script.title}", 5000)
+
+    def _use_script(self, script: Script) -> None:
+        self.builder.add_script(script)
+        self.tabs.setCurrentIndex(TAB_BUILDER)
+        self._record_use(script.id, "copy")
+
+    def _send_section(self, article_id: str, name: str, text: str) -> None:
+        self.builder.add_section(article_id, name, text)
+        self.tabs.setCurrentIndex(TAB_BUILDER)
+        self.statusBar().showMessage(f"已把「{name}」放入回复", 4000)
+
+    def _draft_copied(self, _text: str) -> None:
+        self.statusBar().showMessage("回复已复制到剪贴板", 5000)
+
+    def _toggle_favorite(self, script_id: str, on: bool) -> None:
+        self.usage.set_favorite(script_id, on)
+        self.script_browser.set_usage(self.usage.favorites(), self.usage.recent())
+        self.script_browser.select_script(script_id)
+
+    def _record_use(self, item_id: str, kind: str) -> None:
+        usage = self.usage
+        self.background.submit(lambda: usage.record_use(item_id, kind), lambda _r: None)
+
+    def _switch_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        self.tabs.currentWidget().setFocus()
+
+    def show_error(self, title: str, message: str) -> None:
+        """A dialog for errors the user must see (the app keeps running)."""
+        QMessageBox.warning(self, title, message)

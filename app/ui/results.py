@@ -1,0 +1,142 @@
+"""The results list: a Qt model over core search hits and a delegate that draws badge, title, snippet."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app.core.render import escape
+
+HIT_ROLE = Qt.UserRole + 1
+KIND_LABELS = {"article": "文章", "script": "话术"}
+KIND_COLORS = {"article": "#2f6fde", "script": "#1f9d6b"}
+MAX_LINES = 3  # title + two lines of snippet
+
+
+class ResultsModel(QAbstractListModel):
+    """Rows are core `Hit`s; the hit itself is under HIT_ROLE."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._hits: list[Any] = []
+
+    def set_hits(self, hits: Sequence[Any]) -> None:
+        """Replace all rows."""
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int) -> Any:
+        """The hit on `row`, or None."""
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        hit = self.hit(index.row())
+        if hit is None:
+            return None
+        if role == Qt.DisplayRole:
+            return f"[{KIND_LABELS.get(hit.kind, hit.kind)}] {hit.title}"
+        if role == Qt.ToolTipRole:
+            return hit.title
+        if role == HIT_ROLE:
+            return hit
+        return None
+
+
+def hit_html(hit: Any) -> str:
+    """The rich text a result row shows: kind badge, title, category and the marked snippet."""
+    color = KIND_COLORS.get(hit.kind, "#666")
+    meta = " · ".join(x for x in (getattr(hit, "category", ""), getattr(hit, "type", "")) if x)
+    snippet = hit.snippet or ""
+    return (f'<span style="color:{color};font-weight:bold">【{KIND_LABELS.get(hit.kind, hit.kind)}】</span>'
+            f'<b>{escape(hit.title)}</b>'
+            + (f' <span style="color:#888">{escape(meta)}</span>' if meta else "")
+            + (f'<br><span style="color:#555">{snippet}</span>' if snippet else ""))
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Draws each hit as two lines of rich text; the snippet's <b> marks show the matched words."""
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(4)
+        doc.setHtml(hit_html(index.data(HIT_ROLE)))
+        doc.setTextWidth(max(100, option.rect.width()))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style:
+            style.drawControl(QStyle.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(option, index)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        if option.state & QStyle.State_Selected:
+            painter.fillRect(QRectF(0, 0, option.rect.width(), option.rect.height()),
+                             option.palette.color(QPalette.Highlight).lighter(170))
+        doc.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height() - 2))
+        painter.restore()
+        painter.setPen(QColor("#e6e6e6"))
+        painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt API
+        doc = self._document(option, index)
+        return QSize(int(doc.idealWidth()), int(_height_of_lines(doc, MAX_LINES)) + 2)
+
+
+def _height_of_lines(doc: QTextDocument, max_lines: int) -> float:
+    """The height that shows the first `max_lines` laid-out lines whole, so no row ends in half a line."""
+    doc.documentLayout()  # forces layout
+    seen = 0
+    bottom = doc.documentMargin()
+    block = doc.begin()
+    while block.isValid() and seen < max_lines:
+        layout = block.layout()
+        top = doc.documentLayout().blockBoundingRect(block).top()
+        for i in range(layout.lineCount()):
+            if seen == max_lines:
+                break
+            line = layout.lineAt(i)
+            bottom = top + line.y() + line.height()
+            seen += 1
+        block = block.next()
+    return bottom + doc.documentMargin()
+
+
+class ResultsView(QListView):
+    """The list of hits, keyboard-driven from the search box."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.results_model = ResultsModel(self)
+        self.setModel(self.results_model)
+        self.setItemDelegate(ResultDelegate(self))
+        self.setUniformItemSizes(False)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QListView.ScrollPerPixel)
+        self.setSelectionMode(QListView.SingleSelection)
+        self.setResizeMode(QListView.Adjust)
+
+    def move_selection(self, step: int) -> None:
+        """Move the current row by `step`, clamped to the list."""
+        count = self.results_model.rowCount()
+        if not count:
+            return
+        row = self.currentIndex().row()
+        row = 0 if row < 0 and step > 0 else max(0, min(count - 1, row + step))
+        self.setCurrentIndex(self.results_model.index(row))
+
+    def current_hit(self) -> Any:
+        """The selected hit, or the first one when nothing is selected."""
+        row = self.currentIndex().row()
+        return self.results_model.hit(row if row >= 0 else 0)

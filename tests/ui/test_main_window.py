@@ -1,0 +1,259 @@
+"""The agent's window driven through real widgets: search, read, build, check, copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtTest import QTest
+
+from app.core.settings import Settings, load_settings
+from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, MainWindow
+from tests.conftest import REPO_ROOT, article
+
+REFUND_BODY = ("## 结论\n退款审核通过后1-3个工作日原路退回。\n\n## 说明\n银行处理需要时间,周末可能顺延。\n\n"
+               "## 操作步骤\n1. 打开APP【我的-订单】\n2. 查看退款进度\n\n## 常见误区\n- 退款不会退到余额\n")
+SCRIPTS = """\
+- id: s-empathy
+  title: 投诉共情
+  type: 投诉
+  stage: 共情
+  text: "您的心情我完全理解,我们一定给您一个满意的答复。"
+- id: s-order
+  title: 核实订单
+  type: 通用
+  stage: 核实
+  text: "麻烦您提供一下订单号{订单号},我马上为您查询。"
+  variants:
+    en: "Could you share your order number {订单号}? I will check it right away."
+"""
+
+
+@pytest.fixture
+def content_root(make_root) -> Path:
+    root = make_root({
+        "kb/returns/refund.md": article("refund-time", title="退款多久到账?", category="退换货",
+                                        similar="[钱什么时候退回来, 退款一直没到账]", tags="[退款, 到账]", body=REFUND_BODY),
+        "kb/invoice/invoice.md": article("invoice-open", title="怎么开电子发票?", category="发票",
+                                         similar="[发票在哪开, 要发票]", body="## 结论\n在订单详情申请电子发票。\n"),
+        "scripts_library/scripts/s.yaml": SCRIPTS,
+    })
+    # The real rule, template and triage files, so checker and composer behave as shipped.
+    library = REPO_ROOT / "scripts_library"
+    for path in library.iterdir():
+        if path.name != "scripts":
+            target = root / "scripts_library" / path.name
+            if path.is_dir():
+                shutil.copytree(path, target)
+            else:
+                shutil.copy(path, target)
+    return root
+
+
+@pytest.fixture
+def window(qtbot, content_root, zhida_home) -> MainWindow:
+    win = MainWindow(content_root, Settings(), home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    return win
+
+
+def type_text(widget, text: str) -> None:
+    """Type as an agent does: Chinese arrives from the input method as committed text, one word at a time."""
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClick(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QGuiApplication.sendEvent(widget, event)
+
+
+def search(qtbot, win: MainWindow, text: str) -> None:
+    win.search_box.clear()
+    with qtbot.waitSignal(win.results_shown, timeout=10000, check_params_cb=lambda q: q == text):
+        type_text(win.search_box, text)
+
+
+def test_search_box_has_focus_and_typing_shows_results(qtbot, window):
+    assert window.search_box.hasFocus()
+    search(qtbot, window, "退款")
+    hit = window.results.current_hit()
+    assert hit.id == "refund-time" and hit.kind == "article"
+
+
+def test_enter_opens_the_selected_article(qtbot, window):
+    search(qtbot, window, "退款")
+    qtbot.keyClick(window.search_box, Qt.Key_Return)
+    assert window.tabs.currentIndex() == TAB_ARTICLE
+    assert window.article_view.title.text() == "退款多久到账?"
+    assert "1-3个工作日" in window.article_view.browser.toPlainText()
+
+
+def test_enter_while_the_input_method_is_composing_does_nothing(qtbot, window):
+    search(qtbot, window, "退款")
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    window.search_box.setFocus()
+    QGuiApplication.sendEvent(window.search_box, QInputMethodEvent("fapiao", []))
+    assert window.search_box.composing
+    with qtbot.assertNotEmitted(window.search_box.submitted):
+        qtbot.keyClick(window.search_box, Qt.Key_Return)
+    assert window.tabs.currentIndex() == TAB_BUILDER
+    commit = QInputMethodEvent()
+    commit.setCommitString("发票")
+    QGuiApplication.sendEvent(window.search_box, commit)
+    assert not window.search_box.composing
+    with qtbot.waitSignal(window.search_box.submitted):
+        qtbot.keyClick(window.search_box, Qt.Key_Return)
+
+
+def test_an_older_search_never_overwrites_a_newer_one(qtbot, window):
+    search(qtbot, window, "发票")
+    newest = window._search_seq
+    window._show_hits(newest - 1, "退款", [])
+    assert window.results.current_hit().id == "invoice-open"
+
+
+def test_section_button_sends_the_section_to_the_builder(qtbot, window):
+    window.article_view.show_article(window.workspace.content.article("refund-time"))
+    qtbot.mouseClick(window.article_view.buttons["操作步骤"], Qt.LeftButton)
+    assert window.tabs.currentIndex() == TAB_BUILDER
+    assert "查看退款进度" in window.builder.editor.toPlainText()
+
+
+def test_pasting_a_complaint_builds_an_empathy_first_draft(qtbot, window):
+    builder = window.builder
+    builder.message.setPlainText("你们怎么回事!!!退款多次申请都没到账,再不处理我就投诉曝光!")
+    with qtbot.waitSignal(builder.editor.textChanged, timeout=15000):
+        qtbot.keyClick(window, Qt.Key_G, Qt.ControlModifier)
+    chips = {label.objectName(): label.text() for label in builder.findChildren(type(builder.article_label))
+             if label.objectName().startswith("chip-")}
+    assert chips["chip-type"] == "投诉" and chips["chip-priority"] == "高优先级"
+    assert "理解" in builder.editor.toPlainText().split("\n")[0] or "抱歉" in builder.editor.toPlainText().split("\n")[0]
+    assert "投诉" in builder.findChild(type(builder.article_label), "chip-type").toolTip() or \
+        builder.findChild(type(builder.article_label), "chip-type").toolTip().startswith("判断依据")
+
+
+def test_forbidden_phrase_is_underlined_and_fixed_in_one_action(qtbot, window):
+    builder = window.builder
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    window.activateWindow()
+    with qtbot.waitSignal(builder.draft_checked, timeout=5000):
+        builder.editor.setPlainText("这个问题我不知道,您稍等。")
+    [finding] = [f for f in builder.editor.findings if f.text == "我不知道"]
+    assert finding.level == "error"
+    assert any(sel.cursor.selectedText() == "我不知道" for sel in builder.editor.extraSelections())
+    cursor = builder.editor.textCursor()
+    cursor.setPosition(finding.start + 1)
+    builder.editor.setTextCursor(cursor)
+    builder.editor.setFocus()
+    with qtbot.waitSignal(builder.draft_checked, timeout=5000):
+        qtbot.keyClick(builder.editor, Qt.Key_Period, Qt.ControlModifier)
+    text = builder.editor.toPlainText()
+    assert "我不知道" not in text and text.startswith("这个问题") and text.endswith(",您稍等。")
+    assert not [f for f in builder.editor.findings if f.level == "error"]
+
+
+def test_copy_puts_the_draft_on_the_clipboard(qtbot, window):
+    builder = window.builder
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    with qtbot.waitSignal(builder.draft_checked, timeout=5000):
+        builder.editor.setPlainText("您好,退款审核通过后1-3个工作日原路退回。")
+    QGuiApplication.clipboard().clear()
+    with qtbot.waitSignal(builder.copied):
+        qtbot.mouseClick(builder.copy_button, Qt.LeftButton)
+    assert QGuiApplication.clipboard().text() == "您好,退款审核通过后1-3个工作日原路退回。"
+
+
+def test_unfilled_placeholder_stops_the_copy_until_filled_or_overridden(qtbot, window):
+    builder = window.builder
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    with qtbot.waitSignal(builder.draft_checked, timeout=5000):
+        builder.add_script(window.workspace.content.script("s-order"))
+    QGuiApplication.clipboard().setText("旧内容")
+    assert builder.copy_draft() is False
+    assert QGuiApplication.clipboard().text() == "旧内容"
+    assert builder.guard.isVisible() and "{订单号}" in builder.guard_label.text()
+    edit = builder.fill_edits["订单号"]
+    type_text(edit, "2026112200123")
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert builder.open_placeholders() == []
+    assert builder.copy_draft() is True
+    assert "2026112200123" in QGuiApplication.clipboard().text()
+
+
+def test_override_copies_despite_the_guard(qtbot, window):
+    builder = window.builder
+    builder.editor.setPlainText("请提供{订单号}")
+    assert builder.copy_draft() is False
+    assert builder.copy_draft(override=True) is True
+    assert QGuiApplication.clipboard().text() == "请提供{订单号}"
+
+
+def test_ctrl_enter_on_a_script_with_placeholders_goes_to_the_builder(qtbot, window):
+    search(qtbot, window, "订单号")
+    assert window.results.current_hit().id == "s-order"
+    QGuiApplication.clipboard().setText("旧内容")
+    qtbot.keyClick(window.search_box, Qt.Key_Return, Qt.ControlModifier)
+    assert window.tabs.currentIndex() == TAB_BUILDER
+    assert "{订单号}" in window.builder.editor.toPlainText()
+    assert QGuiApplication.clipboard().text() == "旧内容"
+
+
+def test_foreign_customer_gets_the_english_variant(qtbot, window):
+    window.builder.audience.setCurrentText("外籍")
+    window.builder.add_script(window.workspace.content.script("s-order"))
+    assert window.builder.editor.toPlainText().startswith("Could you share")
+
+
+def test_narrow_side_panel_stacks_and_wide_window_splits(qtbot, window):
+    window.resize(420, 900)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Vertical)
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Horizontal)
+
+
+def test_f1_shows_every_keyboard_path(qtbot, window):
+    qtbot.keyClick(window.search_box, Qt.Key_F1)
+    assert window.help.isVisible()
+    qtbot.keyClick(window.help, Qt.Key_Escape)
+    assert not window.help.isVisible()
+
+
+def test_window_geometry_and_settings_are_saved_under_zhida_home(qtbot, window, zhida_home):
+    window.resize(430, 700)
+    window.close()
+    settings, warning = load_settings(zhida_home)
+    assert warning is None and settings.window_geometry
+
+
+def test_broken_content_is_listed_and_the_rest_still_works(qtbot, make_root, zhida_home):
+    root = make_root({"kb/ok.md": article("ok", title="发票怎么开"), "kb/bad.md": "---\nid: [\n---\n"}, name="broken")
+    win = MainWindow(root, Settings(), home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    items = [win.problems_list.item(i).text() for i in range(win.problems_list.count())]
+    assert any("kb/bad.md:3" in text and "invalid YAML" in text for text in items)
+    assert win.tabs.tabText(TAB_PROBLEMS).startswith("问题 (")
+    assert "内容错误" in win.status_label.text()
+    search(qtbot, win, "发票")
+    assert win.results.current_hit().id == "ok"
+
+
+def test_article_html_is_sanitized_and_loads_nothing(qtbot, window, make_root):
+    from app.core.content import Article
+
+    evil = Article(id="x", title="t", path="kb/x.md",
+                   body="## 结论\n<script>alert(1)</script><img src='http://example.com/a.png'>正文\n",
+                   sections={"结论": "正文"})
+    window.article_view.show_article(evil)
+    html = window.article_view.browser.toHtml()
+    assert "alert" not in html and "example.com" not in html and "正文" in html

@@ -1,0 +1,115 @@
+"""The conflict dialog, the history view and the background sync controller, with real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.core.sync import conflict_texts, pending_conflicts
+from app.ui.sync_controller import SyncController
+from app.ui.sync_dialogs import ConflictDialog, HistoryView, diff_html, resolve_with_dialog
+from tests.core.sync_world import art, make_world
+
+
+@pytest.fixture
+def conflicted(tmp_path: Path):
+    share, (m0, m1), (a0,) = make_world(tmp_path)
+    m0.write("kb/x.md", art("x", "原文\n第二行"))
+    m0.sync()
+    m1.sync()
+    m0.write("kb/x.md", art("x", "甲的版本\n第二行"))
+    m1.write("kb/x.md", art("x", "乙的版本\n第二行"))
+    m0.sync()
+    (conflict,) = m1.sync().conflicts
+    return share, m0, m1, a0, conflict
+
+
+def test_diff_marks_only_the_changed_lines_and_keeps_columns_aligned():
+    left, right, blocks = diff_html("一\n二\n三", "一\n贰\n三\n四")
+    assert blocks == 2
+    assert "background-color" in left and left.count("<div") == right.count("<div")
+    assert '<div>一</div>' in left and '<div>一</div>' in right
+
+
+def test_conflict_dialog_shows_both_versions_side_by_side_and_keeps_mine(qtbot, conflicted):
+    share, m0, m1, a0, conflict = conflicted
+    mine, theirs = conflict_texts(m1.root, conflict, home=m1.home)
+    dialog = ConflictDialog(conflict, mine, theirs)
+    qtbot.addWidget(dialog)
+    assert "乙的版本" in dialog.mine_view.toPlainText() and "甲的版本" in dialog.theirs_view.toPlainText()
+    assert "kb/x.md" in dialog.windowTitle()
+    qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)
+    assert dialog.choice == "mine" and dialog.result() == ConflictDialog.DialogCode.Accepted
+
+
+def test_conflict_dialog_saves_an_edited_merge(qtbot, conflicted):
+    share, m0, m1, a0, conflict = conflicted
+    dialog = ConflictDialog(conflict, *conflict_texts(m1.root, conflict, home=m1.home))
+    qtbot.addWidget(dialog)
+    dialog.merge_edit.setPlainText(art("x", "甲乙合并"))
+    qtbot.mouseClick(dialog.save_merge, Qt.MouseButton.LeftButton)
+    assert dialog.choice == "merged" and "甲乙合并" in dialog.merged_text
+
+
+def test_resolving_in_the_dialog_with_theirs_updates_the_file_and_clears_the_conflict(qtbot, conflicted):
+    share, m0, m1, a0, conflict = conflicted
+
+    def click_theirs() -> None:
+        QApplication.activeModalWidget().keep_theirs.click()
+
+    QTimer.singleShot(50, click_theirs)
+    assert resolve_with_dialog(None, m1.root, share, conflict, home=m1.home) == "theirs"
+    assert "甲的版本" in m1.read("kb/x.md")
+    assert pending_conflicts(m1.root, share, home=m1.home) == []
+    assert m1.sync().exit_code == 0
+
+
+def test_history_view_lists_replaced_versions_and_restores_one(qtbot, tmp_path):
+    share, (m0, m1), (a0,) = make_world(tmp_path)
+    m0.write("kb/x.md", art("x", "第一版"))
+    m0.sync()
+    a0.sync()
+    m0.write("kb/x.md", art("x", "第二版"))
+    m0.sync()
+    a0.sync()
+    view = HistoryView(a0.root, home=a0.home, confirm=False)
+    qtbot.addWidget(view)
+    assert view.table.rowCount() == 1
+    assert view.table.item(0, 1).text() == "kb/x.md" and "覆盖" in view.table.item(0, 2).text()
+    view.table.selectRow(0)
+    assert "第一版" in view.preview.toPlainText() and view.restore_button.isEnabled()
+    with qtbot.waitSignal(view.restored) as sig:
+        qtbot.mouseClick(view.restore_button, Qt.MouseButton.LeftButton)
+    assert sig.args == ["kb/x.md"] and "第一版" in a0.read("kb/x.md")
+    assert view.table.rowCount() == 2 and "已恢复" in view.status.text()
+    view.filter.setText("没有这个")
+    assert view.table.rowCount() == 0
+
+
+def test_controller_syncs_off_the_ui_thread_and_reports_conflicts(qtbot, conflicted):
+    share, m0, m1, a0, conflict = conflicted
+    ctl = SyncController(m1.root, share, publish=True, publisher="m1", home=m1.home, interval=3600)
+    with qtbot.waitSignals([ctl.synced, ctl.conflicts_changed], timeout=10000):
+        assert ctl.sync_now()
+    assert [c.path for c in ctl.conflicts] == ["kb/x.md"]
+    assert "1 个冲突待处理" in ctl.status_text() and "上次同步" in ctl.status_text()
+    assert ctl.timer.isActive() and 2800 <= ctl.timer.interval() / 1000 <= 4400
+    ctl.stop()
+
+
+def test_controller_reports_a_missing_share_as_failure(qtbot, tmp_path):
+    share, (m0,), _ = make_world(tmp_path, managers=1, agents=0)
+    ctl = SyncController(m0.root, tmp_path / "unmounted", home=m0.home, interval=60)
+    with qtbot.waitSignal(ctl.failed, timeout=10000) as sig:
+        ctl.sync_now()
+    assert "FORMAT" in sig.args[0] and "同步失败" in ctl.status_text()
+    ctl.stop()
+
+
+def test_controller_jitter_stays_within_bounds():
+    ctl = SyncController(Path("."), Path("."), interval=60, jitter=0.2)
+    delays = [ctl.next_delay() for _ in range(200)]
+    assert 48 <= min(delays) and max(delays) <= 72 and len(set(delays)) > 1
