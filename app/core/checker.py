@@ -71,10 +71,11 @@ def squeeze_with_map(folded: str) -> tuple[str, list[int]]:
     new = set(folded) - _ign_seen
     if new:  # classify each character once per process; a draft repeats the same few hundred
         found = [ch for ch in new if is_ignorable(ch)]
+        if found:  # the pattern is replaced before the characters count as seen: safe across threads
+            chars = sorted(set(_ign_chars) | set(found))
+            _ign_regex[0] = re.compile("[" + re.escape("".join(chars)) + "]")
+            _ign_chars[:] = chars
         _ign_seen.update(new)
-        if found:
-            _ign_chars.extend(found)
-            _ign_regex[0] = re.compile("[" + re.escape("".join(sorted(_ign_chars))) + "]")
     masked = _ign_regex[0].sub(_SENTINEL, folded)
     if "[" in folded or "{" in folded:
         tokens = [m.span() for m in _TOKEN.finditer(folded)]
@@ -96,12 +97,18 @@ def required_literals(pattern: str) -> set[str] | None:
     The checker looks these up in the same automaton as the phrases and runs the regex only near a
     hit, like the literal prefilter of Hyperscan or RE2. Rare, long literals are preferred.
     """
+    return _regex_info(pattern)[0]
+
+
+def _regex_info(pattern: str) -> tuple[set[str] | None, int]:
+    """(required literals or None, longest possible match or 0 when unbounded), from one parse."""
     try:
         parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+        width = parsed.getwidth()[1]
     except Exception:  # noqa: BLE001 - a pattern the parser rejects simply gets no prefilter
-        return None
+        return None, 0
     found = _seq_literals(list(parsed))
-    return found if found and all(found) else None
+    return (found if found and all(found) else None), (width if width < 1000 else 0)
 
 
 _MAX_EXACT = 32
@@ -210,14 +217,16 @@ class Checker:
             for u in rule.unless_text:
                 add(u, _TAG_UNLESS_TEXT, i)
             if rule.regex:
-                literals = None if rule.raw else required_literals(rule.regex)
+                literals, width = (None, 0) if rule.raw else _regex_info(rule.regex)
                 if literals:
                     for lit in literals:
                         add(fold(lit), _TAG_FACTOR, i)
-                self._regex.append((i, re.compile(rule.regex), bool(literals), _max_width(rule.regex)))
+                self._regex.append((i, re.compile(rule.regex), bool(literals), width))
+        # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
+        # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
         self._automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
+            self._automaton.add_word(_as_bytes_text(key), (len(key), tuple(entries)))
         if keys:
             self._automaton.make_automaton()
         self._empty = not keys
@@ -259,7 +268,13 @@ class Checker:
         suppressed: set[int] = set()
         triggered: dict[int, list[tuple[int, int]]] = {}  # rule index → literal hits in the squeezed text
         if stripped and not self._empty:
-            for end, (length, entries) in self._automaton.iter(stripped):
+            raw = stripped.encode("utf-8", "surrogatepass")
+            byte_pos = char_pos = 0
+            for byte_end, (length, entries) in self._automaton.iter(raw.decode("latin-1")):
+                # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
+                char_pos += len(raw[byte_pos:byte_end + 1].decode("utf-8", "surrogatepass"))
+                byte_pos = byte_end + 1
+                end = char_pos - 1
                 s = end - length + 1
                 for tag, ri in entries:
                     if not active[ri]:
@@ -335,13 +350,9 @@ class Checker:
         return problems
 
 
-def _max_width(pattern: str) -> int:
-    """The longest text `pattern` can match, or 0 when unbounded (then the whole draft is scanned)."""
-    try:
-        width = re._parser.parse(pattern).getwidth()[1]  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
-        return 0
-    return width if width < 1000 else 0
+def _as_bytes_text(text: str) -> str:
+    """`text` as UTF-8 bytes, one Latin-1 character per byte (what the automaton is built over)."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> list[tuple[int, int]]:

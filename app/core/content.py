@@ -7,6 +7,7 @@ its file and line, so a knowledge manager fixes everything at once instead of on
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,19 +172,27 @@ def _walk(root: Path, top: Path, suffixes: tuple[str, ...], problems: list[Probl
     if not top.is_dir():
         return []
     found: list[Path] = []
-    for path in sorted(top.rglob("*")):
-        rel_parts = path.relative_to(top).parts
-        if any(part.startswith(".") for part in rel_parts) or _LITTER.search(path.name):
-            continue
-        if path.suffix.lower() not in suffixes:
-            continue
-        if not is_within(path, root):
-            problems.append(Problem(_rel(path, root), 1, WARNING,
-                                    "points outside the content root (symlink): skipped"))
-            continue
-        if path.is_file():
-            found.append(path)
+    for folder, dirs, files in os.walk(top):
+        base = Path(folder)
+        # Hidden folders (.git, .zhida, sync tools' own) are never content; symlinked folders only inside the root.
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _safe_link(base / d, root, problems))
+        for name in sorted(files):
+            if name.startswith(".") or _LITTER.search(name) or os.path.splitext(name)[1].lower() not in suffixes:
+                continue
+            path = base / name
+            if _safe_link(path, root, problems) and path.is_file():
+                found.append(path)
     return found
+
+
+def _safe_link(path: Path, root: Path, problems: list[Problem]) -> bool:
+    """Plain entries are fine; a symlink must resolve inside the content root or it is refused."""
+    if not path.is_symlink():
+        return True
+    if is_within(path, root):
+        return True
+    problems.append(Problem(_rel(path, root), 1, WARNING, "points outside the content root (symlink): skipped"))
+    return False
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -220,6 +229,24 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
             progress(done, total)
     _cross_check(content)
     return content
+
+
+def load_files(root: Path | str, rels: Iterable[str]) -> Content:
+    """Parse just these files (relative to `root`), without the cross-file checks; paths leaving the root are refused."""
+    root = Path(root)
+    partial = Content(root=root)
+    for rel in rels:
+        path = root / rel
+        report = _Collector(partial.problems, rel)
+        if not is_within(path, root):
+            report.error(1, "path leads outside the content root: refused")
+        elif rel.endswith(".md"):
+            article = _load_article(path, report)
+            if article is not None:
+                partial.articles.append(article)
+        elif rel.endswith((".yaml", ".yml")):
+            _load_library_file(path, partial, report)
+    return partial
 
 
 def _read(path: Path, report: _Collector) -> str | None:

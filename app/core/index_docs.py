@@ -20,7 +20,10 @@ from app.core.text import fold
 from app.core.textio import UndecodableError, read_text
 
 USERDICT_GLOB = "userdict*.txt"
-_TITLE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_HEADING_MARKS = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)  # "## 结论" reads as "结论" in a snippet
+_TITLE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+# A title that is a question (怎么开发票) is not a term; only term-like titles (运费险, 价保规则) join the dictionary.
+_QUESTION_MARKS = ("怎么", "如何", "什么", "为什么", "吗", "呢", "多久", "多少", "能不能", "可以", "哪")
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def _pinyin(texts: list[str]) -> str:
 
 def article_doc(article: Article) -> dict[str, Any]:
     """The whoosh document of an article."""
-    body = article.body.strip()
+    body = _HEADING_MARKS.sub("", article.body).strip()
     return {
         "key": f"article:{article.path}#{article.id}", "id": article.id, "kind": "article", "path": article.path,
         "title": article.title, "similar": _join(article.similar),
@@ -151,7 +154,8 @@ def file_vocabulary(part: Content) -> list[str]:
     found: list[str] = []
     for a in part.articles:
         found.extend([*a.tags, a.category])
-        if _TITLE_WORD.match(fold(a.title)):
+        title = fold(a.title)
+        if _TITLE_WORD.match(title) and not any(mark in title for mark in _QUESTION_MARKS):
             found.append(a.title)
     for s in part.scripts:
         found.extend([*s.tags, s.stage])
@@ -174,20 +178,17 @@ def synonym_groups(library: list[LibraryFile]) -> list[list[str]]:
     return groups
 
 
-def synonyms_problems(lib: LibraryFile) -> list[content_mod.Problem]:
-    """Format problems of a synonyms file, for validation."""
+def check_library(content: Content) -> list[content_mod.Problem]:
+    """Format problems of `kind: synonyms` files (for `zhida validate`)."""
     problems = []
-    groups = lib.data.get("groups")
-    if not isinstance(groups, list):
-        return [content_mod.Problem(lib.path, lib.data.line, content_mod.ERROR,
-                                    "synonyms file needs 'groups:' — a list of word lists, e.g. - [退款, 退钱]")]
-    for i, group in enumerate(groups):
-        if not isinstance(group, list) or len(group) < 2:
-            problems.append(content_mod.Problem(lib.path, lib.data.line_of("groups"), content_mod.ERROR,
-                                                f"synonym group {i + 1} must list at least two words"))
+    for lib in content.library_of("synonyms"):
+        groups = lib.data.get("groups")
+        if not isinstance(groups, list):
+            problems.append(content_mod.Problem(lib.path, lib.data.line, content_mod.ERROR,
+                                                "synonyms file needs 'groups:', a list of word lists such as - [退款, 退钱]"))
+            continue
+        for number, group in enumerate(groups, 1):
+            if not isinstance(group, list) or len([w for w in group if str(w).strip()]) < 2:
+                problems.append(content_mod.Problem(lib.path, lib.data.line_of("groups"), content_mod.ERROR,
+                                                    f"synonym group {number} must list at least two words"))
     return problems
-
-
-def size_hint(paths: dict[str, Path]) -> int:
-    """Total bytes of the files (for progress estimates)."""
-    return sum(os.path.getsize(p) for p in paths.values())

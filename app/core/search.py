@@ -29,13 +29,13 @@ from app.core.analysis import BigramTokenizer, ChineseTokenizer, UnigramTokenize
 from app.core.content import Content
 from app.core.index_store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
 from app.core.rerank import rerank
-from app.core.search_query import LONG_QUERY_CHARS, build, synonym_map
+from app.core.search_query import LONG_QUERY_CHARS, build, compact, synonym_map
 from app.core.snippets import snippet
 from app.core.text import fold
 from app.core.textio import write_text_atomic
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 MANIFEST_FILE = "zhida-manifest.json"
 RERANK_POOL = 30
 
@@ -85,7 +85,7 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=zh, stored=True, phrase=True),
         similar=TEXT(analyzer=zh, stored=True, phrase=True),
         meta=TEXT(analyzer=zh, phrase=False),
-        body=TEXT(analyzer=zh, stored=True, phrase=True),
+        body=TEXT(analyzer=zh, stored=True, phrase=False),  # positions in long bodies cost half the build time
         gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
         uni=TEXT(analyzer=UnigramTokenizer(), phrase=False),
         py=KEYWORD(scorable=True),
@@ -130,9 +130,16 @@ class SearchIndex:
     def close(self) -> None:
         """Release open files (the index stays on disk)."""
         with self._lock:
-            if self._searcher is not None:
+            self._close_searcher()
+            self._ix = None
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            try:
                 self._searcher.close()
-            self._searcher = self._ix = None
+            except Exception:  # noqa: BLE001 - already closed by a refresh, or its files are gone
+                pass
+            self._searcher = None
 
     def _note(self, message: str) -> None:
         self.messages.append(message)
@@ -169,12 +176,14 @@ class SearchIndex:
             return f"搜索索引损坏,正在重建 (corrupt index: {type(exc).__name__}; rebuilding)"
         return None
 
-    def _load(self) -> None:
+    def _load_meta(self) -> None:
         meta = read_meta(self.dir) or {}
         add_words(meta.get("vocab") or [])
         self._synonyms = synonym_map(meta.get("synonyms") or [])
-        if self._searcher is not None:
-            self._searcher.close()
+
+    def _load(self) -> None:
+        self._load_meta()
+        self._close_searcher()
         self._ix = windex.open_dir(str(self.dir))
         self._searcher = self._ix.searcher()
 
@@ -238,7 +247,7 @@ class SearchIndex:
             ix = windex.open_dir(str(self.dir))
         docs = [index_docs.article_doc(a) for a in part.articles] + [index_docs.script_doc(s) for s in part.scripts]
         if changed or deleted or full:
-            writer = ix.writer(timeout=30.0, limitmb=256 if len(docs) > 1000 else 64)
+            writer = _writer(ix, len(docs))
             try:
                 if not full:
                     for rel in [*changed, *deleted]:
@@ -285,9 +294,8 @@ class SearchIndex:
         return data if isinstance(data, dict) else {}
 
     def _wipe(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = self._ix = None
+        self._close_searcher()
+        self._ix = None
         self.dir.mkdir(parents=True, exist_ok=True)
         for entry in self.dir.iterdir():
             if entry.name == "zhida-write.lock":
@@ -328,17 +336,17 @@ class SearchIndex:
     def _search(self, text: str, limit: int, kind: str | None, category: str | None, type_: str | None,
                 tag: str | None, channel: str | None, include_drafts: bool) -> list[Hit]:
         with self._lock:
-            fresh = self._searcher.refresh()
+            fresh = self._searcher.refresh()  # whoosh closes what the old searcher no longer shares
             if fresh is not self._searcher:
-                self._searcher.close()
                 self._searcher = fresh
+                self._load_meta()  # another writer may have added words or synonyms
             searcher = self._searcher
             doc_count = searcher.doc_count()
 
             def doc_frequency(term: str) -> int:
                 return sum(searcher.doc_frequency(name, term) for name in ("title", "similar", "body"))
 
-            plan = build(text, self._synonyms, doc_frequency, doc_count)
+            plan = build(text, self._synonyms, doc_frequency, doc_count, searcher.doc_frequency)
             if plan.query is None:
                 return []
             filters = [wq.Term(name, fold(value).strip()) for name, value in
@@ -350,9 +358,13 @@ class SearchIndex:
             mask = None if include_drafts else wq.Or([wq.Term("status", "draft"), wq.Term("status", "archived")])
             rerankable = 0 < sum(1 for ch in text if is_cjk(ch)) <= LONG_QUERY_CHARS
             pool = max(limit, RERANK_POOL) if rerankable else limit
+            if plan.phrases:
+                pool = max(pool, limit * 5)
             results = searcher.search(plan.query, limit=max(1, pool), filter=wq.And(filters) if filters else None,
                                       mask=mask)
             found = [(result.fields(), float(result.score)) for result in results]
+            if plan.phrases:
+                found = [(f, score) for f, score in found if _has_phrases(f, plan.phrases)]
             if rerankable and len(found) > 1:
                 scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
                                        for f, score in found], _idf(searcher, doc_count))
@@ -376,6 +388,17 @@ def _idf(searcher: Any, doc_count: int) -> Callable[[str], float]:
         return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
 
     return idf
+
+
+def _writer(ix: Any, docs: int) -> Any:
+    """A single-process writer: whoosh's multi-process writer left slower searches (several segments) for a
+    small gain on two cores, and on Windows would lose the segmenter's vocabulary in its child processes."""
+    return ix.writer(timeout=30.0, limitmb=256 if docs > 1000 else 64)
+
+
+def _has_phrases(stored: dict[str, Any], phrases: list[str]) -> bool:
+    text = "\n".join(compact(stored.get(name, "")) for name in ("title", "similar", "body"))
+    return all(p in text for p in phrases)
 
 
 def type_name(exc: BaseException) -> str:

@@ -15,7 +15,7 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from app.core.analysis import FILLER, LIGHT, bigrams, char_pinyin, is_cjk, sub_words, words
+from app.core.analysis import FILLER, LIGHT, bigrams, char_sounds, is_cjk, sub_words, words
 from app.core.text import fold
 
 # Field weights: the question an article answers matters most, its body least.
@@ -27,6 +27,8 @@ SYNONYM_FACTOR = 0.7
 SUBWORD_FACTOR = 0.5
 LONG_QUERY_CHARS = 40
 LONG_QUERY_TERMS = 10
+PRUNE_MIN_DOCS = 1000
+PRUNE_SHARE = 0.05
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
 
@@ -37,32 +39,52 @@ class Plan:
 
     query: wq.Query | None
     terms: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
 
 
-def _term_group(text: str, weight: float) -> list[wq.Query]:
-    return [wq.Term(name, text, boost=w * weight) for name, w in WEIGHTS.items() if w]
+def _term_group(text: str, weight: float, common: Callable[[str, str], bool]) -> list[wq.Query]:
+    return [wq.Term(name, text, boost=w * weight) for name, w in WEIGHTS.items() if w and not common(name, text)]
 
 
 def _phrase(words_: list[str]) -> wq.Query:
     if len(words_) == 1:
         return wq.Or([wq.Term(name, words_[0]) for name in ("title", "similar", "body", "meta")])
-    return wq.Or([wq.Phrase(name, words_) for name in ("title", "similar", "body")])
+    # Titles and 相似问法 keep positions; bodies do not (too costly to index), so a body only needs all the
+    # words here and the exact phrase is verified on the stored text afterwards (Plan.phrases).
+    return wq.Or([wq.Phrase("title", words_), wq.Phrase("similar", words_),
+                  wq.And([wq.Term("body", w) for w in words_])])
+
+
+def compact(text: str) -> str:
+    """Folded text without spaces and punctuation, for checking that a phrase really occurs."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[str], int] | None = None,
-          doc_count: int = 0) -> Plan:
-    """The query for `text`; `doc_frequency(term)` (in title/body) lets a long message keep its rarest words."""
+          doc_count: int = 0, field_frequency: Callable[[str, str], int] | None = None) -> Plan:
+    """The query for `text`; `doc_frequency(term)` (in title/body) lets a long message keep its rarest words,
+    `field_frequency(field, term)` lets a big index skip body and n-gram postings of very common words."""
     folded = fold(text).strip()
+
+    def common(name: str, term: str) -> bool:
+        # In a big index a word found in most bodies adds little but costs thousands of postings to score;
+        # titles and 相似问法 always count.
+        if field_frequency is None or doc_count < PRUNE_MIN_DOCS or name not in ("body", "gram"):
+            return False
+        return field_frequency(name, term) > doc_count * PRUNE_SHARE
     if not folded:
         return Plan(None)
     required: list[wq.Query] = []
     terms: list[str] = []
+    phrases: list[str] = []
     for match in _QUOTED.finditer(folded):
         phrase = next(g for g in match.groups() if g)
         phrase_words = [w for w, _, _ in words(phrase)]
         if phrase_words:
             required.append(_phrase(phrase_words))
             terms.append(fold(phrase).strip())
+            if len(phrase_words) > 1:
+                phrases.append(compact(phrase))
     rest = _QUOTED.sub(" ", folded)
     tokens = [w for w, _, _ in words(rest)]
     ascii_tokens = [t for t in tokens if t.isascii()]
@@ -81,28 +103,30 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
             continue
         seen.add(word)
         weight = 0.3 if word in LIGHT else (0.5 if len(word) == 1 else 1.0)
-        optional.extend(_term_group(word, weight))
+        optional.extend(_term_group(word, weight, common))
         terms.append(word)
         for part in sub_words(word):
             if part not in seen:
-                optional.extend(_term_group(part, weight * SUBWORD_FACTOR))
+                optional.extend(_term_group(part, weight * SUBWORD_FACTOR, common))
                 terms.append(part)
         for syn in synonyms.get(word, ()):
             if syn not in seen:
-                optional.extend(_term_group(syn, weight * SYNONYM_FACTOR))
+                optional.extend(_term_group(syn, weight * SYNONYM_FACTOR, common))
                 terms.append(syn)
     if not long_query:
         # Bigrams across the kept words (filler removed) catch what segmentation split differently.
         kept = "".join(w if w in seen else " " for w in cjk)
         grams = list(dict.fromkeys(bigrams(kept)))
-        optional.extend(wq.Term("gram", g, boost=GRAM_WEIGHT) for g in grams)
-        for word in dict.fromkeys(meaningful):
-            syllables = char_pinyin(word)
-            if syllables and len(syllables) > 1:
+        optional.extend(wq.Term("gram", g, boost=GRAM_WEIGHT) for g in grams if not common("gram", g))
+        # A typo like 发漂 is cut into single characters: their run is sounded out together (fapiao).
+        sounded = [w for w in meaningful if len(w) > 1] + _single_runs(cjk, seen)
+        for piece in dict.fromkeys(sounded):
+            syllables = char_sounds(piece)
+            if len(syllables) > 1:
                 optional.append(wq.Term("py", "".join(syllables), boost=HOMOPHONE_WEIGHT))
     for token in dict.fromkeys(ascii_tokens):
         optional.append(wq.Term("py", token, boost=PINYIN_WEIGHT))
-        optional.extend(_term_group(token, 1.0))
+        optional.extend(_term_group(token, 1.0, common))
         if len(token) >= 2 and token.isalpha():
             optional.append(wq.Prefix("py", token, boost=PINYIN_WEIGHT * 0.5))
         terms.append(token)
@@ -115,7 +139,20 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
         query = wq.Or(optional)
     else:
         return Plan(None)
-    return Plan(query, [t for t in dict.fromkeys(terms) if t])
+    return Plan(query, [t for t in dict.fromkeys(terms) if t], phrases)
+
+
+def _single_runs(tokens: list[str], kept: set[str]) -> list[str]:
+    """Runs of two or more consecutive kept single-character words."""
+    runs, current = [], ""
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token in kept:
+            current += token
+            continue
+        if len(current) > 1:
+            runs.append(current)
+        current = ""
+    return runs
 
 
 def _key_terms(candidates: list[str], doc_frequency: Callable[[str], int] | None, doc_count: int) -> list[str]:

@@ -32,12 +32,11 @@ def snippet(passages: list[str], terms: list[str], width: int = WIDTH) -> str:
     for text in passages:
         if not text:
             continue
-        spans = _spans(fold(text), terms)
-        score = len({fold(text)[s:e] for s, e in spans})
+        folded = fold(text)
+        spans = _spans(folded, terms)
+        score = len({folded[s:e] for s, e in spans})
         if score > best_score:
             best, best_spans, best_score = text, spans, score
-        if best_score < 0:
-            best = text
     if not best:
         return ""
     start = 0

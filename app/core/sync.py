@@ -13,24 +13,22 @@ import getpass
 import json
 import os
 import re
-import stat
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from app.core.paths import is_within
-from app.core.sync_share import (FORMAT_VERSION, HEX64, PUBLISHER_NAME, SYNCED_TOPS, Head, Share, ShareError,
-                                 canonical_json, is_litter, replace_with_retry, sha256_bytes,
-                                 unsafe_path_reason, valid_entry)
+from app.core.sync_merge import add_entry, dominates, join, winner
+from app.core.sync_report import Conflict, SyncReport, conflicts_of
+from app.core.sync_resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
+from app.core.sync_scan import _hash_or_none, _read_or_none, content_problem, scan_local
+from app.core.sync_share import (FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json,
+                                 replace_with_retry, sha256_bytes, unsafe_path_reason, valid_entry)
+from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
 
 Hook = Callable[[str, dict], None]
-# One run at a time in this process: the desktop's background sync and a dialog's decision both save
-# the state, and the later save must not undo the earlier one. (Separate processes are not serialized.)
-_LOCK = threading.RLock()
 MASS_DELETE_FRACTION = 0.5
 LEASE_TTL = 120.0
 CRASH_ENV = "ZHIDA_SYNC_CRASH_AT"
@@ -39,84 +37,6 @@ PULL_STEPS = ("start", "pull:heads_read", "pull:write_temp", "pull:before_replac
               "pull:applied", "state_saved")
 PUBLISH_STEPS = ("publish:lease_taken", "publish:object_written", "publish:objects_written",
                  "publish:manifest_written", "publish:head_written")
-
-
-@dataclass
-class Conflict:
-    """A file changed differently here and on the share: both versions kept, a decision pending."""
-
-    path: str
-    mine: str
-    theirs: str
-    mine_hash: str | None
-    theirs_hash: str
-    team: bool = False
-
-    def as_dict(self) -> dict:
-        """JSON form (the paths of both versions)."""
-        return {"path": self.path, "mine": self.mine, "theirs": self.theirs, "team": self.team}
-
-
-@dataclass
-class SyncReport:
-    """What one sync run did; `exit_code` is 0 all synced, 2 conflicts pending, 1 failure."""
-
-    share: str
-    content_root: str
-    role: str
-    unchanged: bool = False
-    pulled: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    moved: list[tuple[str, str]] = field(default_factory=list)
-    published: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    team_conflicts: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    failed: str | None = None
-    reads: int = 0
-    seconds: float = 0.0
-    index: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything is in step, 2 when conflicts wait for a decision, 1 on any failure."""
-        if self.failed or self.errors:
-            return 1
-        return 2 if self.conflicts else 0
-
-    @property
-    def changed_locally(self) -> bool:
-        """True when this run changed files in the content root."""
-        return bool(self.pulled or self.deleted or self.moved)
-
-    def summary(self) -> str:
-        """One line for the status bar and the CLI."""
-        if self.failed:
-            return f"sync failed: {self.failed}"
-        if self.errors:
-            path, reason = self.errors[0]
-            return f"sync incomplete: {len(self.errors)} file(s) not written ({path}: {reason}); will retry"
-        if self.unchanged:
-            return "share unchanged"
-        parts = [f"{len(self.pulled)} pulled", f"{len(self.deleted)} deleted", f"{len(self.moved)} moved",
-                 f"{len(self.published)} published", f"{len(self.conflicts)} conflicts",
-                 f"{len(self.skipped)} skipped"]
-        return ", ".join(parts)
-
-    def as_dict(self) -> dict:
-        """The report as one JSON document."""
-        return {
-            "share": self.share, "content": self.content_root, "role": self.role, "unchanged": self.unchanged,
-            "pulled": self.pulled, "deleted": self.deleted, "moved": [list(m) for m in self.moved],
-            "published": self.published, "conflicts": [c.as_dict() for c in self.conflicts],
-            "team_conflicts": self.team_conflicts, "notices": self.notices,
-            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-            "errors": [{"path": p, "reason": r} for p, r in self.errors],
-            "failed": self.failed, "files_read_from_share": self.reads, "seconds": round(self.seconds, 4),
-            "index": self.index, "exit_code": self.exit_code, "summary": self.summary(),
-        }
 
 
 class _Checkpoints:
@@ -144,68 +64,6 @@ class _Checkpoints:
             self.hook(step, info)
 
 
-# -- version vectors ---------------------------------------------------------
-def dominates(a: dict, b: dict) -> bool:
-    """True when vector `a` has seen everything `b` has."""
-    return all(a.get(k, 0) >= n for k, n in b.items())
-
-
-def join(*vectors: dict) -> dict:
-    """The least vector dominating all of `vectors`."""
-    out: dict = {}
-    for vec in vectors:
-        for k, n in vec.items():
-            if n > out.get(k, 0):
-                out[k] = n
-    return out
-
-
-def _rank(entry: dict) -> tuple:
-    # Deterministic on every client: an edit beats a delete, then the longer history, then the hash.
-    return (entry["h"] is not None, sum(entry["v"].values()), entry["h"] or "")
-
-
-def add_entry(antichain: list[dict], new: dict) -> list[dict]:
-    """Join `new` into the set of concurrent (maximal) entries of one path."""
-    for e in antichain:
-        if dominates(e["v"], new["v"]) and (e["v"] != new["v"] or _rank(e) >= _rank(new)):
-            return antichain
-    return [e for e in antichain if not dominates(new["v"], e["v"])] + [new]
-
-
-def winner(entries: list[dict]) -> dict:
-    """The entry every client applies when publishers' entries are concurrent."""
-    return max(entries, key=_rank)
-
-
-# -- content checks ------------------------------------------------------------
-def content_problem(rel: str, data: bytes) -> str | None:
-    """Why pulled/published bytes must not be imported (not UTF-8, binary, YAML that does not parse)."""
-    from app.core.content import split_front_matter
-    from app.core.yamlsafe import YamlError, load_yaml
-
-    low = rel.lower()
-    if not low.endswith((".md", ".yaml", ".yml", ".txt", ".csv", ".json")):
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "not UTF-8 text; not imported"
-    if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text[:4096]):
-        return "binary or corrupt file; not imported"
-    text = text.lstrip("\ufeff")
-    try:
-        if low.endswith((".yaml", ".yml")):
-            load_yaml(text)
-        elif low.endswith(".md"):
-            split = split_front_matter(text.replace("\r\n", "\n"))
-            if split is not None:
-                load_yaml(split[0], 2)
-    except YamlError as exc:
-        return f"line {exc.line}: {exc}; not imported"
-    return None
-
-
 def default_publisher() -> str:
     """A publisher name from the login name plus a random suffix (one head file per client)."""
     try:
@@ -214,66 +72,6 @@ def default_publisher() -> str:
         user = "user"
     user = re.sub(r"[^A-Za-z0-9_-]", "", user)[:40] or "user"
     return f"{user}-{os.urandom(3).hex()}"
-
-
-# -- local scan ------------------------------------------------------------------
-def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
-    """{path: hash} of synced files, the new stat cache, and {path: reason} for files that could not be read.
-
-    A file whose size, mtime and inode are unchanged is not read again; anything else is hashed, so a
-    touched mtime costs a read but never makes a change.
-    """
-    hashes: dict[str, str] = {}
-    stats: dict[str, list] = {}
-    problems: dict[str, str] = {}
-    for top in SYNCED_TOPS:
-        base = root / top
-        if base.is_symlink() or not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if not is_litter(d)
-                           and not os.path.islink(os.path.join(dirpath, d))]
-            for name in filenames:
-                if is_litter(name):
-                    continue
-                full = os.path.join(dirpath, name)
-                rel = Path(full).relative_to(root).as_posix()
-                try:
-                    st = os.lstat(full)
-                except OSError as exc:
-                    problems[rel] = f"cannot read ({exc.strerror or exc})"
-                    continue
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-                if unsafe_path_reason(rel):
-                    problems[rel] = f"not synced: {unsafe_path_reason(rel)}"
-                    continue
-                key = [st.st_size, st.st_mtime_ns, st.st_ino]
-                cached = stat_cache.get(rel)
-                if isinstance(cached, list) and len(cached) == 4 and cached[:3] == key:
-                    digest = cached[3]
-                else:
-                    try:
-                        with open(full, "rb") as fh:
-                            digest = sha256_bytes(fh.read())
-                    except OSError as exc:
-                        problems[rel] = f"cannot read ({exc.strerror or exc})"
-                        continue
-                hashes[rel] = digest
-                stats[rel] = key + [digest]
-    return hashes, stats, problems
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        return None
-
-
-def _hash_or_none(data: bytes | None) -> str | None:
-    return None if data is None else sha256_bytes(data)
 
 
 def _errtext(exc: OSError) -> str:
@@ -331,8 +129,6 @@ class _Run:
             self.report.skipped.append((f"heads/{pub}.json", reason))
             if seen.get(pub) is not None:
                 heads[pub] = seen[pub]  # keep using what we last read until the head is whole again
-        remote, used = self._remote_state(heads, seen)
-        self.check("pull:heads_read")
         local, stats, unreadable = scan_local(self.root, state.data["stat"])
         for rel, reason in unreadable.items():
             self.report.skipped.append((rel, reason))
@@ -351,6 +147,13 @@ class _Run:
                 state.save()
             self.report.conflicts = self._conflicts_from_state()
             return
+        remote, used = self._remote_state(heads, seen)
+        for rel, entry in (state.data.get("publishing") or {}).items():
+            # Our own publication landed but we died before saving the base: agree with what we published,
+            # or a file deleted here afterwards would look "new on the share" and come back.
+            if isinstance(entry, dict) and any(dominates(e["v"], entry.get("v", {})) for e in remote.get(rel, [])):
+                self.base[rel] = state.data["base"][rel] = entry
+        self.check("pull:heads_read")
         self.conflicts: dict = {}
         self.hold: set[str] = set(unreadable)  # paths left untouched this run (base kept as is)
         self.rejected: set[str] = set()  # bad content from the share: retried only when a head changes
@@ -371,6 +174,7 @@ class _Run:
         state.data["stat"] = stats
         state.data["conflicts"] = self.conflicts
         state.data["applying"] = {}
+        state.data["publishing"] = {}
         waiting = any(r.startswith("waiting") for _, r in self.report.skipped)
         expected = dict(heads)
         if self.report.published:
@@ -743,6 +547,9 @@ class _Run:
             self.report.failed = (f"publish blocked: it would delete {gone} of {live} items on the share; "
                                   f"check the content folder, then publish with --confirm-deletes")
             return
+        state.data["publishing"] = changed
+        state.data["pending"] = True
+        state.save()
         self.share.take_lease(me)
         self.check("publish:lease_taken")
         try:
@@ -811,16 +618,6 @@ class _Run:
             self.report.notices.append(f"search index not updated ({exc}); run `zhida index`")
 
 
-def conflicts_of(root: Path, raw: dict) -> list[Conflict]:
-    """Conflict objects from the state's conflict table."""
-    out = []
-    for rel, c in sorted(raw.items()):
-        if isinstance(c, dict) and isinstance(c.get("theirs"), str):
-            out.append(Conflict(rel, str(root / rel), str(c.get("copy", "")), c.get("mine"), c["theirs"],
-                                bool(c.get("team"))))
-    return out
-
-
 def sync(content_root: Path | str, share_dir: Path | str, *, publish: bool = False, publisher: str | None = None,
          confirm_deletes: bool = False, home: Path | None = None, hook: Hook | None = None,
          clock: Callable[[], float] = time.time, lease_ttl: float = LEASE_TTL,
@@ -837,103 +634,5 @@ def init_share(share_dir: Path | str) -> str:
     return Share.init(share_dir).share_id
 
 
-def _open_state(content_root: Path, share_dir: Path | str, home: Path | None) -> SyncState:
-    share = Share(share_dir)
-    return SyncState.load(content_root, share.check_marker(), home)
-
-
-def pending_conflicts(content_root: Path | str, share_dir: Path | str, home: Path | None = None) -> list[Conflict]:
-    """Conflicts waiting for a decision (as recorded by the last sync)."""
-    root = Path(content_root)
-    return conflicts_of(root, _open_state(root, share_dir, home).data["conflicts"])
-
-
-def conflict_texts(content_root: Path | str, conflict: Conflict, home: Path | None = None) -> tuple[str, str]:
-    """(mine, theirs) as text for the conflict dialog; mine is read from the content root now."""
-    from app.core.textio import UndecodableError, decode_bytes
-
-    def text(data: bytes | None) -> str:
-        if data is None:
-            return ""
-        try:
-            return decode_bytes(data).text
-        except UndecodableError as exc:
-            return f"<{exc}>"
-
-    root = Path(content_root)
-    mine = _read_or_none(root / conflict.path)
-    theirs = LocalStore(root, home).get(conflict.theirs_hash)
-    return text(mine), text(theirs)
-
-
-def resolve_conflict(content_root: Path | str, share_dir: Path | str, rel: str, choice: str,
-                     merged: str | None = None, home: Path | None = None) -> None:
-    """Settle a conflict: choice "mine", "theirs" or "merged" (with `merged` text); the next sync publishes it."""
-    with _LOCK:
-        _resolve(Path(content_root), share_dir, rel, choice, merged, home)
-
-
-def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: str | None,
-             home: Path | None) -> None:
-    state = _open_state(root, share_dir, home)
-    c = state.data["conflicts"].get(rel)
-    if not isinstance(c, dict):
-        raise KeyError(f"{rel}: no pending conflict")
-    store = LocalStore(root, home)
-    if choice == "theirs":
-        data = store.get(c["theirs"])
-        if data is None:
-            raise FileNotFoundError(f"{rel}: their version is missing from the local store")
-        _replace_local(root, rel, data, store, "replaced by your choice of their version")
-    elif choice == "merged":
-        if merged is None:
-            raise ValueError("merged text required")
-        _replace_local(root, rel, merged.encode("utf-8"), store, "replaced by your merge")
-    elif choice != "mine":
-        raise ValueError(f"unknown choice {choice!r}")
-    state.data["base"][rel] = {"h": c["theirs"], "v": c.get("theirs_v", {}), "dirty": True}
-    del state.data["conflicts"][rel]
-    state.data["pending"] = True
-    state.save()
-
-
-def _replace_local(root: Path, rel: str, data: bytes, store: LocalStore, note: str) -> None:
-    from app.core.sync_share import _write_atomic
-
-    if unsafe_path_reason(rel):
-        raise PermissionError(f"{rel}: refused: {unsafe_path_reason(rel)}")
-    full = root / rel
-    current = _read_or_none(full)
-    if current is not None and current != data:
-        store.record(rel, current, "replaced", note)
-    full.parent.mkdir(parents=True, exist_ok=True)
-    if not is_within(full.parent, root) or full.is_symlink():
-        raise PermissionError(f"{rel}: refused: a link leading outside the content root")
-    _write_atomic(full, data)
-
-
-def restore(content_root: Path | str, entry_id: int, home: Path | None = None) -> str:
-    """Put the version of history entry `entry_id` back into the content root; returns its path.
-
-    The version it replaces goes to history first. For a knowledge manager the next publish shares it;
-    for an agent it stays a local change.
-    """
-    with _LOCK:
-        return _restore(Path(content_root), entry_id, home)
-
-
-def _restore(root: Path, entry_id: int, home: Path | None) -> str:
-    store = LocalStore(root, home)
-    entry = next((e for e in store.history() if e.id == entry_id), None)
-    if entry is None:
-        raise KeyError(f"no history entry {entry_id}")
-    data = store.get(entry.hash)
-    if data is None:
-        raise FileNotFoundError(f"history entry {entry_id}: stored copy missing or damaged")
-    _replace_local(root, entry.path, data, store, f"replaced by restoring history entry {entry_id}")
-    return entry.path
-
-
-__all__ = ["Conflict", "SyncReport", "sync", "init_share", "pending_conflicts", "resolve_conflict", "restore",
-           "conflict_texts", "content_problem", "scan_local", "HEX64", "PULL_STEPS", "PUBLISH_STEPS", "CRASH_ENV",
-           "ShareError"]
+__all__ = ["Conflict", "SyncReport", "ShareError", "sync", "init_share", "pending_conflicts", "resolve_conflict",
+           "restore", "conflict_texts", "content_problem", "scan_local", "PULL_STEPS", "PUBLISH_STEPS", "CRASH_ENV"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,10 @@ from app.core.paths import zhida_home
 from app.core.sync_share import HEX64, _write_atomic, sha256_bytes, unsafe_path_reason
 
 STATE_VERSION = 1
+# One sync or decision at a time in this process: the desktop's background sync and a dialog's
+# decision both save the state, and the later save must not undo the earlier one.
+# (Separate processes are not serialized; the merge tolerates that, a decision may be asked again.)
+CLIENT_LOCK = threading.RLock()
 
 
 def client_dir(content_root: Path, home: Path | None = None) -> Path:
@@ -131,7 +136,7 @@ class SyncState:
         path = client_dir(content_root, home) / "shares" / share_id / "state.json"
         fresh = {"version": STATE_VERSION, "share_id": share_id, "content_root": str(content_root),
                  "publisher": None, "heads": {}, "base": {}, "stat": {}, "conflicts": {},
-                 "pending": False, "lease_seen": {}, "applying": {}}
+                 "pending": False, "lease_seen": {}, "applying": {}, "publishing": {}}
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:

@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 _FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E map to U+0021..U+007E
 
 
+# Every CJK character that can be traditional: the unified ideographs and their extension A, plus
+# compatibility ideographs. Characters beyond the BMP are rare in customer text and kept as they are.
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
-    """One translate table: traditional→simplified (OpenCC's character dictionary), widths, case."""
+    """One translate table: traditional→simplified (OpenCC, character by character), widths, case."""
+    import opencc  # imported on first use: converting needs it, importing this module should not
+
+    chars = [chr(code) for start, end in _CJK_RANGES for code in range(start, end)]
+    # One character per line: OpenCC's phrase rules cannot join characters across a line break,
+    # so each line converts alone and the mapping stays one character for one character.
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     table: dict[int, str] = {}
-    data = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
-    for line in data.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and len(parts[0]) == 1:
-            simplified = parts[1].split(" ")[0]
-            if len(simplified) == 1:
-                table[ord(parts[0])] = simplified
+    if len(converted) == len(chars):
+        for original, simplified in zip(chars, converted):
+            if simplified != original and len(simplified) == 1:
+                table[ord(original)] = simplified
     for code in range(0xFF01, 0xFF5F):
         table[code] = chr(code - _FULLWIDTH_OFFSET).lower()
     table[0x3000] = " "  # ideographic space
@@ -32,9 +39,37 @@ def _table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional→simplified with OpenCC's phrase rules (帳戶→账户), one character for one character.
+
+    A line whose conversion would change its length (rare phrase rules) falls back to the
+    character table, so offsets in the result are offsets in the input.
+    """
+    if text.isascii():
+        return text
+    try:
+        converted = _converter().convert(text)
+    except UnicodeEncodeError:  # lone surrogates (broken paste): characters one by one
+        return text.translate(_table())
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for line in text.split("\n"):
+        phrase = _converter().convert(line)
+        out.append(phrase if len(phrase) == len(line) else line.translate(_table()))
+    return "\n".join(out)
+
+
 def fold(text: str) -> str:
     """Traditional→simplified, full-width→half-width and lower case, one character for one character."""
-    folded = text.translate(_table())
+    folded = to_simplified(text).translate(_table())
     if not folded.isascii():
         # Fast path (the checker folds a whole draft on every keystroke): str.lower in C gives the same
         # result as lowering char by char when no character expands and no final-sigma rule applies.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +23,12 @@ class Decoded:
     warning: str | None = None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     # Control characters other than tab/newline/CR/form-feed do not occur in real text.
-    sample = text[:4096]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return bad > 0
+    return _CONTROL.search(text, 0, 4096) is not None
 
 
 def decode_bytes(data: bytes) -> Decoded:

@@ -16,7 +16,9 @@ def library_checks() -> list[LibraryCheck]:
     from app.core.checker import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
     from app.core.composer import check_library as composer_library  # imported here: composer imports content
 
-    return [composer_library, rule_spec_problems]
+    from app.core.index_docs import check_library as synonyms_library  # kind: synonyms (search)
+
+    return [composer_library, rule_spec_problems, synonyms_library]
 
 
 def validate_root(root: Path | str, progress: Progress | None = None) -> Content:

@@ -1,7 +1,10 @@
 """One content root with its services (search index, checker), built once and shared by the UI.
 
+Loading has two stages so an agent can search before a large knowledge base is fully parsed:
+`open_search` opens the on-disk index (seconds matter at the start of a shift), then
+`load_workspace` parses every file, brings the index up to date and compiles the checker.
 Each service is optional at run time: a broken rule file or an index that cannot be opened is
-reported as a problem and the rest keeps working.
+reported as a message and the rest keeps working.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from app.core.content import Content, Problem
+from app.core.content import Article, Content, Problem, Script, load_files
 from app.core.validation import validate_root
 
 Stage = Callable[[str, int, int], None]  # (what, done, total)
@@ -32,21 +35,35 @@ class Workspace:
         return self.content.problems
 
 
-def open_workspace(root: Path, home: Path | None = None, progress: Stage | None = None) -> Workspace:
-    """Load content, bring the search index up to date and compile the checker; never raises for bad content."""
+def open_search(root: Path, home: Path | None = None) -> tuple[Any, list[str]]:
+    """(index, messages): the search index opened (built first if missing or damaged), or None with why."""
+    try:
+        from app.core.search import SearchIndex
+
+        index = SearchIndex(root, home=home).open()
+    except Exception as exc:  # noqa: BLE001 - the app runs on without search rather than not at all
+        return None, [f"搜索索引不可用: {exc}"]
+    return index, list(getattr(index, "messages", []))
+
+
+def load_workspace(root: Path, home: Path | None = None, index: Any = None,
+                   progress: Stage | None = None) -> Workspace:
+    """Parse and validate the content, update the index incrementally and compile the checker."""
     def report(what: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(what, done, total) if progress else None
 
     content = validate_root(root, progress=report("content"))
     workspace = Workspace(root=Path(root), content=content)
-    try:
-        from app.core.search import SearchIndex
-
-        index = SearchIndex(root, home=home)
-        index.update(content=content, progress=report("index"))
-        workspace.index = index
-    except Exception as exc:  # noqa: BLE001 - the app runs on without search rather than not at all
-        workspace.messages.append(f"搜索索引不可用: {exc}")
+    if index is None:
+        index, messages = open_search(root, home)
+        workspace.messages.extend(messages)
+    if index is not None:
+        try:
+            index.update(content=content, progress=report("index"))
+            workspace.index = index
+        except Exception as exc:  # noqa: BLE001
+            workspace.messages.append(f"搜索索引更新失败: {exc}")
+            workspace.index = index if getattr(index, "is_ready", False) else None
     try:
         from app.core.checker import Checker
 
@@ -54,3 +71,15 @@ def open_workspace(root: Path, home: Path | None = None, progress: Stage | None 
     except Exception as exc:  # noqa: BLE001
         workspace.messages.append(f"话术检查规则加载失败: {exc}")
     return workspace
+
+
+def open_workspace(root: Path, home: Path | None = None, progress: Stage | None = None) -> Workspace:
+    """Both stages in one call (command line and tests)."""
+    return load_workspace(root, home, None, progress)
+
+
+def read_item(root: Path, path: str, item_id: str, kind: str) -> Article | Script | None:
+    """One article or script straight from its file, for opening a search hit before loading finishes."""
+    part = load_files(root, [path])
+    items = part.articles if kind == "article" else part.scripts
+    return next((item for item in items if item.id == item_id), None)

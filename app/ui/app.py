@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 
 from PySide6.QtCore import QTimer
@@ -35,9 +36,22 @@ class UiBlockMeter:
         self._last = now
 
 
+def _warm_up() -> None:
+    try:
+        from app.core.analysis import segmenter
+
+        segmenter()
+    except Exception:  # noqa: BLE001 - search reports its own problems when it opens
+        pass
+
+
 def run_app(content: str | None = None, startup_report: bool = False, started: float | None = None) -> int:
     """Open the main window on `content` (or the configured/bundled content root) and run the event loop."""
     started = time.perf_counter() if started is None else started
+    # The segmenter's dictionary loads in native code that holds the GIL for ~0.5 s: do it while Qt
+    # starts and the window is built, not later while the agent types.
+    warm = threading.Thread(target=_warm_up, name="zhida-warm-up", daemon=True)
+    warm.start()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("知答 Zhida")
     app.setOrganizationName("zhida")
@@ -51,6 +65,7 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
     window.show()
     app.processEvents()
     shown_s = time.perf_counter() - started
+    warm.join(timeout=2.0)
     meter.start()
     if warning:
         window.statusBar().showMessage(warning, 10000)
@@ -65,12 +80,15 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
             window.search_box.setText("退款")
 
             def finish() -> None:
+                if window.workspace is None and not window.results.results_model.rowCount():
+                    QTimer.singleShot(200, finish)  # measure until the first results are on screen
+                    return
                 print(json.dumps({"window_shown_s": round(shown_s, 3), "search_ready_s": round(ready_s, 3),
                                   "max_ui_block_ms": round(meter.max_block_ms, 1)}))
                 app.quit()
 
             QTimer.singleShot(600, finish)
 
-        window.ready.connect(report)
+        window.search_ready.connect(report)
         QTimer.singleShot(120_000, app.quit)
     return app.exec()

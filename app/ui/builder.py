@@ -21,6 +21,21 @@ EMOTION_NAMES = {"angry": "愤怒", "anxious": "焦急", "neutral": "平和"}
 PRIORITY_NAMES = {"high": "高优先级", "normal": "普通"}
 
 
+def to_qt(text: str, index: int) -> int:
+    """A Python character offset as a Qt text position: characters beyond the BMP (emoji) count twice in Qt."""
+    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+
+
+def from_qt(text: str, position: int) -> int:
+    """A Qt text position as a Python character offset."""
+    units = 0
+    for index, ch in enumerate(text):
+        if units >= position:
+            return index
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
 def finding_tip(finding: Any) -> str:
     """What hovering a finding shows: level, reason, message and the suggested replacements."""
     tip = f"{LEVEL_NAMES.get(finding.level, finding.level)} · {finding.reason}:{finding.message}"
@@ -44,9 +59,9 @@ class DraftEditor(QPlainTextEdit):
         """Underline each finding in the colour of its level."""
         self.findings = list(findings)
         selections = []
-        length = len(self.toPlainText())
+        text = self.toPlainText()
         for finding in self.findings:
-            if finding.end > length:
+            if finding.end > len(text):
                 continue
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
@@ -56,14 +71,15 @@ class DraftEditor(QPlainTextEdit):
                 fmt.setBackground(QColor("#fde8e7"))
             selection.format = fmt
             cursor = QTextCursor(self.document())
-            cursor.setPosition(finding.start)
-            cursor.setPosition(finding.end, QTextCursor.KeepAnchor)
+            cursor.setPosition(to_qt(text, finding.start))
+            cursor.setPosition(to_qt(text, finding.end), QTextCursor.KeepAnchor)
             selection.cursor = cursor
             selections.append(selection)
         self.setExtraSelections(selections)
 
-    def finding_at(self, position: int) -> Any:
-        """The finding covering a character position, if any."""
+    def finding_at(self, qt_position: int) -> Any:
+        """The finding covering a cursor position (Qt counts UTF-16 units; findings count characters)."""
+        position = from_qt(self.toPlainText(), qt_position)
         return next((f for f in self.findings if f.start <= position < f.end or (position == f.end and f.start < f.end)), None)
 
     def event(self, event: QEvent) -> bool:

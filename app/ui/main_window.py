@@ -15,7 +15,7 @@ from app.core.content import Script
 from app.core.placeholders import find_placeholders
 from app.core.settings import Settings, save_settings
 from app.core.usage import UsageLog
-from app.core.workspace import Workspace, open_workspace
+from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import ArticleView
 from app.ui.builder import BuilderPanel
 from app.ui.help_overlay import HelpOverlay
@@ -35,7 +35,9 @@ TYPE_FILTERS = ("全部类型", "咨询", "投诉", "建议", "故障", "通用"
 class MainWindow(QMainWindow):
     """One window that works as a ~420 px side panel and full screen."""
 
+    search_ready = Signal()    # the index is open: searching works (content may still be loading)
     ready = Signal()           # content, index and checker are loaded
+    load_progress = Signal(str, int, int)  # emitted from the loader thread, delivered on the UI thread
     results_shown = Signal(str)  # the query whose results are now on screen
 
     def __init__(self, content_root: Path, settings: Settings, home: Path | None = None):
@@ -44,6 +46,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.home = home
         self.workspace: Workspace | None = None
+        self.index: Any = None
+        self._search_ready_sent = False
         self.usage = UsageLog(home)
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
@@ -145,6 +149,7 @@ class MainWindow(QMainWindow):
         self.script_browser.favorite_toggled.connect(self._toggle_favorite)
         self.builder.copied.connect(self._draft_copied)
         self.builder.status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.load_progress.connect(self._show_progress)
 
     def _shortcuts(self) -> None:
         def bind(keys: str, fn) -> None:
@@ -224,18 +229,53 @@ class MainWindow(QMainWindow):
 
     # ---- loading --------------------------------------------------------------------------------
     def start_loading(self) -> None:
-        """Load content, index and checker off the UI thread; the window stays usable meanwhile."""
+        """Open the index, then load content and checker, all off the UI thread; the window stays usable."""
         self.workspace = None
+        self.index = None
+        self._search_ready_sent = False
         self.status_label.setText("正在加载知识库…")
         self.empty_label.setText("正在加载知识库…")
         self.empty_label.show()
         root, home = self.content_root, self.home
         started = time.perf_counter()
-        self.loader.submit(lambda: open_workspace(root, home), lambda ws: self._loaded(ws, started),
+        self.loader.submit(lambda: open_search(root, home), lambda result: self._search_opened(result, started),
                            self._load_failed)
+
+    def _search_opened(self, result: tuple[Any, list[str]], started: float) -> None:
+        index, messages = result
+        self.index = index
+        if index is not None:
+            self.empty_label.setText("输入关键词开始搜索")
+            self.status_label.setText("可以搜索了 · 正在加载全部内容…")
+            self._search_ready_sent = True
+            self.search_ready.emit()
+            if self.search_box.text().strip():
+                self._search_now()
+        root, home = self.content_root, self.home
+        last = [0.0]
+
+        def progress(what: str, done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - last[0] > 0.2 or done == total:  # a few updates a second are plenty
+                last[0] = now
+                self.load_progress.emit(what, done, total)
+
+        def load() -> Workspace:
+            workspace = load_workspace(root, home, index, progress)
+            workspace.messages[:0] = messages
+            return workspace
+
+        self.loader.submit(load, lambda ws: self._loaded(ws, started), self._load_failed)
+
+    def _show_progress(self, what: str, done: int, total: int) -> None:
+        if self.workspace is None:
+            label = {"content": "正在读取知识库", "index": "正在更新搜索索引"}.get(what, "正在加载")
+            prefix = "可以搜索了 · " if self.index is not None else ""
+            self.status_label.setText(f"{prefix}{label} {done}/{total}…")
 
     def _loaded(self, workspace: Workspace, started: float) -> None:
         self.workspace = workspace
+        self.index = workspace.index
         content = workspace.content
         self.category_filter.blockSignals(True)
         self.category_filter.clear()
@@ -250,7 +290,13 @@ class MainWindow(QMainWindow):
         extra = f" · {'; '.join(workspace.messages)}" if workspace.messages else ""
         self.status_label.setText(f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
                                   f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}")
-        self.empty_label.setText("输入关键词开始搜索")
+        if self.index is not None:
+            self.empty_label.setText("输入关键词开始搜索")
+        else:
+            self.empty_label.setText("搜索不可用(见“问题”页)")
+        if not self._search_ready_sent and self.index is not None:
+            self._search_ready_sent = True
+            self.search_ready.emit()
         self.ready.emit()
         self._search_now()
 
@@ -287,21 +333,18 @@ class MainWindow(QMainWindow):
         query = self.search_box.text().strip()
         self._search_seq += 1
         seq = self._search_seq
-        workspace = self.workspace
-        if workspace is None:
+        index = self.index
+        if index is None:
             return
         if not query:
             self._show_hits(seq, query, [])
-            return
-        if workspace.index is None:
-            self.empty_label.setText("搜索不可用(见“问题”页)")
             return
         filters = self.current_filters()
 
         def run() -> list[Any]:
             if seq != self._search_seq:
                 return []  # a newer query is already waiting; skip the work
-            return workspace.index.search(query, limit=30, **filters)
+            return index.search(query, limit=30, **filters)
 
         self.searcher.submit(run, lambda hits: self._show_hits(seq, query, hits),
                              lambda msg: self.statusBar().showMessage(f"搜索出错:{msg}", 8000))
@@ -345,18 +388,22 @@ class MainWindow(QMainWindow):
     def open_current(self, focus: bool = True) -> None:
         """Open the selected hit: an article in the article tab, a script in the script browser."""
         hit = self.results.current_hit()
-        if hit is None or self.workspace is None:
+        if hit is None:
             return
-        content = self.workspace.content
+        item = self._item(hit)
         if hit.kind == "article":
-            article = content.article(hit.id)
+            article = item
             if article:
                 self.article_view.show_article(article)
                 self.tabs.setCurrentIndex(TAB_ARTICLE)
                 self._record_use(article.id, "open")
         else:
-            script = content.script(hit.id)
+            script = item
             if script:
+                if self.workspace is None:
+                    self.builder.add_script(script)
+                    self.tabs.setCurrentIndex(TAB_BUILDER)
+                    return
                 self.script_browser.select_script(script.id)
                 self.tabs.setCurrentIndex(TAB_SCRIPTS)
                 if focus:
@@ -368,13 +415,20 @@ class MainWindow(QMainWindow):
             self.builder.copy_draft()
             return
         hit = self.results.current_hit()
-        if hit is not None and hit.kind == "script" and self.workspace:
-            script = self.workspace.content.script(hit.id)
+        if hit is not None and hit.kind == "script":
+            script = self._item(hit)
             if script:
                 self.copy_script(script)
                 return
         if self.tabs.currentIndex() == TAB_SCRIPTS and self.script_browser.current_script():
             self.copy_script(self.script_browser.current_script())
+
+    def _item(self, hit: Any) -> Any:
+        """The article or script behind a hit: from the loaded content, or read from its file while loading."""
+        if self.workspace is not None:
+            content = self.workspace.content
+            return content.article(hit.id) if hit.kind == "article" else content.script(hit.id)
+        return read_item(self.content_root, hit.path, hit.id, hit.kind) if getattr(hit, "path", "") else None
 
     def copy_script(self, script: Script) -> None:
         """Copy a script; one with placeholders goes to the builder first, so nothing is sent unfilled."""

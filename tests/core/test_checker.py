@@ -140,6 +140,12 @@ def test_apply_fix_refuses_a_stale_finding(bundled):
         apply_fix("我不知道", f, choice=9)
 
 
+def test_offsets_stay_right_around_emoji_and_rare_characters(bundled):
+    text = "😀我不知道𠀀，你自己看说明"
+    assert [(f.start, f.end, f.text) for f in bundled.check(text)] == [(1, 5, "我不知道"), (7, 13, "你自己看说明")]
+    assert bundled.check("我不知道\ud800")[0].text == "我不知道"  # a lone surrogate from a widget does not crash
+
+
 def test_empty_and_clean_text_give_no_findings(bundled):
     assert bundled.check("") == []
     assert bundled.check("您好，退款审核通过后1-3个工作日原路退回，周末可能延迟。") == []

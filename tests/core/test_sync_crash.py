@@ -131,3 +131,23 @@ def test_the_crash_hook_is_inert_when_unset(tmp_path):
     done = _zhida(m0, "--json", publish=True)
     assert done.returncode == 0, done.stderr
     assert '"published"' in done.stdout
+
+
+def test_a_file_deleted_after_a_publish_that_crashed_before_saving_its_base_stays_deleted(tmp_path):
+    share, m0, a0 = _world(tmp_path)
+    with pytest.raises(SimulatedCrash):
+        m0.sync(hook=crash_at("publish:head_written"))
+    m0.delete("kb/z.md")  # published by the crashed run, then deleted by the user
+    m0.sync()
+    a0.sync()
+    assert m0.read("kb/z.md") is None and a0.read("kb/z.md") is None
+
+
+def test_a_file_pulled_by_a_run_that_crashed_is_not_a_conflict_when_the_share_moves_on(tmp_path):
+    share, m0, a0 = _pull_world(tmp_path)
+    with pytest.raises(SimulatedCrash):
+        a0.sync(hook=crash_at("pull:applied"))
+    m0.write("kb/x.md", art("x", "再新x"))
+    m0.sync()
+    report = a0.sync()
+    assert report.conflicts == [] and "再新x" in a0.read("kb/x.md")

@@ -257,3 +257,13 @@ def test_article_html_is_sanitized_and_loads_nothing(qtbot, window, make_root):
     window.article_view.show_article(evil)
     html = window.article_view.browser.toHtml()
     assert "alert" not in html and "example.com" not in html and "正文" in html
+
+
+def test_findings_after_an_emoji_underline_the_right_characters(qtbot, window):
+    builder = window.builder
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    with qtbot.waitSignal(builder.draft_checked, timeout=5000):
+        builder.editor.setPlainText("😀😀 这个我不知道")
+    [selection] = [sel for sel in builder.editor.extraSelections() if sel.cursor.selectedText() == "我不知道"]
+    finding = builder.editor.finding_at(selection.cursor.selectionStart() + 1)
+    assert finding is not None and finding.text == "我不知道"
