@@ -124,11 +124,23 @@ class ChineseTokenizer(Tokenizer):
     the phrase query never lines up.
     """
 
+    def __init__(self, subwords: bool = True, singles: bool = True):
+        self.subwords = subwords  # also emit 换新 inside 以旧换新 (titles: yes; long bodies: too costly)
+        self.singles = singles    # also emit one-character words (的, 险 …)
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is type(self) and self.subwords == other.subwords  # type: ignore[attr-defined]
+                and self.singles == other.singles)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.subwords, self.singles))
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: object) -> Iterator[Token]:
         """Yield tokens of `value` (whoosh's tokenizer protocol)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        subwords = self.subwords and mode != "query"
         if not tokenize:
             token.original = token.text = value
             token.boost = 1.0
@@ -140,7 +152,10 @@ class ChineseTokenizer(Tokenizer):
             return
         pos = start_pos
         for word, start, end in words(value):
-            for text in [word, *(sub_words(word) if mode != "query" else ())]:
+            if len(word) == 1 and not self.singles:
+                pos += 1
+                continue
+            for text in [word, *(sub_words(word) if subwords else ())]:
                 token.text = text
                 token.boost = 1.0
                 token.stopped = False

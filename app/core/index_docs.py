@@ -7,6 +7,7 @@ whose bytes hash the same is not re-parsed; only added, changed and deleted file
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import os
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core import content as content_mod
-from app.core.analysis import FILLER, is_cjk, pinyin_keys
+from app.core.analysis import FILLER, is_cjk, pinyin_keys, unigrams
 from app.core.content import Article, Content, LibraryFile, Script
 from app.core.text import fold
 from app.core.textio import UndecodableError, read_text
@@ -122,12 +123,12 @@ def _pinyin(texts: list[str]) -> str:
 def article_doc(article: Article) -> dict[str, Any]:
     """The whoosh document of an article."""
     body = _HEADING_MARKS.sub("", article.body).strip()
+    questions = _join([article.title, *article.similar])
     return {
         "key": f"article:{article.path}#{article.id}", "id": article.id, "kind": "article", "path": article.path,
         "title": article.title, "similar": _join(article.similar),
-        "meta": " ".join([*article.tags, article.category, article.type]),
-        "body": body, "gram": _join([article.title, *article.similar]), "uni": _join([article.title, *article.similar]),
-        "py": _pinyin([article.title, *article.similar]),
+        "q": _join([questions, *article.tags, article.category]),
+        "body": body, "gram": questions, "py": _pinyin([article.title, *article.similar]),
         "category": article.category, "type": article.type, "status": article.status,
         "f_category": _keywords([article.category]), "f_type": _keywords([article.type]),
         "f_tag": _keywords(article.tags), "f_channel": _keywords(article.channels) or "*",
@@ -140,13 +141,18 @@ def script_doc(script: Script) -> dict[str, Any]:
     return {
         "key": f"script:{script.path}#{script.id}", "id": script.id, "kind": "script", "path": script.path,
         "title": script.title, "similar": "",
-        "meta": " ".join([*script.tags, script.type, script.stage, script.shortcut]),
-        "body": _join([script.text, *variants]), "gram": script.title, "uni": script.title,
+        "q": _join([script.title, *script.tags, script.stage, script.shortcut]),
+        "body": _join([script.text, *variants]), "gram": script.title,
         "py": " ".join(filter(None, [_pinyin([script.title]), fold(script.shortcut)])),
         "category": script.stage, "type": script.type, "status": "published",
         "f_category": _keywords([script.stage]), "f_type": _keywords([script.type]),
         "f_tag": _keywords(script.tags), "f_channel": _keywords(script.channels) or "*",
     }
+
+
+def char_counts(doc: dict[str, Any]) -> Counter:
+    """Distinct CJK characters of a document's questions (title, 相似问法), for the re-ranker's rarity."""
+    return Counter(set(unigrams(doc.get("gram", ""))))
 
 
 def file_vocabulary(part: Content) -> list[str]:

@@ -12,10 +12,12 @@ outdated index is noticed on open (or on the first failing search) and rebuilt, 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import shutil
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,17 +27,18 @@ from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from app.core import index_docs
-from app.core.analysis import BigramTokenizer, ChineseTokenizer, UnigramTokenizer, add_words, is_cjk
+from app.core.analysis import BigramTokenizer, ChineseTokenizer, add_words, is_cjk
 from app.core.content import Content
 from app.core.index_store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
 from app.core.rerank import rerank
-from app.core.search_query import LONG_QUERY_CHARS, build, compact, synonym_map
+from app.core.scoring import ScoreCache, top_docs
+from app.core.search_query import LONG_QUERY_CHARS, PREFIX_TERMS, build, compact, synonym_map
 from app.core.snippets import snippet
 from app.core.text import fold
 from app.core.textio import write_text_atomic
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST_FILE = "zhida-manifest.json"
 RERANK_POOL = 30
 
@@ -79,15 +82,14 @@ class SearchError(RuntimeError):
 
 def make_schema() -> Schema:
     """The Whoosh schema: analyzed text fields for ranking, keyword fields for filters, stored fields for hits."""
-    zh = ChineseTokenizer()
     return Schema(
         key=ID(unique=True, stored=True), id=ID(stored=True), kind=ID(stored=True), path=ID(stored=True),
-        title=TEXT(analyzer=zh, stored=True, phrase=True),
-        similar=TEXT(analyzer=zh, stored=True, phrase=True),
-        meta=TEXT(analyzer=zh, phrase=False),
-        body=TEXT(analyzer=zh, stored=True, phrase=False),  # positions in long bodies cost half the build time
+        title=STORED, similar=STORED,
+        # Title, 相似问法, tags, category: short, weighed most, with positions for "quoted phrases".
+        q=TEXT(analyzer=ChineseTokenizer(), phrase=True),
+        # Bodies are long: no positions, no sub-words, no one-character words — each would double the build.
+        body=TEXT(analyzer=ChineseTokenizer(subwords=False, singles=False), stored=True, phrase=False),
         gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
-        uni=TEXT(analyzer=UnigramTokenizer(), phrase=False),
         py=KEYWORD(scorable=True),
         category=STORED, type=STORED, status=ID(stored=True),
         f_category=KEYWORD(commas=True), f_type=KEYWORD(commas=True),
@@ -105,6 +107,8 @@ class SearchIndex:
         self._ix: Any = None
         self._searcher: Any = None
         self._synonyms: dict[str, list[str]] = {}
+        self._char_df: dict[str, int] = {}
+        self._score_cache: ScoreCache | None = None
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -180,12 +184,28 @@ class SearchIndex:
         meta = read_meta(self.dir) or {}
         add_words(meta.get("vocab") or [])
         self._synonyms = synonym_map(meta.get("synonyms") or [])
+        chars = meta.get("char_df")
+        self._char_df = chars if isinstance(chars, dict) else {}
 
     def _load(self) -> None:
         self._load_meta()
         self._close_searcher()
         self._ix = windex.open_dir(str(self.dir))
         self._searcher = self._ix.searcher()
+
+    def _idf(self, searcher: Any, doc_count: int) -> Callable[[str], float]:
+        """Rarity of a re-ranker feature (w: word, b: bigram, u: character) from the index's own statistics."""
+        chars = self._char_df
+
+        def idf(feature: str) -> float:
+            kind, term = feature[0], feature[1:]
+            if kind == "u":
+                df = chars.get(term, 0)
+            else:
+                df = searcher.doc_frequency("q" if kind == "w" else "gram", term)
+            return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
+
+        return idf
 
     # -- writing ---------------------------------------------------------------------------------
     def update(self, content: Content | None = None, progress: Progress | None = None,
@@ -246,13 +266,20 @@ class SearchIndex:
         else:
             ix = windex.open_dir(str(self.dir))
         docs = [index_docs.article_doc(a) for a in part.articles] + [index_docs.script_doc(s) for s in part.scripts]
+        char_df = Counter() if full else Counter((meta or {}).get("char_df") or {})
         if changed or deleted or full:
             writer = _writer(ix, len(docs))
             try:
                 if not full:
+                    with ix.searcher() as searcher:
+                        for rel in [*changed, *deleted]:
+                            for old_doc in searcher.documents(path=rel):
+                                char_df.subtract(index_docs.char_counts(
+                                    {"gram": "\n".join([old_doc.get("title", ""), old_doc.get("similar", "")])}))
                     for rel in [*changed, *deleted]:
                         writer.delete_by_term("path", rel)
                 for i, doc in enumerate(docs, 1):
+                    char_df.update(index_docs.char_counts(doc))
                     writer.add_document(**doc)
                     if progress and (i % 200 == 0 or i == len(docs)):
                         progress(i, len(docs))
@@ -272,6 +299,7 @@ class SearchIndex:
             "schema_version": SCHEMA_VERSION, "content_root": str(self.root), "generation": generation,
             "files": file_sizes(self.dir), "vocab": all_vocab, "synonyms": all_synonyms,
             "vocab_by_file": vocab, "synonyms_by_file": synonyms,
+            "char_df": {ch: n for ch, n in char_df.items() if n > 0},
         })
         return report
 
@@ -344,30 +372,48 @@ class SearchIndex:
             doc_count = searcher.doc_count()
 
             def doc_frequency(term: str) -> int:
-                return sum(searcher.doc_frequency(name, term) for name in ("title", "similar", "body"))
+                return sum(searcher.doc_frequency(name, term) for name in ("q", "body"))
 
             plan = build(text, self._synonyms, doc_frequency, doc_count, searcher.doc_frequency)
-            if plan.query is None:
+            if plan.empty or (kind and kind not in ("article", "script")):
                 return []
-            filters = [wq.Term(name, fold(value).strip()) for name, value in
+            cache = self._score_cache
+            if cache is None or cache.searcher is not searcher:
+                cache = self._score_cache = ScoreCache(searcher)
+            allowed = None
+            filters = [(name, fold(value).strip()) for name, value in
                        (("kind", kind), ("f_category", category), ("f_type", type_), ("f_tag", tag)) if value]
-            if kind and kind not in ("article", "script"):
-                return []
+            for name, value in filters:
+                allowed = _meet(allowed, cache.docs((name, value), wq.Term(name, value)))
             if channel:
-                filters.append(wq.Or([wq.Term("f_channel", fold(channel).strip()), wq.Term("f_channel", "*")]))
-            mask = None if include_drafts else wq.Or([wq.Term("status", "draft"), wq.Term("status", "archived")])
+                value = fold(channel).strip()
+                allowed = _meet(allowed, cache.docs(("f_channel", value), wq.Or(
+                    [wq.Term("f_channel", value), wq.Term("f_channel", "*")])))
+            if plan.required is not None:
+                allowed = _meet(allowed, set(searcher.docs_for_query(plan.required)))
+            blocked = None if include_drafts else cache.docs("hidden", wq.Or(
+                [wq.Term("status", "draft"), wq.Term("status", "archived")]))
+            leaves = list(plan.leaves)
+            reader = searcher.reader()
+            for name, prefix, boost in plan.prefixes:
+                expanded = [t for t in itertools.islice(reader.expand_prefix(name, prefix), PREFIX_TERMS)]
+                leaves.extend((name, t.decode("utf-8") if isinstance(t, bytes) else t, boost)
+                              for t in expanded if t != prefix)
             rerankable = 0 < sum(1 for ch in text if is_cjk(ch)) <= LONG_QUERY_CHARS
             pool = max(limit, RERANK_POOL) if rerankable else limit
             if plan.phrases:
                 pool = max(pool, limit * 5)
-            results = searcher.search(plan.query, limit=max(1, pool), filter=wq.And(filters) if filters else None,
-                                      mask=mask)
-            found = [(result.fields(), float(result.score)) for result in results]
+            if leaves:
+                ranked = top_docs(cache, leaves, pool, allowed, blocked)
+            else:  # only a quoted phrase: every document that has it, in index order
+                ranked = [(d, 1.0) for d in sorted(allowed or ()) if d not in (blocked or set())
+                          and d not in cache.deleted][:pool]
+            found = [(searcher.stored_fields(d), score) for d, score in ranked]
             if plan.phrases:
                 found = [(f, score) for f, score in found if _has_phrases(f, plan.phrases)]
             if rerankable and len(found) > 1:
                 scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
-                                       for f, score in found], _idf(searcher, doc_count))
+                                       for f, score in found], self._idf(searcher, doc_count))
                 found = sorted(((f, new) for (f, _), new in zip(found, scores)), key=lambda item: -item[1])
             hits = []
             for stored, score in found[:limit]:
@@ -379,15 +425,8 @@ class SearchIndex:
             return hits
 
 
-def _idf(searcher: Any, doc_count: int) -> Callable[[str], float]:
-    """Rarity of a re-ranker feature (w: word, b: bigram, u: character) from the index's own statistics."""
-    fields = {"w": ("title", "similar"), "b": ("gram",), "u": ("uni",)}
-
-    def idf(feature: str) -> float:
-        df = sum(searcher.doc_frequency(name, feature[1:]) for name in fields[feature[0]])
-        return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
-
-    return idf
+def _meet(current: set[int] | None, more: set[int]) -> set[int]:
+    return set(more) if current is None else current & more
 
 
 def _writer(ix: Any, docs: int) -> Any:

@@ -18,8 +18,8 @@ from whoosh import query as wq
 from app.core.analysis import FILLER, LIGHT, bigrams, char_sounds, is_cjk, sub_words, words
 from app.core.text import fold
 
-# Field weights: the question an article answers matters most, its body least.
-WEIGHTS = {"title": 3.0, "similar": 2.5, "meta": 1.5, "body": 0.6}
+# Field weights: the questions an article answers (title, 相似问法, tags) matter most, its body least.
+WEIGHTS = {"q": 3.0, "body": 0.6}
 GRAM_WEIGHT = 0.5
 PINYIN_WEIGHT = 2.0
 HOMOPHONE_WEIGHT = 0.6
@@ -29,30 +29,36 @@ LONG_QUERY_CHARS = 40
 LONG_QUERY_TERMS = 10
 PRUNE_MIN_DOCS = 1000
 PRUNE_SHARE = 0.05
+PREFIX_TERMS = 20
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
+
+Leaf = tuple[str, str, float]
 
 
 @dataclass
 class Plan:
-    """A built query and the folded terms to mark in snippets."""
+    """What to score: weighted (field, term) leaves, pinyin prefixes, required phrases, terms to mark."""
 
-    query: wq.Query | None
+    leaves: list[Leaf] = field(default_factory=list)
+    prefixes: list[Leaf] = field(default_factory=list)
+    required: wq.Query | None = None
     terms: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
 
-
-def _term_group(text: str, weight: float, common: Callable[[str, str], bool]) -> list[wq.Query]:
-    return [wq.Term(name, text, boost=w * weight) for name, w in WEIGHTS.items() if w and not common(name, text)]
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to search for."""
+        return not self.leaves and not self.prefixes and self.required is None
 
 
 def _phrase(words_: list[str]) -> wq.Query:
     if len(words_) == 1:
-        return wq.Or([wq.Term(name, words_[0]) for name in ("title", "similar", "body", "meta")])
-    # Titles and 相似问法 keep positions; bodies do not (too costly to index), so a body only needs all the
+        return wq.Or([wq.Term("q", words_[0]), wq.Term("body", words_[0])])
+    # Titles and 相似问法 keep positions; bodies do not (too costly to index), so a body only needs all its
     # words here and the exact phrase is verified on the stored text afterwards (Plan.phrases).
-    return wq.Or([wq.Phrase("title", words_), wq.Phrase("similar", words_),
-                  wq.And([wq.Term("body", w) for w in words_])])
+    body_words = [w for w in words_ if len(w) > 1] or words_
+    return wq.Or([wq.Phrase("q", words_), wq.And([wq.Term("body", w) for w in body_words])])
 
 
 def compact(text: str) -> str:
@@ -62,9 +68,12 @@ def compact(text: str) -> str:
 
 def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[str], int] | None = None,
           doc_count: int = 0, field_frequency: Callable[[str, str], int] | None = None) -> Plan:
-    """The query for `text`; `doc_frequency(term)` (in title/body) lets a long message keep its rarest words,
+    """The plan for `text`; `doc_frequency(term)` lets a long message keep its rarest words, and
     `field_frequency(field, term)` lets a big index skip body and n-gram postings of very common words."""
     folded = fold(text).strip()
+    plan = Plan()
+    if not folded:
+        return plan
 
     def common(name: str, term: str) -> bool:
         # In a big index a word found in most bodies adds little but costs thousands of postings to score;
@@ -72,19 +81,25 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
         if field_frequency is None or doc_count < PRUNE_MIN_DOCS or name not in ("body", "gram"):
             return False
         return field_frequency(name, term) > doc_count * PRUNE_SHARE
-    if not folded:
-        return Plan(None)
+
+    def add_word(word: str, weight: float) -> None:
+        for name, w in WEIGHTS.items():
+            if name == "body" and len(word) < 2:
+                continue  # bodies index words of two or more characters only
+            if not common(name, word):
+                plan.leaves.append((name, word, w * weight))
+
     required: list[wq.Query] = []
-    terms: list[str] = []
-    phrases: list[str] = []
     for match in _QUOTED.finditer(folded):
         phrase = next(g for g in match.groups() if g)
         phrase_words = [w for w, _, _ in words(phrase)]
         if phrase_words:
             required.append(_phrase(phrase_words))
-            terms.append(fold(phrase).strip())
+            plan.terms.append(fold(phrase).strip())
             if len(phrase_words) > 1:
-                phrases.append(compact(phrase))
+                plan.phrases.append(compact(phrase))
+    if required:
+        plan.required = required[0] if len(required) == 1 else wq.And(required)
     rest = _QUOTED.sub(" ", folded)
     tokens = [w for w, _, _ in words(rest)]
     ascii_tokens = [t for t in tokens if t.isascii()]
@@ -96,50 +111,42 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
     if long_query:
         meaningful = _key_terms(meaningful, doc_frequency, doc_count)
 
-    optional: list[wq.Query] = []
     seen: set[str] = set()
     for word in meaningful:
         if word in seen:
             continue
         seen.add(word)
         weight = 0.3 if word in LIGHT else (0.5 if len(word) == 1 else 1.0)
-        optional.extend(_term_group(word, weight, common))
-        terms.append(word)
+        add_word(word, weight)
+        plan.terms.append(word)
         for part in sub_words(word):
             if part not in seen:
-                optional.extend(_term_group(part, weight * SUBWORD_FACTOR, common))
-                terms.append(part)
+                add_word(part, weight * SUBWORD_FACTOR)
+                plan.terms.append(part)
         for syn in synonyms.get(word, ()):
             if syn not in seen:
-                optional.extend(_term_group(syn, weight * SYNONYM_FACTOR, common))
-                terms.append(syn)
+                add_word(syn, weight * SYNONYM_FACTOR)
+                plan.terms.append(syn)
     if not long_query:
         # Bigrams across the kept words (filler removed) catch what segmentation split differently.
         kept = "".join(w if w in seen else " " for w in cjk)
-        grams = list(dict.fromkeys(bigrams(kept)))
-        optional.extend(wq.Term("gram", g, boost=GRAM_WEIGHT) for g in grams if not common("gram", g))
+        for gram in dict.fromkeys(bigrams(kept)):
+            if not common("gram", gram):
+                plan.leaves.append(("gram", gram, GRAM_WEIGHT))
         # A typo like 发漂 is cut into single characters: their run is sounded out together (fapiao).
         sounded = [w for w in meaningful if len(w) > 1] + _single_runs(cjk, seen)
         for piece in dict.fromkeys(sounded):
             syllables = char_sounds(piece)
             if len(syllables) > 1:
-                optional.append(wq.Term("py", "".join(syllables), boost=HOMOPHONE_WEIGHT))
+                plan.leaves.append(("py", "".join(syllables), HOMOPHONE_WEIGHT))
     for token in dict.fromkeys(ascii_tokens):
-        optional.append(wq.Term("py", token, boost=PINYIN_WEIGHT))
-        optional.extend(_term_group(token, 1.0, common))
+        plan.leaves.append(("py", token, PINYIN_WEIGHT))
+        add_word(token, 1.0)
         if len(token) >= 2 and token.isalpha():
-            optional.append(wq.Prefix("py", token, boost=PINYIN_WEIGHT * 0.5))
-        terms.append(token)
-
-    if required:
-        query: wq.Query = wq.And(required)
-        if optional:
-            query = wq.AndMaybe(query, wq.Or(optional))
-    elif optional:
-        query = wq.Or(optional)
-    else:
-        return Plan(None)
-    return Plan(query, [t for t in dict.fromkeys(terms) if t], phrases)
+            plan.prefixes.append(("py", token, PINYIN_WEIGHT * 0.5))
+        plan.terms.append(token)
+    plan.terms = [t for t in dict.fromkeys(plan.terms) if t]
+    return plan
 
 
 def _single_runs(tokens: list[str], kept: set[str]) -> list[str]:

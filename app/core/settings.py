@@ -19,6 +19,8 @@ class Settings:
     """What the user chose in the settings dialog; unknown or bad values fall back to defaults."""
 
     content_root: str = ""
+    shared_folder: str = ""
+    sync_interval_s: int = 60
     role: str = "坐席"
     audience: str = "普通"
     channel: str = "在线"

@@ -22,7 +22,7 @@ from app.core.paths import is_within
 from app.core.sync_merge import add_entry, dominates, join, winner
 from app.core.sync_report import Conflict, SyncReport, conflicts_of
 from app.core.sync_resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
-from app.core.sync_scan import _hash_or_none, _read_or_none, content_problem, scan_local
+from app.core.sync_scan import hash_or_none, read_or_none, content_problem, scan_local
 from app.core.sync_share import (FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json,
                                  replace_with_retry, sha256_bytes, unsafe_path_reason, valid_entry)
 from app.core.sync_store import CLIENT_LOCK as _LOCK
@@ -327,7 +327,7 @@ class _Run:
         copy = self.store.conflict_copy(rel, theirs, data)
         if not (isinstance(since, dict) and since.get("theirs") == theirs and since.get("mine") == mine):
             self.store.record(rel, data, "conflict-theirs", "their version, kept beside yours")
-            mine_data = _read_or_none(self.root / rel) if mine is not None else None
+            mine_data = read_or_none(self.root / rel) if mine is not None else None
             if mine_data is not None and sha256_bytes(mine_data) == mine:
                 # Kept too, so an edit made while merging by hand can never lose the version in conflict.
                 self.store.record(rel, mine_data, "conflict-mine", "your version when the conflict was found")
@@ -410,8 +410,8 @@ class _Run:
                 fh.flush()
                 os.fsync(fh.fileno())
             self.check("pull:before_replace", path=rel)
-            current = _read_or_none(full)
-            if _hash_or_none(current) != expect:
+            current = read_or_none(full)
+            if hash_or_none(current) != expect:
                 os.unlink(tmp)
                 tmp = None
                 self.report.skipped.append((rel, "changed here while syncing; your version is kept, retry later"))
@@ -439,8 +439,8 @@ class _Run:
         try:
             full = self._target(rel)
             self.check("pull:before_replace", path=rel)
-            current = _read_or_none(full)
-            if _hash_or_none(current) != expect:
+            current = read_or_none(full)
+            if hash_or_none(current) != expect:
                 self.report.skipped.append((rel, "changed here while syncing; your version is kept, retry later"))
                 self._keep_base(rel)
                 return False
@@ -460,8 +460,8 @@ class _Run:
         try:
             src, dst = self._target(old), self._target(new)
             self.check("pull:before_replace", path=new)
-            current = _read_or_none(src)
-            if _hash_or_none(current) != digest:
+            current = read_or_none(src)
+            if hash_or_none(current) != digest:
                 return False
             dst.parent.mkdir(parents=True, exist_ok=True)
             if old.casefold() != new.casefold() and dst.exists():
@@ -524,7 +524,7 @@ class _Run:
             if lh is None and not entries:
                 continue
             if lh is not None:
-                data = _read_or_none(self.root / rel)
+                data = read_or_none(self.root / rel)
                 problem = "changed while publishing" if data is None or sha256_bytes(data) != lh \
                     else content_problem(rel, data)
                 if problem:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from app.core.paths import is_within
 from app.core.sync_report import Conflict, conflicts_of
-from app.core.sync_scan import _read_or_none
-from app.core.sync_share import Share, _write_atomic, unsafe_path_reason
+from app.core.sync_scan import read_or_none
+from app.core.sync_share import Share, write_bytes_atomic, unsafe_path_reason
 from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
 
@@ -36,7 +36,7 @@ def conflict_texts(content_root: Path | str, conflict: Conflict, home: Path | No
             return f"<{exc}>"
 
     root = Path(content_root)
-    mine = _read_or_none(root / conflict.path)
+    mine = read_or_none(root / conflict.path)
     theirs = LocalStore(root, home).get(conflict.theirs_hash)
     return text(mine), text(theirs)
 
@@ -76,13 +76,13 @@ def _replace_local(root: Path, rel: str, data: bytes, store: LocalStore, note: s
     if unsafe_path_reason(rel):
         raise PermissionError(f"{rel}: refused: {unsafe_path_reason(rel)}")
     full = root / rel
-    current = _read_or_none(full)
+    current = read_or_none(full)
     if current is not None and current != data:
         store.record(rel, current, "replaced", note)
     full.parent.mkdir(parents=True, exist_ok=True)
     if not is_within(full.parent, root) or full.is_symlink():
         raise PermissionError(f"{rel}: refused: a link leading outside the content root")
-    _write_atomic(full, data)
+    write_bytes_atomic(full, data)
 
 
 def restore(content_root: Path | str, entry_id: int, home: Path | None = None) -> str:

@@ -84,7 +84,8 @@ def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, 
     return hashes, stats, problems
 
 
-def _read_or_none(path: Path) -> bytes | None:
+def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist (other errors propagate)."""
     try:
         with open(path, "rb") as fh:
             return fh.read()
@@ -92,5 +93,6 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _hash_or_none(data: bytes | None) -> str | None:
+def hash_or_none(data: bytes | None) -> str | None:
+    """SHA-256 of `data`, None for an absent file."""
     return None if data is None else sha256_bytes(data)

@@ -139,7 +139,7 @@ class Share:
         for sub in ("objects", "manifests", "heads", "leases"):
             (share.meta / sub).mkdir(parents=True, exist_ok=True)
         text = f"{MARKER_HEADER}\nformat: {FORMAT_VERSION}\nid: {uuid.uuid4().hex}\n"
-        _write_atomic(share.meta / "FORMAT", text.encode("utf-8"))
+        write_bytes_atomic(share.meta / "FORMAT", text.encode("utf-8"))
         share.check_marker()
         return share
 
@@ -190,7 +190,7 @@ class Share:
 
     def write_head(self, head: Head) -> None:
         """Replace heads/<publisher>.json atomically: the one file in the share with a single writer."""
-        _write_atomic(self.meta / "heads" / f"{head.publisher}.json", canonical_json(head.as_dict()))
+        write_bytes_atomic(self.meta / "heads" / f"{head.publisher}.json", canonical_json(head.as_dict()))
 
     def read_head(self, publisher: str) -> Head | None:
         """This publisher's head as stored in the share, or None if missing or unreadable."""
@@ -220,7 +220,7 @@ class Share:
         digest = sha256_bytes(data)
         path = self.manifest_path(digest)
         if not _intact(path, digest):
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
         return digest
 
     # -- objects ------------------------------------------------------------
@@ -242,7 +242,7 @@ class Share:
         digest = sha256_bytes(data)
         path = self.object_path(digest)
         if not _intact(path, digest):
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
         return digest
 
     # -- leases -------------------------------------------------------------
@@ -268,7 +268,7 @@ class Share:
         """Announce that `publisher` is publishing (a fresh nonce each time)."""
         folder = self.meta / "leases"
         folder.mkdir(exist_ok=True)
-        _write_atomic(folder / f"{publisher}.json",
+        write_bytes_atomic(folder / f"{publisher}.json",
                       canonical_json({"publisher": publisher, "nonce": uuid.uuid4().hex}))
 
     def drop_lease(self, publisher: str) -> None:
@@ -286,7 +286,7 @@ def _intact(path: Path, digest: str) -> bool:
         return False
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Temp file beside the target, fsync, replace: readers see the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".zhida-", suffix=".tmp", dir=path.parent)

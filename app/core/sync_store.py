@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.paths import zhida_home
-from app.core.sync_share import HEX64, _write_atomic, sha256_bytes, unsafe_path_reason
+from app.core.sync_share import write_bytes_atomic, sha256_bytes
 
 STATE_VERSION = 1
 # One sync or decision at a time in this process: the desktop's background sync and a dialog's
@@ -68,7 +68,7 @@ class LocalStore:
         digest = sha256_bytes(data)
         path = self.object_path(digest)
         if not path.exists() or sha256_bytes(path.read_bytes()) != digest:
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
         return digest
 
     def get(self, digest: str) -> bytes | None:
@@ -119,7 +119,7 @@ class LocalStore:
         name = f"{stem}.theirs-{digest[:8]}.{ext}" if dot and "/" not in ext else f"{rel}.theirs-{digest[:8]}"
         path = self.dir / "conflicts" / name
         if not path.exists():
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
         return path
 
 
@@ -171,14 +171,14 @@ class SyncState:
         """Keep a verified manifest so unchanged publishers' manifests are not read from the share again."""
         path = self.manifest_dir / f"{digest}.json"
         if not path.exists():
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
 
     def save(self) -> None:
         """Write the state atomically (the last step of every run), then the small poll summary."""
-        _write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        write_bytes_atomic(self.path, json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         # Written after the state, so it is never newer than it: a stale summary only costs a full pull.
         poll = {"heads": self.data["heads"], "pending": self.data["pending"], "conflicts": self.data["conflicts"]}
-        _write_atomic(self.path.with_name("poll.json"), json.dumps(poll, ensure_ascii=False).encode("utf-8"))
+        write_bytes_atomic(self.path.with_name("poll.json"), json.dumps(poll, ensure_ascii=False).encode("utf-8"))
 
     @staticmethod
     def load_poll(content_root: Path, share_id: str, home: Path | None = None) -> dict | None:
@@ -190,14 +190,3 @@ class SyncState:
             return None
         ok = isinstance(raw, dict) and isinstance(raw.get("heads"), dict) and isinstance(raw.get("conflicts"), dict)
         return raw if ok else None
-
-
-def valid_base_entry(raw: object) -> bool:
-    """True for a base entry {h, v, ...} as we write them (guards against a hand-edited state file)."""
-    return isinstance(raw, dict) and (raw.get("h") is None or bool(HEX64.match(str(raw.get("h"))))) \
-        and isinstance(raw.get("v", {}), dict)
-
-
-def safe_rel(rel: str) -> bool:
-    """True when `rel` is a path sync may write."""
-    return unsafe_path_reason(rel) is None

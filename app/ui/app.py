@@ -73,6 +73,7 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
         window.status_label.setText(f"知识库文件夹不存在:{root}(请在设置中选择)")
     else:
         window.start_loading()
+        window.setup_sync()
     if startup_report:
         def report() -> None:
             ready_s = time.perf_counter() - started

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu,
                                QMessageBox, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.content import Script
@@ -129,6 +129,18 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel("正在加载…")
         self.statusBar().addWidget(self.status_label, 1)
+        self.sync_button = QToolButton()
+        self.sync_button.setText("未设置同步")
+        self.sync_button.setToolTip("团队共享文件夹同步:立即同步、处理冲突、同步历史")
+        self.sync_button.setPopupMode(QToolButton.InstantPopup)
+        self.sync_button.setAutoRaise(True)
+        sync_menu = QMenu(self.sync_button)
+        self.sync_now_action = sync_menu.addAction("立即同步", self.sync_now)
+        self.conflicts_action = sync_menu.addAction("处理冲突…", self.resolve_conflicts)
+        sync_menu.addAction("同步历史(恢复旧版本)…", self.open_history)
+        self.sync_button.setMenu(sync_menu)
+        self.statusBar().addPermanentWidget(self.sync_button)
+        self.sync = None
         self.help = HelpOverlay(central)
 
         self.debounce = QTimer(self)
@@ -198,6 +210,7 @@ class MainWindow(QMainWindow):
 
             self.content_root = resolve_content_root(None, self.home)
             self.start_loading()
+        self.setup_sync()
 
     def _save_settings(self) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
@@ -213,8 +226,83 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
+        if self.sync is not None:
+            self.sync.stop()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
+
+    # ---- sync with the team's shared folder ------------------------------------------------------
+    def setup_sync(self) -> None:
+        """Start (or restart) syncing with the shared folder chosen in the settings."""
+        from app.ui.sync_controller import SyncController
+
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync.deleteLater()
+            self.sync = None
+        folder = self.settings.shared_folder.strip()
+        self.sync_now_action.setEnabled(bool(folder))
+        if not folder:
+            self.sync_button.setText("未设置同步")
+            return
+        self.sync = SyncController(self.content_root, Path(folder), publish=self.settings.role == "知识管理员",
+                                   interval=float(self.settings.sync_interval_s), home=self.home, parent=self)
+        self.sync.synced.connect(self._synced)
+        self.sync.failed.connect(lambda _msg: self._show_sync_status())
+        self.sync.conflicts_changed.connect(lambda _c: self._show_sync_status())
+        self.sync.running_changed.connect(lambda _r: self._show_sync_status())
+        self._show_sync_status()
+        self.sync.start(first_delay=3.0)
+
+    def sync_now(self) -> None:
+        """Sync right away (the menu, or after a settings change)."""
+        if self.sync is not None:
+            self.sync.sync_now()
+
+    def _show_sync_status(self) -> None:
+        if self.sync is None:
+            return
+        conflicts = self.sync.conflicts
+        self.sync_button.setText(("⚠ " if conflicts or self.sync.last_error else "⟳ ") + self.sync.status_text())
+        self.conflicts_action.setEnabled(bool(conflicts))
+        self.conflicts_action.setText(f"处理冲突({len(conflicts)})…" if conflicts else "处理冲突…")
+
+    def _synced(self, report) -> None:
+        self._show_sync_status()
+        if report.pulled or report.deleted or report.moved:
+            self.statusBar().showMessage(f"已从团队同步 {len(report.pulled) + len(report.deleted) + len(report.moved)} 个文件", 8000)
+            self.reload_content()
+
+    def reload_content(self) -> None:
+        """Re-read the content after sync changed files; the index update touches only those files."""
+        root, home, index = self.content_root, self.home, self.index
+        started = time.perf_counter()
+        self.loader.submit(lambda: load_workspace(root, home, index), lambda ws: self._loaded(ws, started),
+                           self._load_failed)
+
+    def resolve_conflicts(self) -> None:
+        """Show each pending conflict side by side and apply the user's decision."""
+        from app.ui.sync_dialogs import resolve_with_dialog
+
+        if self.sync is None:
+            return
+        decided = 0
+        for conflict in self.sync.conflicts:
+            if resolve_with_dialog(self, self.content_root, self.sync.share_dir, conflict, self.home) is None:
+                break
+            decided += 1
+        if decided:
+            self.sync_now()
+
+    def open_history(self) -> None:
+        """The history of everything sync replaced or deleted, with restore."""
+        from app.ui.sync_dialogs import HistoryView
+
+        view = HistoryView(self.content_root, self.home, parent=self)
+        view.setWindowFlag(Qt.Window, True)
+        view.resize(760, 520)
+        view.restored.connect(lambda _p: self.reload_content())
+        view.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         narrow = event.size().width() < NARROW_WIDTH

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
 
 from app.core.paths import is_content_root
 from app.core.settings import AUDIENCES, CHANNELS, ROLES, Settings
-from pathlib import Path
 
 
 class SettingsDialog(QDialog):
@@ -24,6 +25,17 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.content, 1)
         row.addWidget(browse)
+        self.shared = QLineEdit(settings.shared_folder)
+        self.shared.setPlaceholderText("留空 = 不同步")
+        browse_shared = QPushButton("选择…")
+        browse_shared.clicked.connect(self._browse_shared)
+        shared_row = QHBoxLayout()
+        shared_row.addWidget(self.shared, 1)
+        shared_row.addWidget(browse_shared)
+        self.interval = QSpinBox()
+        self.interval.setRange(15, 3600)
+        self.interval.setSuffix(" 秒")
+        self.interval.setValue(settings.sync_interval_s)
         self.role = self._combo(ROLES, settings.role)
         self.audience = self._combo(AUDIENCES, settings.audience)
         self.channel = self._combo(CHANNELS, settings.channel)
@@ -34,6 +46,8 @@ class SettingsDialog(QDialog):
         self.on_top.setChecked(settings.always_on_top)
         form = QFormLayout(self)
         form.addRow("知识库文件夹", row)
+        form.addRow("团队共享文件夹", shared_row)
+        form.addRow("同步间隔", self.interval)
         form.addRow("角色", self.role)
         form.addRow("默认客户类型", self.audience)
         form.addRow("默认渠道", self.channel)
@@ -58,6 +72,11 @@ class SettingsDialog(QDialog):
         if folder:
             self.content.setText(folder)
 
+    def _browse_shared(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择团队共享文件夹")
+        if folder:
+            self.shared.setText(folder)
+
     def _accept(self) -> None:
         folder = self.content.text().strip()
         if folder and not is_content_root(Path(folder)):
@@ -68,7 +87,8 @@ class SettingsDialog(QDialog):
     def result_settings(self) -> Settings:
         """The settings as edited in the dialog."""
         s = self._settings
-        return Settings(content_root=self.content.text().strip(), role=self.role.currentText(),
+        return Settings(content_root=self.content.text().strip(), shared_folder=self.shared.text().strip(),
+                        sync_interval_s=self.interval.value(), role=self.role.currentText(),
                         audience=self.audience.currentText(), channel=self.channel.currentText(),
                         font_size=self.font_size.value(), always_on_top=self.on_top.isChecked(),
                         window_geometry=s.window_geometry, extra=dict(s.extra))

@@ -114,4 +114,5 @@ def tmp_litter(root: Path) -> list[str]:
     return [p.name for p in root.rglob(".zhida-*.tmp")]
 
 
+# The crash hook would kill the pytest process itself if it leaked in from the environment.
 os.environ.pop("ZHIDA_SYNC_CRASH_AT", None)

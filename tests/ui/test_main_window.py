@@ -267,3 +267,29 @@ def test_findings_after_an_emoji_underline_the_right_characters(qtbot, window):
     [selection] = [sel for sel in builder.editor.extraSelections() if sel.cursor.selectedText() == "我不知道"]
     finding = builder.editor.finding_at(selection.cursor.selectionStart() + 1)
     assert finding is not None and finding.text == "我不知道"
+
+
+def test_sync_pulls_a_published_article_and_it_becomes_searchable(qtbot, tmp_path, make_root, zhida_home):
+    from app.core.sync import init_share, sync
+
+    share = tmp_path / "share"
+    share.mkdir()
+    init_share(share)
+    manager_root = make_root({"kb/new.md": article("new-policy", title="以旧换新补贴怎么领", category="售后维修")},
+                             name="manager")
+    report = sync(manager_root, share, publish=True, publisher="manager", home=tmp_path / "manager-home")
+    assert report.published
+    agent_root = make_root({"kb/old.md": article("old", title="发票怎么开")}, name="agent")
+    settings = Settings(shared_folder=str(share))
+    win = MainWindow(agent_root, settings, home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    win.setup_sync()
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.sync_now()
+    assert (agent_root / "kb" / "new.md").exists()
+    assert "上次同步" in win.sync_button.text()
+    search(qtbot, win, "以旧换新")
+    assert win.results.current_hit().id == "new-policy"
