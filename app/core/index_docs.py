@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path

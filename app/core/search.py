@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -41,6 +41,8 @@ from app.core.textio import write_text_atomic
 SCHEMA_VERSION = 5
 MANIFEST_FILE = "zhida-manifest.json"
 RERANK_POOL = 30
+USAGE_BOOST_CAP = 0.08
+USAGE_SATURATION = 50
 
 Progress = Callable[[int, int], None]
 
@@ -109,6 +111,7 @@ class SearchIndex:
         self._synonyms: dict[str, list[str]] = {}
         self._char_df: dict[str, int] = {}
         self._score_cache: ScoreCache | None = None
+        self._usage: dict[str, int] = {}
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -206,6 +209,17 @@ class SearchIndex:
             return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
 
         return idf
+
+    def set_usage(self, counts: Mapping[str, int] | None) -> None:
+        """Team usage (item id → times used, e.g. UsageLog.use_counts()) for a mild ranking boost."""
+        self._usage = dict(counts or {})
+
+    def _usage_factor(self, item_id: str) -> float:
+        # At most +USAGE_BOOST_CAP: a hit that scores that much better is never overtaken by a popular one.
+        uses = self._usage.get(item_id, 0)
+        if uses <= 0:
+            return 1.0
+        return 1.0 + USAGE_BOOST_CAP * min(1.0, math.log1p(uses) / math.log1p(USAGE_SATURATION))
 
     # -- writing ---------------------------------------------------------------------------------
     def update(self, content: Content | None = None, progress: Progress | None = None,
@@ -415,6 +429,9 @@ class SearchIndex:
                 scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
                                        for f, score in found], self._idf(searcher, doc_count))
                 found = sorted(((f, new) for (f, _), new in zip(found, scores)), key=lambda item: -item[1])
+            if self._usage:
+                found = sorted(((f, score * self._usage_factor(f.get("id", ""))) for f, score in found),
+                               key=lambda item: -item[1])
             hits = []
             for stored, score in found[:limit]:
                 passages = [stored.get("body", ""), *stored.get("similar", "").split("\n"), stored.get("title", "")]
@@ -432,7 +449,7 @@ def _meet(current: set[int] | None, more: set[int]) -> set[int]:
 def _writer(ix: Any, docs: int) -> Any:
     """A single-process writer: whoosh's multi-process writer left slower searches (several segments) for a
     small gain on two cores, and on Windows would lose the segmenter's vocabulary in its child processes."""
-    return ix.writer(timeout=30.0, limitmb=256 if docs > 1000 else 64)
+    return ix.writer(timeout=30.0, limitmb=128 if docs > 1000 else 32)
 
 
 def _has_phrases(stored: dict[str, Any], phrases: list[str]) -> bool:

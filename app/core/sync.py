@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Callable
 
 from app.core.paths import is_within
+from app.core.textio import replace_with_retry
 from app.core.sync_merge import add_entry, dominates, join, winner
 from app.core.sync_report import Conflict, SyncReport, conflicts_of
 from app.core.sync_resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
 from app.core.sync_scan import hash_or_none, read_or_none, content_problem, scan_local
 from app.core.sync_share import (FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json,
-                                 replace_with_retry, sha256_bytes, unsafe_path_reason, valid_entry)
+                                 sha256_bytes, unsafe_path_reason, valid_entry)
 from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
 

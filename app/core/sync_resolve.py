@@ -7,7 +7,8 @@ from pathlib import Path
 from app.core.paths import is_within
 from app.core.sync_report import Conflict, conflicts_of
 from app.core.sync_scan import read_or_none
-from app.core.sync_share import Share, write_bytes_atomic, unsafe_path_reason
+from app.core.sync_share import Share, unsafe_path_reason
+from app.core.textio import write_bytes_atomic
 from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
 

@@ -10,11 +10,11 @@ import hashlib
 import json
 import os
 import re
-import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.textio import write_bytes_atomic
 
 FORMAT_VERSION = 1
 MARKER_HEADER = "zhida-share"
@@ -285,32 +285,3 @@ def _intact(path: Path, digest: str) -> bool:
     except OSError:
         return False
 
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside the target, fsync, replace: readers see the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".zhida-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        replace_with_retry(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def replace_with_retry(src: str | Path, dst: str | Path) -> None:
-    """os.replace, retried with backoff on Windows where an open target refuses replacement for a moment."""
-    delays = (0.05, 0.1, 0.2, 0.4, 0.8) if os.name == "nt" else ()
-    for delay in delays:
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            time.sleep(delay)
-    os.replace(src, dst)

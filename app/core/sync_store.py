@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.paths import zhida_home
-from app.core.sync_share import write_bytes_atomic, sha256_bytes
+from app.core.sync_share import sha256_bytes
+from app.core.textio import write_bytes_atomic
 
 STATE_VERSION = 1
 # One sync or decision at a time in this process: the desktop's background sync and a dialog's

@@ -6,6 +6,7 @@ import codecs
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,20 +77,37 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text through a temp file in the same folder, fsync, then replace: old or new, never half."""
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Temp file beside the target, fsync, replace: readers see the old file or the whole new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".zhida-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_with_retry(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text (LF line ends) atomically with `write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def replace_with_retry(src: str | Path, dst: str | Path) -> None:
+    """os.replace, retried with backoff on Windows where an open target refuses replacement for a moment."""
+    delays = (0.05, 0.1, 0.2, 0.4, 0.8) if os.name == "nt" else ()
+    for delay in delays:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(src, dst)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QGuiApplication, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
 from app.core.content import Script

@@ -18,20 +18,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("设置")
         self._settings = settings
-        self.content = QLineEdit(settings.content_root)
-        self.content.setPlaceholderText("留空 = 使用内置示例知识库")
-        browse = QPushButton("选择…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.content, 1)
-        row.addWidget(browse)
-        self.shared = QLineEdit(settings.shared_folder)
-        self.shared.setPlaceholderText("留空 = 不同步")
-        browse_shared = QPushButton("选择…")
-        browse_shared.clicked.connect(self._browse_shared)
-        shared_row = QHBoxLayout()
-        shared_row.addWidget(self.shared, 1)
-        shared_row.addWidget(browse_shared)
+        self.content, row = self._folder_row(settings.content_root, "留空 = 使用内置示例知识库",
+                                             "选择知识库文件夹(含 kb/ 与 scripts_library/)")
+        self.shared, shared_row = self._folder_row(settings.shared_folder, "留空 = 不同步", "选择团队共享文件夹")
         self.interval = QSpinBox()
         self.interval.setRange(15, 3600)
         self.interval.setSuffix(" 秒")
@@ -67,15 +56,21 @@ class SettingsDialog(QDialog):
         combo.setCurrentText(current)
         return combo
 
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择知识库文件夹(含 kb/ 与 scripts_library/)")
-        if folder:
-            self.content.setText(folder)
+    def _folder_row(self, value: str, placeholder: str, title: str) -> tuple[QLineEdit, QHBoxLayout]:
+        edit = QLineEdit(value)
+        edit.setPlaceholderText(placeholder)
+        browse = QPushButton("选择…")
 
-    def _browse_shared(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择团队共享文件夹")
-        if folder:
-            self.shared.setText(folder)
+        def choose() -> None:
+            folder = QFileDialog.getExistingDirectory(self, title)
+            if folder:
+                edit.setText(folder)
+
+        browse.clicked.connect(choose)
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        return edit, row
 
     def _accept(self) -> None:
         folder = self.content.text().strip()

@@ -169,3 +169,16 @@ def test_open_is_cheap_to_repeat_and_reports_ready(make_root):
     index.open()
     assert index.is_ready
     assert index.open() is index
+
+
+def test_team_usage_breaks_near_ties_but_never_buries_a_better_match(make_root):
+    root = _kb(make_root, a=article("a", "退款到账时间", body="## 结论\n1-3天。\n"),
+               b=article("b", "退款到账时间", body="## 结论\n1-3天。\n"),
+               c=article("c", "会员积分", body="## 说明\n退款后积分扣回。\n"))
+    index = SearchIndex(root)
+    assert set(_ids(index.search("退款到账时间"))[:2]) == {"a", "b"}
+    for favourite in ("a", "b"):
+        index.set_usage({favourite: 500})
+        assert _ids(index.search("退款到账时间"))[0] == favourite
+    index.set_usage({"c": 10_000})
+    assert _ids(index.search("退款到账时间"))[2] == "c"

@@ -13,7 +13,7 @@ import pytest
 
 from app.core.sync import (conflict_texts, pending_conflicts, resolve_conflict, restore, sync)
 from app.core.sync_share import Head, Share, canonical_json, sha256_bytes
-from tests.core.sync_world import Client, SimulatedCrash, art, crash_at, make_world, share_objects, snapshot, tmp_litter
+from tests.core.sync_world import SimulatedCrash, art, crash_at, make_world, share_objects, snapshot, tmp_litter
 
 
 @pytest.fixture

@@ -1,0 +1,47 @@
+"""The settings dialog edits what the agent chooses and refuses a folder that is not a content root."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app.core.settings import Settings, load_settings, save_settings
+from app.ui.settings_dialog import SettingsDialog
+
+
+def test_edited_values_come_back_and_survive_a_restart(qtbot, make_root, zhida_home):
+    root = make_root({})
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.content.setText(str(root))
+    dialog.role.setCurrentText("知识管理员")
+    dialog.audience.setCurrentText("老年")
+    dialog.channel.setCurrentText("电话")
+    dialog.font_size.setValue(14)
+    dialog.on_top.setChecked(True)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+    assert dialog.result() == SettingsDialog.Accepted
+    save_settings(dialog.result_settings())
+    settings, warning = load_settings()
+    assert warning is None
+    assert (settings.content_root, settings.role, settings.audience, settings.channel, settings.font_size,
+            settings.always_on_top) == (str(root), "知识管理员", "老年", "电话", 14, True)
+    assert (zhida_home / "settings.json").exists()
+
+
+def test_a_folder_without_kb_is_refused(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.content.setText(str(tmp_path))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+    assert dialog.result() != SettingsDialog.Accepted
+    assert warnings and "kb/" in warnings[0]
+
+
+def test_broken_settings_file_falls_back_to_defaults_with_a_warning(zhida_home):
+    (zhida_home / "settings.json").write_text("{not json", encoding="utf-8")
+    settings, warning = load_settings()
+    assert settings == Settings() and "settings.json" in warning
