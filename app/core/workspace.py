@@ -27,6 +27,7 @@ class Workspace:
     content: Content
     index: Any = None      # app.core.search.SearchIndex
     checker: Any = None    # app.core.checker.Checker
+    personal_scripts: list[Script] = field(default_factory=list)  # $ZHIDA_HOME/personal: never published
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -64,6 +65,15 @@ def load_workspace(root: Path, home: Path | None = None, index: Any = None,
         except Exception as exc:  # noqa: BLE001
             workspace.messages.append(f"搜索索引更新失败: {exc}")
             workspace.index = index if getattr(index, "is_ready", False) else None
+    try:
+        from app.core.personal import load_layered
+
+        layered = load_layered(Path(root), home, team=content)
+        workspace.personal_scripts = list(layered.personal.scripts)
+        workspace.messages.extend(shadow.message() for shadow in layered.shadows)
+        workspace.messages.extend(f"个人话术 {p.format()}" for p in layered.personal.errors)
+    except OSError as exc:
+        workspace.messages.append(f"个人话术无法读取: {exc}")
     try:
         from app.core.checker import Checker
 

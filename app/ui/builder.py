@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QGuiApplication, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
 from app.core.content import Script
@@ -132,7 +132,8 @@ class BuilderPanel(QWidget):
         self.channel.addItems(list(CHANNELS))
         self.audience.currentIndexChanged.connect(self._schedule_check)
         self.channel.currentIndexChanged.connect(self._schedule_check)
-        self.compose_button = QPushButton("生成回复 (Ctrl+G)")
+        self.compose_button = QPushButton("生成回复")
+        self.compose_button.setToolTip("根据客户消息生成回复 (Ctrl+G)")
         self.compose_button.clicked.connect(self.compose_now)
         options = QHBoxLayout()
         options.addWidget(QLabel("客户"))
@@ -164,6 +165,7 @@ class BuilderPanel(QWidget):
         self.editor.fix_requested.connect(self.apply_fix)
         self.findings_list = QListWidget()
         self.findings_list.setMaximumHeight(96)
+        self.findings_list.setWordWrap(True)
         self.findings_list.itemActivated.connect(self._finding_activated)
         self.findings_list.itemDoubleClicked.connect(self._finding_activated)
 
@@ -178,7 +180,8 @@ class BuilderPanel(QWidget):
         guard_layout.addWidget(override)
         self.guard.hide()
 
-        self.copy_button = QPushButton("复制回复 (Ctrl+Enter)")
+        self.copy_button = QPushButton("复制回复")
+        self.copy_button.setToolTip("复制到剪贴板 (Ctrl+Enter)")
         self.copy_button.clicked.connect(lambda: self.copy_draft())
         self.clear_button = QPushButton("清空")
         self.clear_button.clicked.connect(self.clear)
@@ -187,6 +190,7 @@ class BuilderPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.copy_button)
 
+        # Top: what the reply is built from (scrolls). Bottom: the draft and the copy button, always in view.
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -196,20 +200,32 @@ class BuilderPanel(QWidget):
         layout.addWidget(chips_box)
         layout.addWidget(self.article_label)
         layout.addWidget(self.slots_box)
-        layout.addWidget(self.fill_box)
-        layout.addWidget(QLabel("<b>回复草稿</b>"))
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.findings_list)
-        layout.addWidget(self.guard)
-        layout.addLayout(actions)
+        layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(inner)
+        bottom = QWidget()
+        draft_layout = QVBoxLayout(bottom)
+        draft_layout.setContentsMargins(6, 0, 6, 6)
+        draft_layout.addWidget(self.fill_box)
+        draft_header = QLabel("<b>回复草稿</b> <span style='color:#888'>波浪线=问题,悬停看原因,Ctrl+. 修改</span>")
+        draft_header.setWordWrap(True)
+        draft_layout.addWidget(draft_header)
+        draft_layout.addWidget(self.editor, 1)
+        draft_layout.addWidget(self.findings_list)
+        draft_layout.addWidget(self.guard)
+        draft_layout.addLayout(actions)
+        self.split = QSplitter(Qt.Vertical)
+        self.split.addWidget(scroll)
+        self.split.addWidget(bottom)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        self.split.setChildrenCollapsible(False)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self.editor.setMinimumHeight(140)
+        outer.addWidget(self.split)
+        self.editor.setMinimumHeight(90)
 
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
@@ -418,8 +434,10 @@ class BuilderPanel(QWidget):
         self.editor.set_findings(findings)
         self.findings_list.clear()
         for finding in findings:
-            item = QListWidgetItem(f"{'✖' if finding.level == 'error' else '⚠' if finding.level == 'warning' else 'ℹ'} "
-                                   f"“{finding.text}” {finding_tip(finding)}".replace("\n", " "))
+            icon = {"error": "✖", "warning": "⚠"}.get(finding.level, "ℹ")
+            better = f" → {finding.suggestions[0]}" if finding.suggestions and finding.suggestions[0] else ""
+            item = QListWidgetItem(f"{icon} “{finding.text}” {finding.reason}{better}")
+            item.setToolTip(finding_tip(finding))
             item.setData(Qt.UserRole, finding)
             item.setForeground(QColor(LEVEL_COLORS.get(finding.level, "#333")))
             self.findings_list.addItem(item)

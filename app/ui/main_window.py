@@ -311,6 +311,8 @@ class MainWindow(QMainWindow):
             self.splitter.setOrientation(wanted)
             total = self.splitter.height() if narrow else self.splitter.width()
             self.splitter.setSizes([int(total * 0.45), int(total * 0.55)] if narrow else [int(total * 0.38), int(total * 0.62)])
+            if narrow and self.tabs.currentIndex() == TAB_BUILDER:
+                self._give_room(results=False)
         if self.help.isVisible():
             self.help.setGeometry(self.centralWidget().rect())
         super().resizeEvent(event)
@@ -370,7 +372,8 @@ class MainWindow(QMainWindow):
         self.category_filter.addItem("全部分类")
         self.category_filter.addItems(content.categories())
         self.category_filter.blockSignals(False)
-        self.script_browser.set_scripts(content.scripts, self.usage.favorites(), self.usage.recent())
+        self.script_browser.set_scripts(content.scripts, self.usage.favorites(), self.usage.recent(),
+                                        workspace.personal_scripts)
         self.builder.set_workspace(workspace)
         self._show_problems(workspace)
         errors = len(content.errors)

@@ -36,6 +36,7 @@ class ScriptBrowser(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scripts: list[Script] = []
+        self.personal: list[Script] = []
         self.favorites: list[str] = []
         self.recent: list[str] = []
         self.type_filter = QComboBox()
@@ -52,7 +53,8 @@ class ScriptBrowser(QWidget):
         self.preview.setMaximumHeight(120)
         self.fav_button = QPushButton("☆ 收藏")
         self.fav_button.clicked.connect(self._toggle_favorite)
-        self.copy_button = QPushButton("复制 (Ctrl+Enter)")
+        self.copy_button = QPushButton("复制")
+        self.copy_button.setToolTip("复制到剪贴板 (Ctrl+Enter);含待填内容的话术会先放入“回复”页")
         self.copy_button.clicked.connect(lambda: self._emit_current(self.copy_requested))
         self.use_button = QPushButton("加入回复")
         self.use_button.clicked.connect(lambda: self._emit_current(self.use_requested))
@@ -71,9 +73,11 @@ class ScriptBrowser(QWidget):
         layout.addWidget(self.preview)
         layout.addLayout(actions)
 
-    def set_scripts(self, scripts: list[Script], favorites: list[str], recent: list[str]) -> None:
-        """Show these scripts, with favourites and recently used at the top."""
+    def set_scripts(self, scripts: list[Script], favorites: list[str], recent: list[str],
+                    personal: list[Script] | None = None) -> None:
+        """Show these scripts, with the agent's own (个人), favourites and recently used at the top."""
         self.scripts, self.favorites, self.recent = scripts, favorites, recent
+        self.personal = list(personal or [])
         self._rebuild()
 
     def set_usage(self, favorites: list[str], recent: list[str]) -> None:
@@ -106,6 +110,12 @@ class ScriptBrowser(QWidget):
         scripts = [s for s in self.scripts if chosen == "全部类型" or s.type == chosen]
         by_id = {s.id: s for s in scripts}
         self.tree.clear()
+        personal = [s for s in self.personal if chosen == "全部类型" or s.type == chosen]
+        if personal:
+            parent = QTreeWidgetItem(self.tree, [f"个人话术 ({len(personal)})"])
+            for s in personal:
+                self._leaf(parent, s, label="「个人」")
+            parent.setExpanded(True)
         for label, ids in (("★ 收藏", self.favorites), ("🕘 最近使用", self.recent)):
             items = [by_id[i] for i in ids if i in by_id]
             if items:
@@ -128,9 +138,9 @@ class ScriptBrowser(QWidget):
             self._leaf(parent, s)
         parent.setExpanded(expanded)
 
-    def _leaf(self, parent: QTreeWidgetItem, script: Script) -> None:
+    def _leaf(self, parent: QTreeWidgetItem, script: Script, label: str = "") -> None:
         shortcut = f"  [{script.shortcut}]" if script.shortcut else ""
-        item = QTreeWidgetItem(parent, [f"{script.title}{shortcut}"])
+        item = QTreeWidgetItem(parent, [f"{label}{script.title}{shortcut}"])
         item.setData(0, SCRIPT_ROLE, script)
         item.setToolTip(0, script.text)
 

@@ -293,3 +293,21 @@ def test_sync_pulls_a_published_article_and_it_becomes_searchable(qtbot, tmp_pat
     assert "上次同步" in win.sync_button.text()
     search(qtbot, win, "以旧换新")
     assert win.results.current_hit().id == "new-policy"
+
+
+def test_personal_scripts_show_beside_team_ones_and_a_clash_is_reported(qtbot, content_root, zhida_home):
+    personal = zhida_home / "personal" / "scripts_library"
+    personal.mkdir(parents=True)
+    (personal / "mine.yaml").write_text(
+        "- id: s-empathy\n  title: 我的共情\n  type: 投诉\n  text: 您别着急,我马上帮您处理。\n", encoding="utf-8")
+    win = MainWindow(content_root, Settings(), home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    tree = win.script_browser.tree
+    top = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert top[0] == "个人话术 (1)"
+    assert tree.topLevelItem(0).child(0).text(0).startswith("「个人」我的共情")
+    assert any("s-empathy" in win.problems_list.item(i).text() for i in range(win.problems_list.count()))
+    assert win.workspace.content.script("s-empathy").title == "投诉共情"
