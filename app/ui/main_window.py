@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import ArticleView
 from app.ui.builder import BuilderPanel
 from app.ui.help_overlay import HelpOverlay
-from app.ui.results import ResultsView
+from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
 from app.ui.settings_dialog import SettingsDialog
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._shortcuts()
         self._apply_settings(first=True)
+        warm_up_fonts(self.results.font())
 
     # ---- construction -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -351,7 +353,14 @@ class MainWindow(QMainWindow):
                 self.load_progress.emit(what, done, total)
 
         def load() -> Workspace:
-            workspace = load_workspace(root, home, index, progress)
+            # Parsing a large knowledge base allocates millions of objects; a full garbage collection
+            # in the middle stops every thread (the UI too) for 100 ms or more. Collect once, after.
+            gc.disable()
+            try:
+                workspace = load_workspace(root, home, index, progress)
+            finally:
+                gc.enable()
+            gc.freeze()  # what loaded lives for the session: keep it out of later collections
             workspace.messages[:0] = messages
             return workspace
 

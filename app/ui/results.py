@@ -63,12 +63,29 @@ def hit_html(hit: Any) -> str:
 class ResultDelegate(QStyledItemDelegate):
     """Draws each hit as two lines of rich text; the snippet's <b> marks show the matched words."""
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._docs: dict[tuple, QTextDocument] = {}
+
+    def clear_cache(self) -> None:
+        """Forget laid-out rows (new results)."""
+        self._docs.clear()
+
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setDocumentMargin(4)
-        doc.setHtml(hit_html(index.data(HIT_ROLE)))
-        doc.setTextWidth(max(100, option.rect.width()))
+        # sizeHint and paint both need the laid-out row; laying out rich text is the costly part.
+        hit = index.data(HIT_ROLE)
+        width = max(100, option.rect.width())
+        key = (id(hit), width, option.font.toString())
+        doc = self._docs.get(key)
+        if doc is None:
+            if len(self._docs) > 400:
+                self._docs.clear()
+            doc = QTextDocument()
+            doc.setDefaultFont(option.font)
+            doc.setDocumentMargin(4)
+            doc.setHtml(hit_html(hit))
+            doc.setTextWidth(width)
+            self._docs[key] = doc
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -113,6 +130,17 @@ def _height_of_lines(doc: QTextDocument, max_lines: int) -> float:
     return bottom + doc.documentMargin()
 
 
+def warm_up_fonts(font) -> None:
+    """Lay out one sample row before the window shows: the first rich-text layout loads the CJK
+    font faces (regular and bold) and would otherwise stall the first search result by ~100 ms."""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml('<span style="color:#2f6fde;font-weight:bold">【文章】</span><b>退款多久到账?</b> '
+                '<span style="color:#888">退换货 · 咨询</span><br><span style="color:#555"><b>退款</b>审核通过后原路退回 abc 123</span>')
+    doc.setTextWidth(400)
+    doc.idealWidth()
+
+
 class ResultsView(QListView):
     """The list of hits, keyboard-driven from the search box."""
 
@@ -120,7 +148,9 @@ class ResultsView(QListView):
         super().__init__(parent)
         self.results_model = ResultsModel(self)
         self.setModel(self.results_model)
-        self.setItemDelegate(ResultDelegate(self))
+        self.delegate = ResultDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.results_model.modelAboutToBeReset.connect(self.delegate.clear_cache)
         self.setUniformItemSizes(False)
         self.setWordWrap(True)
         self.setVerticalScrollMode(QListView.ScrollPerPixel)
