@@ -18,6 +18,7 @@ from app.core import adapt
 from app.core.content import Article, Content, Problem, Script, load_content
 from app.core.paths import bundled_content_root
 from app.core.placeholders import PLACEHOLDER_RE, find_placeholders
+from app.core.search import Hit
 from app.core.templates import SlotSpec, TemplateSet, load_templates, parse_templates
 from app.core.text import fold, is_ignorable
 from app.core.triage import Cue, Triage, TriageRules, load_triage, parse_triage, triage
@@ -156,19 +157,6 @@ _TOPIC_STOP = frozenset({"咨询", "投诉", "建议", "故障", "客户", "处�
                          "还是", "不是", "就是", "为什", "一直", "时候"})
 
 
-@dataclass(frozen=True)
-class OverlapHit:
-    """A hit of OverlapSearcher, shaped like search.Hit."""
-
-    id: str
-    kind: str
-    title: str
-    score: float
-    snippet: str = ""
-    category: str = ""
-    type: str = ""
-
-
 class OverlapSearcher:
     """Article choice when the search index is not available: idf-weighted bigram overlap of the message
     with each article's title, similar questions and tags (its 结论 counts a little)."""
@@ -186,7 +174,7 @@ class OverlapSearcher:
         n = max(1, len(self._articles))
         self._idf = {g: math.log(1 + n / d) for g, d in df.items()}
 
-    def search(self, query: str, limit: int = 10, kind: str | None = None, **_: Any) -> list[OverlapHit]:
+    def search(self, query: str, limit: int = 10, kind: str | None = None, **_: Any) -> list[Hit]:
         """Articles sharing the most (rare) bigrams with the query, best first."""
         if kind not in (None, "article"):
             return []
@@ -195,8 +183,8 @@ class OverlapSearcher:
         for article, key, body in zip(self._articles, self._keys, self._bodies):
             score = sum(self._idf.get(g, 0.0) * (1.0 if g in key else 0.3 if g in body else 0.0) for g in grams)
             if score >= self.MIN_SCORE:
-                hits.append(OverlapHit(article.id, "article", article.title, round(score, 3),
-                                       category=article.category, type=article.type))
+                hits.append(Hit(article.id, "article", article.title, round(score, 3), snippet="",
+                                category=article.category, type=article.type, path=article.path))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
