@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from pathlib import Path
@@ -91,5 +92,5 @@ def run(args: argparse.Namespace) -> int:
         label = "文章" if hit.kind == "article" else "话术"
         print(f"{rank:2}. [{label}] {hit.title}  ({hit.id}, {hit.score:.2f})")
         if hit.snippet:
-            print(f"    {hit.snippet.replace('<b>', '[').replace('</b>', ']')}")
+            print(f"    {html.unescape(hit.snippet.replace('<b>', '[').replace('</b>', ']'))}")
     return 0

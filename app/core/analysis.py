@@ -191,29 +191,8 @@ class BigramTokenizer(Tokenizer):
 
 
 def unigrams(text: str, folded: bool = False) -> list[str]:
-    """The CJK characters of `text`, folded (for the re-ranker's character evidence)."""
+    """The CJK characters of `text`, folded (the re-ranker's character evidence)."""
     return [ch for run in _CJK_RUN.findall(text if folded else fold(text)) for ch in run]
-
-
-class UnigramTokenizer(Tokenizer):
-    """Whoosh tokenizer emitting each CJK character; kept only so the re-ranker knows how rare a character is."""
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: object) -> Iterator[Token]:
-        """Yield one token per CJK character of `value` (whoosh's tokenizer protocol)."""
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for i, ch in enumerate(unigrams(value) if tokenize else [value]):
-            token.text = ch
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = ch
-            if positions:
-                token.pos = start_pos + i
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token
 
 
 @lru_cache(maxsize=1)
@@ -239,13 +218,12 @@ def _run_pinyin(run: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _sound_table() -> dict[int, str]:
-    # pypinyin's per-character table read as data: importing pypinyin itself takes ~0.35 s, this ~0.04 s,
-    # which keeps a fresh process's first query fast.
+def _sound_table() -> dict[str, str]:
+    # pypinyin's per-character table read as data: importing pypinyin itself takes ~0.35 s, this ~0.03 s,
+    # which keeps a fresh process's first query fast. Readings are converted one character at a time.
     import importlib.util
     import json
     import os
-    import unicodedata
 
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or not spec.submodule_search_locations:
@@ -256,18 +234,23 @@ def _sound_table() -> dict[int, str]:
             raw = json.load(handle)
     except (OSError, ValueError):
         return {}
-    table = {}
-    for code, readings in raw.items():
-        first = unicodedata.normalize("NFD", readings.split(",")[0])
-        first = first.replace("u\u0308", "v")
-        table[int(code)] = "".join(ch for ch in first if not unicodedata.combining(ch))
-    return table
+    return raw if isinstance(raw, dict) else {}
+
+
+@lru_cache(maxsize=50_000)
+def _sound(ch: str) -> str:
+    import unicodedata
+
+    readings = _sound_table().get(str(ord(ch)))
+    if not readings:
+        return ""
+    first = unicodedata.normalize("NFD", readings.split(",")[0]).replace("u\u0308", "v")
+    return "".join(c for c in first if not unicodedata.combining(c))
 
 
 def char_sounds(text: str) -> list[str]:
     """The most common reading of each Chinese character, toneless (ü as v): how a typo sounds, fast."""
-    table = _sound_table()
-    return [table[ord(ch)] for run in _CJK_RUN.findall(fold(text)) for ch in run if ord(ch) in table]
+    return [sound for run in _CJK_RUN.findall(fold(text)) for ch in run if (sound := _sound(ch))]
 
 
 def pinyin_keys(text: str) -> list[str]:

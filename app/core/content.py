@@ -160,6 +160,11 @@ class _Collector:
         self.problems.append(Problem(self.path, max(1, line), WARNING, message))
 
 
+def is_ignored_name(name: str) -> bool:
+    """Hidden files and the litter of sync tools, editors and Office are never content."""
+    return name.startswith(".") or _LITTER.search(name) is not None
+
+
 def content_files(root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
     """The article and library files of a content root, sorted; symlinks leaving the root are refused."""
     problems: list[Problem] = []
@@ -177,7 +182,7 @@ def _walk(root: Path, top: Path, suffixes: tuple[str, ...], problems: list[Probl
         # Hidden folders (.git, .zhida, sync tools' own) are never content; symlinked folders only inside the root.
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _safe_link(base / d, root, problems))
         for name in sorted(files):
-            if name.startswith(".") or _LITTER.search(name) or os.path.splitext(name)[1].lower() not in suffixes:
+            if is_ignored_name(name) or os.path.splitext(name)[1].lower() not in suffixes:
                 continue
             path = base / name
             if _safe_link(path, root, problems) and path.is_file():
@@ -238,7 +243,8 @@ def load_files(root: Path | str, rels: Iterable[str]) -> Content:
     for rel in rels:
         path = root / rel
         report = _Collector(partial.problems, rel)
-        if not is_within(path, root):
+        parts = Path(rel).parts
+        if Path(rel).is_absolute() or ".." in parts or (path.is_symlink() and not is_within(path, root)):
             report.error(1, "path leads outside the content root: refused")
         elif rel.endswith(".md"):
             article = _load_article(path, report)

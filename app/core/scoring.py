@@ -32,12 +32,15 @@ class ScoreCache:
     def __init__(self, searcher: Any):
         self.searcher = searcher
         self.segments = list(searcher.reader().leaf_readers())
-        self.lengths: dict[tuple[int, str], list[int]] = {}
+        self.lengths: dict[tuple, list] = {}
         self.docsets: dict[Any, set[int]] = {}
         self.deleted: set[int] = set()
         for reader, offset in self.segments:
             if reader.has_deletions():
-                self.deleted.update(offset + d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+                perdoc = getattr(reader, "_perdoc", None)
+                gone = perdoc.deleted_docs() if perdoc is not None else \
+                    (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+                self.deleted.update(offset + d for d in gone)
 
     def field_lengths(self, index: int, field: str) -> list[int]:
         """Length of `field` in every document of segment number `index`."""
@@ -50,10 +53,26 @@ class ScoreCache:
                 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
                 column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                found = [_BYTE_LENGTH[b] for b in column] if column is not None else [0] * count
+                if column is None:
+                    found = [0] * count
+                elif getattr(column, "_fixedlen", None) == 1:
+                    # One length byte per document: read them in one go instead of 20,000 unpack calls.
+                    raw = column._dbfile.get(column._basepos, column._count)
+                    found = [_BYTE_LENGTH[b] for b in raw] + [0] * (count - len(raw))
+                else:
+                    found = [_BYTE_LENGTH[b] for b in column]
             except (AttributeError, ImportError):
                 found = [reader.doc_field_length(d, field, 0) or 0 for d in range(count)]
             self.lengths[key] = found
+        return found
+
+    def norms(self, index: int, field: str, avgdl: float) -> list[float]:
+        """BM25's length normalisation K1·(1−B+B·dl/avgdl) for every document of a segment."""
+        key = (index, field, "norm")
+        found = self.lengths.get(key)  # type: ignore[call-overload]
+        if found is None:
+            found = [K1 * (1 - B + B * dl / avgdl) for dl in self.field_lengths(index, field)]
+            self.lengths[key] = found  # type: ignore[index]
         return found
 
     def docs(self, key: Any, query: Any) -> set[int]:
@@ -69,6 +88,9 @@ def _blocks(reader: Any, field: str, term: str) -> Iterator[tuple[Any, Any]]:
     if (field, term) not in reader:
         return
     matcher = reader.postings(field, term)
+    child = getattr(matcher, "child", None)
+    if not isinstance(matcher, W3LeafMatcher) and isinstance(child, W3LeafMatcher):
+        matcher = child  # a segment with deletions wraps its postings in a filter; top_docs drops deleted docs itself
     if not isinstance(matcher, W3LeafMatcher):
         ids, weights = [], []
         while matcher.is_active():
@@ -101,12 +123,17 @@ def top_docs(cache: ScoreCache, leaves: list[Leaf], limit: int, allowed: set[int
             continue
         idf = math.log(1 + (total - df + 0.5) / (df + 0.5)) * boost
         avgdl = max(searcher.avg_field_length(field, 1.0) or 1.0, 1.0)
+        scale = idf * (K1 + 1)
         for index, (reader, offset) in enumerate(cache.segments):
-            lengths = cache.field_lengths(index, field)
+            norms = cache.norms(index, field, avgdl)
             for ids, weights in _blocks(reader, field, term):
-                for doc, tf in zip(ids, weights):
-                    d = doc + offset
-                    acc[d] = get(d, 0.0) + idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc] / avgdl))
+                if offset:
+                    for doc, tf in zip(ids, weights):
+                        d = doc + offset
+                        acc[d] = get(d, 0.0) + scale * tf / (tf + norms[doc])
+                else:  # the usual case, one big segment: no offset arithmetic in the hot loop
+                    for doc, tf in zip(ids, weights):
+                        acc[doc] = get(doc, 0.0) + scale * tf / (tf + norms[doc])
     excluded = cache.deleted | blocked if blocked else cache.deleted
     items = acc.items()
     if allowed is not None or excluded:

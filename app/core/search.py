@@ -38,9 +38,10 @@ from app.core.text import fold
 from app.core.textio import write_text_atomic
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 MANIFEST_FILE = "zhida-manifest.json"
 RERANK_POOL = 30
+PARALLEL_MIN_DOCS = 5000
 USAGE_BOOST_CAP = 0.08
 USAGE_SATURATION = 50
 
@@ -85,10 +86,11 @@ class SearchError(RuntimeError):
 def make_schema() -> Schema:
     """The Whoosh schema: analyzed text fields for ranking, keyword fields for filters, stored fields for hits."""
     return Schema(
-        key=ID(unique=True, stored=True), id=ID(stored=True), kind=ID(stored=True), path=ID(stored=True),
+        key=STORED, id=STORED, kind=ID(stored=True), path=ID(stored=True),  # deletions go by path
         title=STORED, similar=STORED,
-        # Title, 相似问法, tags, category: short, weighed most, with positions for "quoted phrases".
-        q=TEXT(analyzer=ChineseTokenizer(), phrase=True),
+        # Title, 相似问法, tags, category: short, weighed most. No positions: a "quoted phrase" is verified on the
+        # stored text instead, which is exact and keeps the build fast.
+        q=TEXT(analyzer=ChineseTokenizer(), phrase=False),
         # Bodies are long: no positions, no sub-words, no one-character words — each would double the build.
         body=TEXT(analyzer=ChineseTokenizer(subwords=False, singles=False), stored=True, phrase=False),
         gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
@@ -129,7 +131,9 @@ class SearchIndex:
             if reason is not None:
                 if reason:
                     self._note(reason)
-                self.update(rebuild=True)
+                # Not rebuild=True: under the write lock the state is checked again, so when another window
+                # was building this very index meanwhile, its work is used instead of being redone.
+                self.update()
             else:
                 self._load()
             return self
@@ -243,9 +247,10 @@ class SearchIndex:
         if not full and self._searcher is None and self._damage():
             full = True
         paths = index_docs.content_paths(self.root)
-        old = {} if full else {rel: index_docs.FileState.from_json(v) for rel, v in manifest.items()}
+        old = {} if full else manifest
         states = {rel: index_docs.file_state(path, old.get(rel)) for rel, path in paths.items()}
-        changed = [rel for rel, st in states.items() if old.get(rel) is None or old[rel].sha1 != st.sha1]
+        changed = [rel for rel, st in states.items() if st is not old.get(rel) and (
+            not isinstance(old.get(rel), list) or old[rel][2:] != st[2:])]
         deleted = [rel for rel in old if rel not in states]
         if any(index_docs.is_userdict(rel) for rel in [*changed, *deleted]) and not full:
             full = True  # new dictionary words change how every text is cut
@@ -279,25 +284,28 @@ class SearchIndex:
             ix = windex.create_in(str(self.dir), make_schema())
         else:
             ix = windex.open_dir(str(self.dir))
-        docs = [index_docs.article_doc(a) for a in part.articles] + [index_docs.script_doc(s) for s in part.scripts]
+        total = len(part.articles) + len(part.scripts)
+        docs = itertools.chain((index_docs.article_doc(a) for a in part.articles),
+                               (index_docs.script_doc(s) for s in part.scripts))
         char_df = Counter() if full else Counter((meta or {}).get("char_df") or {})
         if changed or deleted or full:
-            writer = _writer(ix, len(docs))
+            writer = _writer(ix, total)
             try:
-                if not full:
-                    with ix.searcher() as searcher:
+                if not full and (changed or deleted):
+                    # One reader for all deletions: whoosh's delete_by_term opens a new one per call.
+                    with writer.searcher() as searcher:
                         for rel in [*changed, *deleted]:
-                            for old_doc in searcher.documents(path=rel):
+                            for docnum in list(searcher.document_numbers(path=rel)):
+                                old_doc = searcher.stored_fields(docnum)
                                 char_df.subtract(index_docs.char_counts(
                                     {"gram": "\n".join([old_doc.get("title", ""), old_doc.get("similar", "")])}))
-                    for rel in [*changed, *deleted]:
-                        writer.delete_by_term("path", rel)
+                                writer.delete_document(docnum)
                 for i, doc in enumerate(docs, 1):
                     char_df.update(index_docs.char_counts(doc))
                     writer.add_document(**doc)
-                    if progress and (i % 200 == 0 or i == len(docs)):
-                        progress(i, len(docs))
-                writer.commit(optimize=full)
+                    if progress and (i % 200 == 0 or i == total):
+                        progress(i, total)
+                writer.commit(merge=not full)  # a fresh build keeps its (parallel) segments as written
             except BaseException:
                 writer.cancel()
                 raise
@@ -307,7 +315,7 @@ class SearchIndex:
         all_vocab = list(dict.fromkeys(w for words in vocab.values() for w in words))
         all_synonyms = [g for groups in synonyms.values() for g in groups]
         # The manifest is written after the commit: a crash in between only means re-indexing those files.
-        write_text_atomic(self.dir / MANIFEST_FILE, json.dumps({rel: st.to_json() for rel, st in states.items()},
+        write_text_atomic(self.dir / MANIFEST_FILE, json.dumps(states,
                                                                ensure_ascii=False, separators=(",", ":")))
         write_meta(self.dir, {
             "schema_version": SCHEMA_VERSION, "content_root": str(self.root), "generation": generation,
@@ -447,9 +455,18 @@ def _meet(current: set[int] | None, more: set[int]) -> set[int]:
 
 
 def _writer(ix: Any, docs: int) -> Any:
-    """A single-process writer: whoosh's multi-process writer left slower searches (several segments) for a
-    small gain on two cores, and on Windows would lose the segmenter's vocabulary in its child processes."""
-    return ix.writer(timeout=30.0, limitmb=128 if docs > 1000 else 32)
+    """The index writer; a big build on a fork platform writes two segments in parallel processes.
+
+    Forked children inherit the loaded segmenter with the content's vocabulary; where processes are
+    spawned (Windows, macOS) they would not, so those build in one process.
+    """
+    import multiprocessing
+    import os
+
+    procs = int(os.environ.get("ZHIDA_INDEX_PROCS", "0") or 0) or min(2, os.cpu_count() or 1)
+    if docs >= PARALLEL_MIN_DOCS and procs > 1 and multiprocessing.get_start_method() == "fork":
+        return ix.writer(timeout=30.0, procs=procs, limitmb=48, multisegment=True)
+    return ix.writer(timeout=30.0, limitmb=64 if docs > 1000 else 32)
 
 
 def _has_phrases(stored: dict[str, Any], phrases: list[str]) -> bool:

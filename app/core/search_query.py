@@ -29,6 +29,7 @@ LONG_QUERY_CHARS = 40
 LONG_QUERY_TERMS = 10
 PRUNE_MIN_DOCS = 1000
 PRUNE_SHARE = 0.05
+PRUNE_Q_SHARE = 0.25
 PREFIX_TERMS = 20
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
@@ -53,12 +54,14 @@ class Plan:
 
 
 def _phrase(words_: list[str]) -> wq.Query:
-    if len(words_) == 1:
-        return wq.Or([wq.Term("q", words_[0]), wq.Term("body", words_[0])])
-    # Titles and 相似问法 keep positions; bodies do not (too costly to index), so a body only needs all its
-    # words here and the exact phrase is verified on the stored text afterwards (Plan.phrases).
-    body_words = [w for w in words_ if len(w) > 1] or words_
-    return wq.Or([wq.Phrase("q", words_), wq.And([wq.Term("body", w) for w in body_words])])
+    # Candidates have every word of the phrase in their questions or their body; that the words stand
+    # together is then checked on the stored text (Plan.phrases), exactly and cheaper than indexing positions.
+    q_words = [wq.Term("q", w) for w in words_]
+    body_words = [wq.Term("body", w) for w in words_ if len(w) > 1]
+    options = [wq.And(q_words) if len(q_words) > 1 else q_words[0]]
+    if body_words:
+        options.append(wq.And(body_words) if len(body_words) > 1 else body_words[0])
+    return wq.Or(options) if len(options) > 1 else options[0]
 
 
 def compact(text: str) -> str:
@@ -72,15 +75,18 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
     `field_frequency(field, term)` lets a big index skip body and n-gram postings of very common words."""
     folded = fold(text).strip()
     plan = Plan()
+    several = False
     if not folded:
         return plan
 
     def common(name: str, term: str) -> bool:
-        # In a big index a word found in most bodies adds little but costs thousands of postings to score;
-        # titles and 相似问法 always count.
-        if field_frequency is None or doc_count < PRUNE_MIN_DOCS or name not in ("body", "gram"):
+        # In a big index a word found in most bodies adds little but costs thousands of postings to score.
+        # In titles and 相似问法 only a word in a quarter of them is skipped, and only beside other words.
+        if field_frequency is None or doc_count < PRUNE_MIN_DOCS:
             return False
-        return field_frequency(name, term) > doc_count * PRUNE_SHARE
+        if name == "q":
+            return several and field_frequency(name, term) > doc_count * PRUNE_Q_SHARE
+        return name in ("body", "gram", "py") and field_frequency(name, term) > doc_count * PRUNE_SHARE
 
     def add_word(word: str, weight: float) -> None:
         for name, w in WEIGHTS.items():
@@ -111,6 +117,7 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
     if long_query:
         meaningful = _key_terms(meaningful, doc_frequency, doc_count)
 
+    several = len(set(meaningful)) > 1
     seen: set[str] = set()
     for word in meaningful:
         if word in seen:
@@ -137,7 +144,7 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
         sounded = [w for w in meaningful if len(w) > 1] + _single_runs(cjk, seen)
         for piece in dict.fromkeys(sounded):
             syllables = char_sounds(piece)
-            if len(syllables) > 1:
+            if len(syllables) > 1 and not common("py", "".join(syllables)):
                 plan.leaves.append(("py", "".join(syllables), HOMOPHONE_WEIGHT))
     for token in dict.fromkeys(ascii_tokens):
         plan.leaves.append(("py", token, PINYIN_WEIGHT))

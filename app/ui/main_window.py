@@ -375,6 +375,8 @@ class MainWindow(QMainWindow):
     def _loaded(self, workspace: Workspace, started: float) -> None:
         self.workspace = workspace
         self.index = workspace.index
+        if self.index is not None and hasattr(self.index, "set_usage"):
+            self.index.set_usage(self.usage.use_counts())  # a mild boost for what this desk uses most
         content = workspace.content
         self.category_filter.blockSignals(True)
         self.category_filter.clear()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.cli import main
 from app.core.eval_relevance import DEFAULT_EVAL, evaluate
 from tests.conftest import article
-
-import pytest
 
 
 @pytest.fixture

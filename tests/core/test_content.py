@@ -220,3 +220,12 @@ def test_yaml_tags_that_would_build_python_objects_are_rejected(make_root):
     content = load_content(root)
     assert content.scripts == [] and content.errors and "invalid YAML" in content.errors[0].message
     assert Path(root).exists()
+
+
+def test_load_files_reads_only_the_named_files_and_refuses_escapes(make_root):
+    from app.core.content import load_files
+
+    root = make_root({"kb/a.md": article("a"), "kb/b.md": article("b")})
+    part = load_files(root, ["kb/b.md", "../outside.md", "/etc/passwd.md"])
+    assert [a.id for a in part.articles] == ["b"]
+    assert [p.message for p in part.errors] == ["path leads outside the content root: refused"] * 2

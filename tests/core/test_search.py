@@ -182,3 +182,12 @@ def test_team_usage_breaks_near_ties_but_never_buries_a_better_match(make_root):
         assert _ids(index.search("退款到账时间"))[0] == favourite
     index.set_usage({"c": 10_000})
     assert _ids(index.search("退款到账时间"))[2] == "c"
+
+
+def test_a_malformed_synonyms_file_is_reported_by_validate(make_root):
+    from app.core.validation import validate_root
+
+    root = make_root({"kb/a.md": article("a", "退款规则"),
+                      "scripts_library/synonyms.yaml": "kind: synonyms\ngroups:\n  - [退款]\n"})
+    problems = [p for p in validate_root(root).problems if p.path == "scripts_library/synonyms.yaml"]
+    assert problems and "at least two words" in problems[0].message
