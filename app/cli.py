@@ -12,7 +12,6 @@ import sys  # noqa: E402
 from typing import Sequence  # noqa: E402
 
 from app import __version__  # noqa: E402
-from app.commands import COMMANDS  # noqa: E402
 from app.commands.common import CommandError  # noqa: E402
 
 
@@ -26,10 +25,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", metavar="DIR", help="content root (kb/ and scripts_library/)")
     parser.add_argument("--startup-report", action="store_true",
                         help="open the app, wait until it is ready, print timings as JSON and exit")
+    from app.commands import discover
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS:
+    for module in discover():
         module.register(sub)
     return parser
+
+
+def _window_only(argv: list[str]) -> argparse.Namespace | None:
+    """The parsed options when the command line only asks for the window (no command, no --help)."""
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--content")
+    top.add_argument("--startup-report", action="store_true")
+    known, rest = top.parse_known_args(argv)
+    return None if rest else known
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,13 +47,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args.command is None:
+        window_args = _window_only(argv)
+        if window_args is not None:
+            # Opening the window needs none of the subcommands (which import search, sync …): start faster.
             from app.ui.app import run_app  # Qt is imported only when a window is wanted.
 
-            return run_app(args.content, startup_report=args.startup_report, started=PROCESS_START)
+            return run_app(window_args.content, startup_report=window_args.startup_report, started=PROCESS_START)
+        args = build_parser().parse_args(argv)
+        if args.command is None:  # e.g. only options the window does not take
+            build_parser().print_usage(sys.stderr)
+            return 2
         return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"zhida: error: {exc}", file=sys.stderr)

@@ -7,13 +7,11 @@ import pkgutil
 from types import ModuleType
 
 
-def _discover() -> list[ModuleType]:
+def discover() -> list[ModuleType]:
+    """Import every command module (only when a command line is parsed: they pull in search, sync …)."""
     modules = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "register"):
             modules.append(module)
     return modules
-
-
-COMMANDS = _discover()

@@ -66,6 +66,7 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._docs: dict[tuple, QTextDocument] = {}
+        self._heights: dict[str, int] = {}
 
     def clear_cache(self) -> None:
         """Forget laid-out rows (new results)."""
@@ -107,8 +108,20 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt API
-        doc = self._document(option, index)
-        return QSize(int(doc.idealWidth()), int(_height_of_lines(doc, MAX_LINES)) + 2)
+        # Every row is title + two snippet lines high: the list looks even, and no row has to be laid
+        # out before it is painted (30 rich-text layouts per keystroke would show as a stutter).
+        return QSize(option.rect.width(), self._row_height(option.font))
+
+    def _row_height(self, font) -> int:
+        key = font.toString()
+        if key not in self._heights:
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(4)
+            doc.setHtml("<b>标题</b><br>" + "第一行文字" * 40)
+            doc.setTextWidth(200)
+            self._heights[key] = int(_height_of_lines(doc, MAX_LINES)) + 2
+        return self._heights[key]
 
 
 def _height_of_lines(doc: QTextDocument, max_lines: int) -> float:
@@ -151,7 +164,7 @@ class ResultsView(QListView):
         self.delegate = ResultDelegate(self)
         self.setItemDelegate(self.delegate)
         self.results_model.modelAboutToBeReset.connect(self.delegate.clear_cache)
-        self.setUniformItemSizes(False)
+        self.setUniformItemSizes(True)
         self.setWordWrap(True)
         self.setVerticalScrollMode(QListView.ScrollPerPixel)
         self.setSelectionMode(QListView.SingleSelection)
