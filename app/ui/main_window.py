@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         if self.splitter.orientation() != Qt.Vertical:
             return
         total = sum(self.splitter.sizes()) or self.splitter.height()
-        share = 0.45 if results else 0.18
+        share = 0.45 if results else 0.22
         self.splitter.setSizes([int(total * share), total - int(total * share)])
 
     def _navigate(self, step: int) -> None:
@@ -498,6 +498,8 @@ class MainWindow(QMainWindow):
             if article:
                 self.article_view.show_article(article)
                 self.tabs.setCurrentIndex(TAB_ARTICLE)
+                if focus:
+                    self._give_room(results=False)  # Enter means "read this": the article gets the height
                 self._record_use(article.id, "open")
         else:
             script = item
