@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
@@ -31,6 +31,20 @@ DEBOUNCE_MS = 120
 TAB_ARTICLE, TAB_SCRIPTS, TAB_BUILDER, TAB_PROBLEMS = range(4)
 KIND_FILTERS = (("全部", None), ("文章", "article"), ("话术", "script"))
 TYPE_FILTERS = ("全部类型", "咨询", "投诉", "建议", "故障", "通用")
+
+
+def _without_gc(fn: Callable[[], Any]) -> Any:
+    """Run a loader step with garbage collection paused, then freeze what it built.
+
+    Parsing or indexing a large knowledge base allocates millions of objects; a full collection in the
+    middle stops every thread, the UI too, for 100 ms or more. What loads lives for the session.
+    """
+    gc.disable()
+    try:
+        return fn()
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 class MainWindow(QMainWindow):
@@ -330,8 +344,8 @@ class MainWindow(QMainWindow):
         self.empty_label.show()
         root, home = self.content_root, self.home
         started = time.perf_counter()
-        self.loader.submit(lambda: open_search(root, home), lambda result: self._search_opened(result, started),
-                           self._load_failed)
+        self.loader.submit(lambda: _without_gc(lambda: open_search(root, home)),
+                           lambda result: self._search_opened(result, started), self._load_failed)
 
     def _search_opened(self, result: tuple[Any, list[str]], started: float) -> None:
         index, messages = result
@@ -353,14 +367,7 @@ class MainWindow(QMainWindow):
                 self.load_progress.emit(what, done, total)
 
         def load() -> Workspace:
-            # Parsing a large knowledge base allocates millions of objects; a full garbage collection
-            # in the middle stops every thread (the UI too) for 100 ms or more. Collect once, after.
-            gc.disable()
-            try:
-                workspace = load_workspace(root, home, index, progress)
-            finally:
-                gc.enable()
-            gc.freeze()  # what loaded lives for the session: keep it out of later collections
+            workspace = _without_gc(lambda: load_workspace(root, home, index, progress))
             workspace.messages[:0] = messages
             return workspace
 
