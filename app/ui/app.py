@@ -67,6 +67,7 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
     window = MainWindow(root, settings)
     window.show()
     app.processEvents()
+    window.repaint()  # "on screen" means painted: the first paint rasterizes the CJK glyphs
     shown_s = time.perf_counter() - started
     warm.join(timeout=2.0)
     meter.start()

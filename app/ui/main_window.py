@@ -250,8 +250,6 @@ class MainWindow(QMainWindow):
     # ---- sync with the team's shared folder ------------------------------------------------------
     def setup_sync(self) -> None:
         """Start (or restart) syncing with the shared folder chosen in the settings."""
-        from app.ui.sync_controller import SyncController
-
         if self.sync is not None:
             self.sync.stop()
             self.sync.deleteLater()
@@ -261,6 +259,8 @@ class MainWindow(QMainWindow):
         if not folder:
             self.sync_button.setText("未设置同步")
             return
+        from app.ui.sync_controller import SyncController  # the sync engine loads only when it is used
+
         self.sync = SyncController(self.content_root, Path(folder), publish=self.settings.role == "知识管理员",
                                    interval=float(self.settings.sync_interval_s), home=self.home, parent=self)
         self.sync.synced.connect(self._synced)
