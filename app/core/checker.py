@@ -451,7 +451,9 @@ def check(text: str, context: CheckContext | None = None, root: Path | str | Non
     return _checker_for(str(Path(root) if root else bundled_content_root())).check(text, context)
 
 
-def rule_spec_problems(content: Content) -> list[Problem]:
-    """`zhida validate`'s rule check: each rule's own specs (rule-file format problems come with them)."""
-    checker = Checker.from_content(content)
+def rule_spec_problems(content: Content, checker: Checker | None = None) -> list[Problem]:
+    """`zhida validate`'s rule check: each rule's own specs (rule-file format problems come with them).
+
+    Pass the checker already compiled from `content` to avoid compiling the rules a second time."""
+    checker = checker or Checker.from_content(content)
     return checker.problems + checker.run_specs()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from app.core.content import Content, Problem, Progress, load_content
 
@@ -11,19 +11,22 @@ from app.core.content import Content, Problem, Progress, load_content
 LibraryCheck = Callable[[Content], list[Problem]]
 
 
-def library_checks() -> list[LibraryCheck]:
-    """The checks that modules owning a library kind contribute."""
+def library_checks(checker: Any = None) -> list[LibraryCheck]:
+    """The checks that modules owning a library kind contribute (`checker`: rules already compiled)."""
     from app.core.checker import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
     from app.core.composer import check_library as composer_library  # imported here: composer imports content
-
     from app.core.index_docs import check_library as synonyms_library  # kind: synonyms (search)
 
-    return [composer_library, rule_spec_problems, synonyms_library]
+    return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library]
+
+
+def validate_content(content: Content, checker: Any = None) -> Content:
+    """Run every library check on loaded content; the problems are added to `content.problems`."""
+    for check in library_checks(checker):
+        content.problems.extend(check(content))
+    return content
 
 
 def validate_root(root: Path | str, progress: Progress | None = None) -> Content:
     """Load a content root and run every library check; all problems end up in `content.problems`."""
-    content = load_content(root, progress)
-    for check in library_checks():
-        content.problems.extend(check(content))
-    return content
+    return validate_content(load_content(root, progress))

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from app.core.content import Article, Content, Problem, Script, load_files
-from app.core.validation import validate_root
+from app.core.content import Article, Content, Problem, Script, load_content, load_files
+from app.core.validation import validate_content
 
 Stage = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -53,8 +53,15 @@ def load_workspace(root: Path, home: Path | None = None, index: Any = None,
     def report(what: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(what, done, total) if progress else None
 
-    content = validate_root(root, progress=report("content"))
+    content = load_content(root, progress=report("content"))
     workspace = Workspace(root=Path(root), content=content)
+    try:
+        from app.core.checker import Checker
+
+        workspace.checker = Checker.from_content(content)  # compiled once: validation reuses it
+    except Exception as exc:  # noqa: BLE001
+        workspace.messages.append(f"话术检查规则加载失败: {exc}")
+    validate_content(content, workspace.checker)
     if index is None:
         index, messages = open_search(root, home)
         workspace.messages.extend(messages)
@@ -74,18 +81,7 @@ def load_workspace(root: Path, home: Path | None = None, index: Any = None,
         workspace.messages.extend(f"个人话术 {p.format()}" for p in layered.personal.errors)
     except OSError as exc:
         workspace.messages.append(f"个人话术无法读取: {exc}")
-    try:
-        from app.core.checker import Checker
-
-        workspace.checker = Checker.from_content(content)
-    except Exception as exc:  # noqa: BLE001
-        workspace.messages.append(f"话术检查规则加载失败: {exc}")
     return workspace
-
-
-def open_workspace(root: Path, home: Path | None = None, progress: Stage | None = None) -> Workspace:
-    """Both stages in one call (command line and tests)."""
-    return load_workspace(root, home, None, progress)
 
 
 def read_item(root: Path, path: str, item_id: str, kind: str) -> Article | Script | None:

@@ -206,9 +206,7 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
             else:
                 self.resize(420, 860)
-        elif not self.isVisible():
-            pass
-        else:
+        elif self.isVisible():
             self.show()  # changing window flags hides the window
 
     def open_settings(self) -> None:
