@@ -22,7 +22,13 @@ def _spans(folded: str, terms: list[str]) -> list[tuple[int, int]]:
             if not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
             start = folded.find(term, end)
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):  # 到+账 found as two words read as one mark: <b>到账</b>
+        if merged and merged[-1][1] == s:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def snippet(passages: list[str], terms: list[str], width: int = WIDTH) -> str:

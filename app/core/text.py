@@ -34,6 +34,8 @@ def _table() -> dict[int, str]:
     for code in range(0xFF01, 0xFF5F):
         table[code] = chr(code - _FULLWIDTH_OFFSET).lower()
     table[0x3000] = " "  # ideographic space
+    # Simplified text still writes 帐 for 账 (帐户, 到帐, 对帐单); both sides folding to 账 lets either find the other.
+    table[ord("帐")] = "账"
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = chr(code).lower()
     return table

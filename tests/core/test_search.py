@@ -50,6 +50,18 @@ def test_traditional_content_is_found_by_simplified_query_and_marked(make_root):
     assert "<b>退貨</b>" in hits[0].snippet
 
 
+def test_the_variant_zhang_finds_the_standard_one_both_ways(make_root):
+    # Agents and customers still write 帐户/到帐 for 账户/到账.
+    root = _kb(make_root, a=article("arrive", "退款多久到账", body="## 结论\n1-3个工作日。\n"),
+               b=article("acct", "帐户被冻结怎么办", body="## 结论\n联系人工客服解冻。\n"),
+               c=article("other", "会员积分", body="## 结论\n积分一年有效。\n"))
+    index = SearchIndex(root)
+    hit = index.search("到帐")[0]
+    assert hit.id == "arrive" and "<b>到账</b>" in hit.snippet  # marked as the same word, not a sound-alike
+    hit = index.search("账户冻结")[0]
+    assert hit.id == "acct" and "<b>帐户</b>" in hit.snippet
+
+
 def test_pinyin_initials_and_full_pinyin_find_the_title(make_root):
     root = _kb(make_root, a=article("rules", "退款规则", body="## 结论\n见规则。\n"),
                b=article("ship", "发货时间", body="## 结论\n48小时内发货。\n"))
