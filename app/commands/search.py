@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _hit_json(hit) -> dict:  # noqa: ANN001 - app.core.search.Hit, imported lazily
     return {"id": hit.id, "kind": hit.kind, "title": hit.title, "score": hit.score, "snippet": hit.snippet,
-            "category": hit.category, "type": hit.type, "path": hit.path}
+            "category": hit.category, "type": hit.type, "path": hit.path,
+            "layer": hit.layer or "team"}
 
 
 def _batch_queries(path: Path) -> list[str]:

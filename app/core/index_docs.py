@@ -45,6 +45,13 @@ def content_paths(root: Path) -> dict[str, str]:
             if not rel.endswith(".txt") or is_userdict(rel)}
 
 
+def script_paths(root: Path) -> dict[str, str]:
+    """The script files (scripts_library/**/*.yaml) of a content root, by relative posix path."""
+    found: dict[str, str] = {}
+    _scan(root, root / "scripts_library", (".yaml", ".yml"), found)
+    return dict(sorted(found.items()))
+
+
 def _scan(root: Path, folder: Path | str, suffixes: tuple[str, ...], found: dict[str, str]) -> None:
     try:
         entries = list(os.scandir(folder))

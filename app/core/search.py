@@ -5,7 +5,9 @@
     index.update()                     # incremental: only added, changed and deleted files
     hits = index.search("退货 运费险", limit=10, kind="article")
 
-The index lives in zhida_home()/index/<hash of the content root>/. A corrupt, half-written or
+The agent's own scripts ($ZHIDA_HOME/personal/scripts_library, see app.core.personal) are indexed too,
+under paths starting with "@personal/", so typing finds them beside the team's; their hits say
+`layer == "personal"`. The index lives in zhida_home()/index/<hash of the content root>/. A corrupt, half-written or
 outdated index is noticed on open (or on the first failing search) and rebuilt, with a message in
 `index.messages`. Writers take turns behind a file lock; searches never wait for a writer.
 """
@@ -18,7 +20,7 @@ import math
 import shutil
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -30,6 +32,7 @@ from app.core import index_docs
 from app.core.analysis import BigramTokenizer, ChineseTokenizer, add_words, is_cjk
 from app.core.content import Content
 from app.core.index_store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
+from app.core.paths import zhida_home
 from app.core.rerank import rerank
 from app.core.scoring import ScoreCache, top_docs
 from app.core.search_query import LONG_QUERY_CHARS, PREFIX_TERMS, build, compact, synonym_map
@@ -38,12 +41,13 @@ from app.core.text import fold
 from app.core.textio import write_text_atomic
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MANIFEST_FILE = "zhida-manifest.json"
 RERANK_POOL = 30
 PARALLEL_MIN_DOCS = 5000
 USAGE_BOOST_CAP = 0.08
 USAGE_SATURATION = 50
+LAYER_MARK = "@"  # team paths start with kb/ or scripts_library/, so "@personal/…" can never clash
 
 Progress = Callable[[int, int], None]
 
@@ -60,6 +64,11 @@ class Hit:
     category: str = ""
     type: str = ""
     path: str = ""
+
+    @property
+    def layer(self) -> str:
+        """"personal" for the agent's own scripts, "" for team content."""
+        return self.path[1:].split("/", 1)[0] if self.path.startswith(LAYER_MARK) else ""
 
 
 @dataclass
@@ -104,9 +113,14 @@ def make_schema() -> Schema:
 class SearchIndex:
     """The search index of one content root (see the module docstring)."""
 
-    def __init__(self, content_root: Path | str, home: Path | str | None = None):
+    def __init__(self, content_root: Path | str, home: Path | str | None = None, personal: bool = True):
         self.root = Path(content_root).resolve()
         self.dir = index_dir(self.root, home)
+        base = Path(home) if home is not None else zhida_home()
+        # Extra content roots whose scripts join this index (only the personal layer, and never itself).
+        self.layers: dict[str, Path] = {}
+        if personal and (base / "personal").resolve() != self.root:
+            self.layers["personal"] = base / "personal"
         self.messages: list[str] = []
         self._ix: Any = None
         self._searcher: Any = None
@@ -114,6 +128,7 @@ class SearchIndex:
         self._char_df: dict[str, int] = {}
         self._score_cache: ScoreCache | None = None
         self._usage: dict[str, int] = {}
+        self._checked: tuple[Any, dict[str, Any]] | None = None  # index and meta _damage() just verified
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -182,22 +197,24 @@ class SearchIndex:
                     if reader.doc_count_all():
                         reader.stored_fields(0)
                         next(iter(reader.all_terms()), None)
-            ix.close()
         except Exception as exc:  # noqa: BLE001 - whatever whoosh raises on a broken file means "rebuild"
             return f"搜索索引损坏,正在重建 (corrupt index: {type(exc).__name__}; rebuilding)"
+        # Kept for _load(): opening the index and parsing the meta file a second time costs a fresh process ~50 ms.
+        self._checked = (ix, meta)
         return None
 
-    def _load_meta(self) -> None:
-        meta = read_meta(self.dir) or {}
+    def _load_meta(self, meta: dict[str, Any] | None = None) -> None:
+        meta = meta if meta is not None else (read_meta(self.dir) or {})
         add_words(meta.get("vocab") or [])
         self._synonyms = synonym_map(meta.get("synonyms") or [])
         chars = meta.get("char_df")
         self._char_df = chars if isinstance(chars, dict) else {}
 
     def _load(self) -> None:
-        self._load_meta()
+        checked, self._checked = self._checked, None
+        self._load_meta(checked[1] if checked else None)
         self._close_searcher()
-        self._ix = windex.open_dir(str(self.dir))
+        self._ix = checked[0] if checked else windex.open_dir(str(self.dir))
         self._searcher = self._ix.searcher()
 
     def _idf(self, searcher: Any, doc_count: int) -> Callable[[str], float]:
@@ -235,6 +252,7 @@ class SearchIndex:
         """
         with self._lock, write_lock(self.dir):
             report = self._update_locked(content, progress, rebuild)
+            self._checked = None  # verified before this write: stale now
             self._load()
             return report
 
@@ -247,6 +265,8 @@ class SearchIndex:
         if not full and self._searcher is None and self._damage():
             full = True
         paths = index_docs.content_paths(self.root)
+        for name, layer_root in self.layers.items():
+            paths.update({f"{LAYER_MARK}{name}/{rel}": path for rel, path in index_docs.script_paths(layer_root).items()})
         old = {} if full else manifest
         states = {rel: index_docs.file_state(path, old.get(rel)) for rel, path in paths.items()}
         changed = [rel for rel, st in states.items() if st is not old.get(rel) and (
@@ -326,6 +346,19 @@ class SearchIndex:
         return report
 
     def _parse(self, content: Content | None, rels: list[str]) -> Content:
+        team = [rel for rel in rels if not rel.startswith(LAYER_MARK)]
+        part = self._parse_team(content, team)
+        for name, layer_root in self.layers.items():
+            prefix = f"{LAYER_MARK}{name}/"
+            mine = [rel[len(prefix):] for rel in rels if rel.startswith(prefix)]
+            if mine:
+                layer = index_docs.parse_files(layer_root, mine)
+                # Only scripts: a personal rule or synonym file must not change how the team's content is searched.
+                part.scripts.extend(replace(s, path=prefix + s.path) for s in layer.scripts)
+                part.problems.extend(replace(p, path=prefix + p.path) for p in layer.problems)
+        return part
+
+    def _parse_team(self, content: Content | None, rels: list[str]) -> Content:
         if content is None:
             return index_docs.parse_files(self.root, rels)
         wanted = set(rels)

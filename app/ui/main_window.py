@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
                                QMessageBox, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.content import Script
+from app.core.personal import personal_root
 from app.core.placeholders import find_placeholders
 from app.core.settings import Settings, save_settings
 from app.core.usage import UsageLog
@@ -513,7 +514,7 @@ class MainWindow(QMainWindow):
                     self.builder.add_script(script)
                     self.tabs.setCurrentIndex(TAB_BUILDER)
                     return
-                self.script_browser.select_script(script.id)
+                self.script_browser.select_script(script.id, personal=hit.layer == "personal")
                 self.tabs.setCurrentIndex(TAB_SCRIPTS)
                 if focus:
                     self.script_browser.tree.setFocus()
@@ -534,10 +535,17 @@ class MainWindow(QMainWindow):
 
     def _item(self, hit: Any) -> Any:
         """The article or script behind a hit: from the loaded content, or read from its file while loading."""
+        personal = getattr(hit, "layer", "") == "personal"
         if self.workspace is not None:
+            if personal:
+                return next((s for s in self.workspace.personal_scripts if s.id == hit.id), None)
             content = self.workspace.content
             return content.article(hit.id) if hit.kind == "article" else content.script(hit.id)
-        return read_item(self.content_root, hit.path, hit.id, hit.kind) if getattr(hit, "path", "") else None
+        if not getattr(hit, "path", ""):
+            return None
+        if personal:  # "@personal/scripts_library/x.yaml" → scripts_library/x.yaml under $ZHIDA_HOME/personal
+            return read_item(personal_root(self.home), hit.path.split("/", 1)[1], hit.id, hit.kind)
+        return read_item(self.content_root, hit.path, hit.id, hit.kind)
 
     def copy_script(self, script: Script) -> None:
         """Copy a script; one with placeholders goes to the builder first, so nothing is sent unfilled."""

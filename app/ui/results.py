@@ -13,6 +13,7 @@ from app.core.render import escape
 HIT_ROLE = Qt.UserRole + 1
 KIND_LABELS = {"article": "文章", "script": "话术"}
 KIND_COLORS = {"article": "#2f6fde", "script": "#1f9d6b"}
+PERSONAL_LABEL, PERSONAL_COLOR = "个人话术", "#b8610a"  # the agent's own scripts (never published)
 MAX_LINES = 3  # title + two lines of snippet
 
 
@@ -41,7 +42,7 @@ class ResultsModel(QAbstractListModel):
         if hit is None:
             return None
         if role == Qt.DisplayRole:
-            return f"[{KIND_LABELS.get(hit.kind, hit.kind)}] {hit.title}"
+            return f"[{badge(hit)[0]}] {hit.title}"
         if role == Qt.ToolTipRole:
             return hit.title
         if role == HIT_ROLE:
@@ -49,12 +50,19 @@ class ResultsModel(QAbstractListModel):
         return None
 
 
+def badge(hit: Any) -> tuple[str, str]:
+    """(label, colour) of a hit's badge: 文章, 话术, or 个人话术 for the agent's own scripts."""
+    if getattr(hit, "layer", "") == "personal":
+        return PERSONAL_LABEL, PERSONAL_COLOR
+    return KIND_LABELS.get(hit.kind, hit.kind), KIND_COLORS.get(hit.kind, "#666")
+
+
 def hit_html(hit: Any) -> str:
     """The rich text a result row shows: kind badge, title, category and the marked snippet."""
-    color = KIND_COLORS.get(hit.kind, "#666")
+    label, color = badge(hit)
     meta = " · ".join(x for x in (getattr(hit, "category", ""), getattr(hit, "type", "")) if x)
     snippet = hit.snippet or ""
-    return (f'<span style="color:{color};font-weight:bold">【{KIND_LABELS.get(hit.kind, hit.kind)}】</span>'
+    return (f'<span style="color:{color};font-weight:bold">【{label}】</span>'
             f'<b>{escape(hit.title)}</b>'
             + (f' <span style="color:#888">{escape(meta)}</span>' if meta else "")
             + (f'<br><span style="color:#555">{snippet}</span>' if snippet else ""))

@@ -90,10 +90,12 @@ class ScriptBrowser(QWidget):
         item = self.tree.currentItem()
         return item.data(0, SCRIPT_ROLE) if item else None
 
-    def select_script(self, script_id: str) -> None:
-        """Select a script by id (first occurrence)."""
+    def select_script(self, script_id: str, personal: bool = False) -> None:
+        """Select a script by id (first occurrence), in the 个人话术 group when `personal`."""
+        own = {id(s) for s in self.personal}
         for item in self._script_items():
-            if item.data(0, SCRIPT_ROLE).id == script_id:
+            script = item.data(0, SCRIPT_ROLE)
+            if script.id == script_id and (id(script) in own) == personal:
                 self.tree.setCurrentItem(item)
                 return
 

@@ -11,7 +11,8 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtTest import QTest
 
 from app.core.settings import Settings, load_settings
-from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, MainWindow
+from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, TAB_SCRIPTS, MainWindow
+from app.ui.results import hit_html
 from tests.conftest import REPO_ROOT, article
 
 REFUND_BODY = ("## 结论\n退款审核通过后1-3个工作日原路退回。\n\n## 说明\n银行处理需要时间,周末可能顺延。\n\n"
@@ -311,3 +312,23 @@ def test_personal_scripts_show_beside_team_ones_and_a_clash_is_reported(qtbot, c
     assert tree.topLevelItem(0).child(0).text(0).startswith("「个人」我的共情")
     assert any("s-empathy" in win.problems_list.item(i).text() for i in range(win.problems_list.count()))
     assert win.workspace.content.script("s-empathy").title == "投诉共情"
+
+
+def test_a_personal_script_is_found_by_search_badged_and_opened_in_its_group(qtbot, content_root, zhida_home):
+    personal = zhida_home / "personal" / "scripts_library"
+    personal.mkdir(parents=True)
+    (personal / "mine.yaml").write_text(
+        "- id: s-empathy\n  title: 我的加急安抚\n  type: 投诉\n  text: 您别着急,我已为您加急催办。\n", encoding="utf-8")
+    win = MainWindow(content_root, Settings(), home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    search(qtbot, win, "加急催办")
+    hit = win.results.current_hit()
+    assert (hit.id, hit.layer) == ("s-empathy", "personal")
+    assert "【个人话术】" in hit_html(hit)
+    qtbot.keyClick(win.search_box, Qt.Key_Return)
+    assert win.tabs.currentIndex() == TAB_SCRIPTS
+    chosen = win.script_browser.current_script()
+    assert chosen.title == "我的加急安抚"  # the personal one, not the team script with the same id
