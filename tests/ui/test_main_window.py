@@ -296,16 +296,22 @@ def test_sync_pulls_a_published_article_and_it_becomes_searchable(qtbot, tmp_pat
     assert win.results.current_hit().id == "new-policy"
 
 
-def test_personal_scripts_show_beside_team_ones_and_a_clash_is_reported(qtbot, content_root, zhida_home):
-    personal = zhida_home / "personal" / "scripts_library"
+def _window_with_personal_script(qtbot, content_root: Path, home: Path, title: str, text: str) -> MainWindow:
+    """A loaded window whose agent has one personal script with the id a team script already uses."""
+    personal = home / "personal" / "scripts_library"
     personal.mkdir(parents=True)
-    (personal / "mine.yaml").write_text(
-        "- id: s-empathy\n  title: 我的共情\n  type: 投诉\n  text: 您别着急,我马上帮您处理。\n", encoding="utf-8")
-    win = MainWindow(content_root, Settings(), home=zhida_home)
+    (personal / "mine.yaml").write_text(f"- id: s-empathy\n  title: {title}\n  type: 投诉\n  text: {text}\n",
+                                        encoding="utf-8")
+    win = MainWindow(content_root, Settings(), home=home)
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.ready, timeout=30000):
         win.start_loading()
+    return win
+
+
+def test_personal_scripts_show_beside_team_ones_and_a_clash_is_reported(qtbot, content_root, zhida_home):
+    win = _window_with_personal_script(qtbot, content_root, zhida_home, "我的共情", "您别着急,我马上帮您处理。")
     tree = win.script_browser.tree
     top = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
     assert top[0] == "个人话术 (1)"
@@ -315,15 +321,7 @@ def test_personal_scripts_show_beside_team_ones_and_a_clash_is_reported(qtbot, c
 
 
 def test_a_personal_script_is_found_by_search_badged_and_opened_in_its_group(qtbot, content_root, zhida_home):
-    personal = zhida_home / "personal" / "scripts_library"
-    personal.mkdir(parents=True)
-    (personal / "mine.yaml").write_text(
-        "- id: s-empathy\n  title: 我的加急安抚\n  type: 投诉\n  text: 您别着急,我已为您加急催办。\n", encoding="utf-8")
-    win = MainWindow(content_root, Settings(), home=zhida_home)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.ready, timeout=30000):
-        win.start_loading()
+    win = _window_with_personal_script(qtbot, content_root, zhida_home, "我的加急安抚", "您别着急,我已为您加急催办。")
     search(qtbot, win, "加急催办")
     hit = win.results.current_hit()
     assert (hit.id, hit.layer) == ("s-empathy", "personal")
