@@ -114,6 +114,7 @@ class BuilderPanel(QWidget):
     copied = Signal(str)
     status = Signal(str)
     draft_checked = Signal()
+    save_requested = Signal(str, str)  # draft text, triaged type: 「存为个人话术」
 
     def __init__(self, runner, parent=None):
         super().__init__(parent)
@@ -185,8 +186,12 @@ class BuilderPanel(QWidget):
         self.copy_button.clicked.connect(lambda: self.copy_draft())
         self.clear_button = QPushButton("清空")
         self.clear_button.clicked.connect(self.clear)
+        self.save_button = QPushButton("存为个人话术")
+        self.save_button.setToolTip("把这条回复存成自己的话术,以后搜索或在“话术库·个人话术”里直接用")
+        self.save_button.clicked.connect(self.request_save)
         actions = QHBoxLayout()
         actions.addWidget(self.clear_button)
+        actions.addWidget(self.save_button)
         actions.addStretch(1)
         actions.addWidget(self.copy_button)
 
@@ -474,6 +479,14 @@ class BuilderPanel(QWidget):
             self.apply_fix(finding, 0)
 
     # ---- copy -------------------------------------------------------------------------------------
+    def request_save(self) -> None:
+        """Ask the window to save the draft as a personal script (nothing to save: say so)."""
+        text = self.editor.toPlainText().strip()
+        if not text:
+            self.status.emit("草稿是空的,没有可保存的内容")
+            return
+        self.save_requested.emit(text, self.draft.triage.type if self.draft is not None else "通用")
+
     def copy_draft(self, override: bool = False) -> bool:
         """Copy the draft; unfilled placeholders or error-level findings stop it unless overridden."""
         text = self.editor.toPlainText().strip()

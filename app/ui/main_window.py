@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
     """One window that works as a ~420 px side panel and full screen."""
 
     search_ready = Signal()    # the index is open: searching works (content may still be loading)
+    personal_indexed = Signal(str)  # a script saved with 「存为个人话术」 is now searchable (its id)
     ready = Signal()           # content, index and checker are loaded
     load_progress = Signal(str, int, int)  # emitted from the loader thread, delivered on the UI thread
     results_shown = Signal(str)  # the query whose results are now on screen
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.searcher = TaskRunner(self, max_threads=1)
         self.background = TaskRunner(self, max_threads=1)
         self._search_seq = 0
+        self.personal_dialog = None  # the open 「存为个人话术」 dialog, if any
         self._shown_seq = 0
         self.setWindowTitle("知答 Zhida")
         self._build()
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
         self.script_browser.use_requested.connect(self._use_script)
         self.script_browser.favorite_toggled.connect(self._toggle_favorite)
         self.builder.copied.connect(self._draft_copied)
+        self.builder.save_requested.connect(self.save_personal_script)
         self.builder.status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.load_progress.connect(self._show_progress)
 
@@ -567,6 +570,28 @@ class MainWindow(QMainWindow):
         self.builder.add_section(article_id, name, text)
         self.tabs.setCurrentIndex(TAB_BUILDER)
         self.statusBar().showMessage(f"已把「{name}」放入回复", 4000)
+
+    def save_personal_script(self, text: str, script_type: str = "通用") -> None:
+        """「存为个人话术」: open the dialog; once saved, the browser shows it and search finds it right away."""
+        from app.ui.personal_dialog import PersonalScriptDialog
+
+        dialog = PersonalScriptDialog(text, script_type, home=self.home, parent=self)
+        dialog.accepted.connect(lambda: self._personal_saved(dialog.saved))
+        self.personal_dialog = dialog
+        dialog.open()
+
+    def _personal_saved(self, script: Script | None) -> None:
+        if script is None:
+            return
+        if self.workspace is not None:
+            self.workspace.personal_scripts.append(script)
+            self.script_browser.set_scripts(self.workspace.content.scripts, self.usage.favorites(),
+                                            self.usage.recent(), self.workspace.personal_scripts)
+        index = self.index
+        if index is not None:
+            self.background.submit(index.update, lambda _report: self.personal_indexed.emit(script.id),
+                                   lambda message: self.statusBar().showMessage(f"搜索索引更新失败:{message}", 8000))
+        self.statusBar().showMessage(f"已存为个人话术「{script.title}」(只在本机)", 6000)
 
     def _draft_copied(self, _text: str) -> None:
         self.statusBar().showMessage("回复已复制到剪贴板", 5000)

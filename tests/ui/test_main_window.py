@@ -330,3 +330,28 @@ def test_a_personal_script_is_found_by_search_badged_and_opened_in_its_group(qtb
     assert win.tabs.currentIndex() == TAB_SCRIPTS
     chosen = win.script_browser.current_script()
     assert chosen.title == "我的加急安抚"  # the personal one, not the team script with the same id
+
+
+def test_a_draft_saved_as_a_personal_script_is_browsable_and_searchable_at_once(qtbot, window, zhida_home):
+    builder = window.builder
+    window.tabs.setCurrentIndex(TAB_BUILDER)
+    builder.editor.setPlainText("亲,包裹已经在路上了,明天前送达,请您耐心等待。")
+    qtbot.mouseClick(builder.save_button, Qt.LeftButton)
+    dialog = window.personal_dialog
+    assert dialog.isVisible() and dialog.title_edit.text() == "亲"  # first words, editable
+    dialog.title_edit.setText("物流在途安抚")
+    dialog.text_edit.setPlainText("亲,包裹已经在路上了,{送达时间}前送达,客户电话13812345678")
+    dialog.save()
+    assert dialog.isVisible() and "手机号" in dialog.error.text()  # refused, nothing typed is lost
+    assert "{送达时间}" in dialog.text_edit.toPlainText()
+    dialog.text_edit.setPlainText("亲,包裹已经在路上了,{送达时间}前送达,请您耐心等待。")
+    with qtbot.waitSignal(window.personal_indexed, timeout=10000):
+        dialog.save()
+    assert not dialog.isVisible()
+    tree = window.script_browser.tree
+    assert tree.topLevelItem(0).text(0) == "个人话术 (1)"
+    search(qtbot, window, "在途安抚")
+    hit = window.results.current_hit()
+    assert hit.layer == "personal" and hit.title == "物流在途安抚"
+    saved = (zhida_home / "personal" / "scripts_library" / "我的话术.yaml").read_text(encoding="utf-8")
+    assert "{送达时间}" in saved and "13812345678" not in saved
