@@ -23,8 +23,8 @@ from app.core.textio import replace_with_retry
 from app.core.sync_merge import add_entry, dominates, join, winner
 from app.core.sync_report import Conflict, SyncReport, conflicts_of
 from app.core.sync_resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
-from app.core.sync_scan import hash_or_none, read_or_none, content_problem, scan_local
-from app.core.sync_share import (FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json,
+from app.core.sync_scan import hash_or_none, local_path, read_or_none, content_problem, scan_local
+from app.core.sync_share import (FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json, nfc,
                                  sha256_bytes, unsafe_path_reason, valid_entry)
 from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
@@ -97,6 +97,8 @@ class _Run:
         self.update_index = update_index
         self.store = LocalStore(root, home)
         self._safe_dirs: set[Path] = set()
+        self.names: dict[str, str] = {}  # NFC key -> the path as spelled on disk (macOS writes NFD)
+        self._listings: dict = {}
         self.report = SyncReport(str(share_dir), str(root), "manager" if publish else "agent")
 
     # ------------------------------------------------------------------------
@@ -130,7 +132,7 @@ class _Run:
             self.report.skipped.append((f"heads/{pub}.json", reason))
             if seen.get(pub) is not None:
                 heads[pub] = seen[pub]  # keep using what we last read until the head is whole again
-        local, stats, unreadable = scan_local(self.root, state.data["stat"])
+        local, stats, unreadable = scan_local(self.root, state.data["stat"], self.names)
         for rel, reason in unreadable.items():
             self.report.skipped.append((rel, reason))
         self.local = local
@@ -157,6 +159,9 @@ class _Run:
         self.check("pull:heads_read")
         self.conflicts: dict = {}
         self.hold: set[str] = set(unreadable)  # paths left untouched this run (base kept as is)
+        # Twins differing only in Unicode normalization (a problem but no single on-disk name): keep polling
+        # in full while they exist, so the problem stays visible and the held update lands once one is renamed.
+        self.twins = set(unreadable) - set(self.names)
         self.rejected: set[str] = set()  # bad content from the share: retried only when a head changes
         plan = self._decide(remote)
         self.share.check_marker()  # unmounted or emptied since we started: abort before touching anything
@@ -180,7 +185,8 @@ class _Run:
         expected = dict(heads)
         if self.report.published:
             expected[state.data["publisher"]] = used[state.data["publisher"]]  # our own new head
-        state.data["pending"] = bool(self.hold - set(unreadable) - self.rejected or self.conflicts or waiting
+        state.data["pending"] = bool(self.hold - (set(unreadable) - self.twins) - self.rejected
+                                     or self.conflicts or waiting
                                      or self.report.errors or bad or used != expected)
         state.save()
         self.check("state_saved")
@@ -219,6 +225,8 @@ class _Run:
                 self.report.skipped.append((f"heads/{pub}.json", "waiting: manifest has not arrived yet"))
                 continue
             for rel, raw in items.items():
+                # Manifests written before paths were NFC keys may hold a macOS (NFD) spelling.
+                rel = nfc(rel) if isinstance(rel, str) else rel
                 reason = unsafe_path_reason(rel)
                 entry = valid_entry(raw)
                 if reason or entry is None:
@@ -328,7 +336,7 @@ class _Run:
         copy = self.store.conflict_copy(rel, theirs, data)
         if not (isinstance(since, dict) and since.get("theirs") == theirs and since.get("mine") == mine):
             self.store.record(rel, data, "conflict-theirs", "their version, kept beside yours")
-            mine_data = read_or_none(self.root / rel) if mine is not None else None
+            mine_data = read_or_none(self._local(rel)) if mine is not None else None
             if mine_data is not None and sha256_bytes(mine_data) == mine:
                 # Kept too, so an edit made while merging by hand can never lose the version in conflict.
                 self.store.record(rel, mine_data, "conflict-mine", "your version when the conflict was found")
@@ -381,8 +389,11 @@ class _Run:
         else:
             self.base[rel] = old
 
+    def _local(self, rel: str) -> Path:
+        return local_path(self.root, rel, self.names, self._listings)
+
     def _target(self, rel: str) -> Path:
-        full = self.root / rel
+        full = self._local(rel)
         if not self._inside(full.parent) or full.is_symlink():
             raise PermissionError(0, "refused: the folder is a link leading outside the content root")
         return full
@@ -453,6 +464,7 @@ class _Run:
             self._keep_base(rel)
             return False
         stats.pop(rel, None)
+        self.names.pop(rel, None)
         self.report.deleted.append(rel)
         self.check("pull:file_applied", path=rel)
         return True
@@ -474,6 +486,7 @@ class _Run:
             self._keep_base(new)
             return True
         stats.pop(old, None)
+        self.names.pop(old, None)
         self._note_stat(new, dst, digest, stats)
         self.report.moved.append((old, new))
         self.check("pull:file_applied", path=new)
@@ -486,6 +499,7 @@ class _Run:
         except OSError:
             stats.pop(rel, None)
         self.local[rel] = digest
+        self.names[rel] = full.relative_to(self.root).as_posix()
 
     # -- publishing ----------------------------------------------------------------
     def _publish(self, remote: dict[str, list[dict]], used: dict[str, Head]) -> None:
@@ -525,7 +539,7 @@ class _Run:
             if lh is None and not entries:
                 continue
             if lh is not None:
-                data = read_or_none(self.root / rel)
+                data = read_or_none(self._local(rel))
                 problem = "changed while publishing" if data is None or sha256_bytes(data) != lh \
                     else content_problem(rel, data)
                 if problem:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.sync_scan import local_path
+
 
 @dataclass
 class Conflict:
@@ -89,6 +91,6 @@ def conflicts_of(root: Path, raw: dict) -> list[Conflict]:
     out = []
     for rel, c in sorted(raw.items()):
         if isinstance(c, dict) and isinstance(c.get("theirs"), str):
-            out.append(Conflict(rel, str(root / rel), str(c.get("copy", "")), c.get("mine"), c["theirs"],
-                                bool(c.get("team"))))
+            out.append(Conflict(rel, str(local_path(root, rel)), str(c.get("copy", "")), c.get("mine"),
+                                c["theirs"], bool(c.get("team"))))
     return out

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from app.core.paths import is_within
 from app.core.sync_report import Conflict, conflicts_of
-from app.core.sync_scan import read_or_none
-from app.core.sync_share import Share, unsafe_path_reason
+from app.core.sync_scan import local_path, read_or_none
+from app.core.sync_share import Share, nfc, unsafe_path_reason
 from app.core.textio import write_bytes_atomic
 from app.core.sync_store import CLIENT_LOCK as _LOCK
 from app.core.sync_store import LocalStore, SyncState
@@ -37,7 +37,7 @@ def conflict_texts(content_root: Path | str, conflict: Conflict, home: Path | No
             return f"<{exc}>"
 
     root = Path(content_root)
-    mine = read_or_none(root / conflict.path)
+    mine = read_or_none(local_path(root, conflict.path))
     theirs = LocalStore(root, home).get(conflict.theirs_hash)
     return text(mine), text(theirs)
 
@@ -52,6 +52,7 @@ def resolve_conflict(content_root: Path | str, share_dir: Path | str, rel: str, 
 def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: str | None,
              home: Path | None) -> None:
     state = _open_state(root, share_dir, home)
+    rel = nfc(rel)
     c = state.data["conflicts"].get(rel)
     if not isinstance(c, dict):
         raise KeyError(f"{rel}: no pending conflict")
@@ -76,7 +77,7 @@ def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: s
 def _replace_local(root: Path, rel: str, data: bytes, store: LocalStore, note: str) -> None:
     if unsafe_path_reason(rel):
         raise PermissionError(f"{rel}: refused: {unsafe_path_reason(rel)}")
-    full = root / rel
+    full = local_path(root, rel)
     current = read_or_none(full)
     if current is not None and current != data:
         store.record(rel, current, "replaced", note)

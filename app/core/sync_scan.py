@@ -6,7 +6,14 @@ import os
 import stat
 from pathlib import Path
 
-from app.core.sync_share import SYNCED_TOPS, is_litter, sha256_bytes, unsafe_path_reason
+from app.core.sync_share import (
+    SYNCED_TOPS,
+    is_litter,
+    nfc,
+    normalization_form,
+    sha256_bytes,
+    unsafe_path_reason,
+)
 
 
 def content_problem(rel: str, data: bytes) -> str | None:
@@ -36,15 +43,21 @@ def content_problem(rel: str, data: bytes) -> str | None:
     return None
 
 
-def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
+def scan_local(root: Path, stat_cache: dict, names: dict[str, str] | None = None
+               ) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
     """{path: hash} of synced files, the new stat cache, and {path: reason} for files that could not be read.
 
+    Paths are NFC keys (see `nfc`); `names`, when given, is filled with {key: path as spelled on disk}.
+    Two files whose names differ only in Unicode normalization (possible on Linux) are not synced:
+    their key gets a problem naming both and no entry in `names`, so the run leaves them and their base alone.
     A file whose size, mtime and inode are unchanged is not read again; anything else is hashed, so a
     touched mtime costs a read but never makes a change.
     """
     hashes: dict[str, str] = {}
     stats: dict[str, list] = {}
     problems: dict[str, str] = {}
+    spelled: dict[str, str] = names if names is not None else {}
+    twins: dict[str, list[str]] = {}
     prefix = os.path.join(str(root), "")
     for top in SYNCED_TOPS:
         base = root / top
@@ -57,7 +70,12 @@ def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, 
                 if is_litter(name):
                     continue
                 full = os.path.join(dirpath, name)
-                rel = full[len(prefix):].replace(os.sep, "/")
+                disk = full[len(prefix):].replace(os.sep, "/")
+                rel = nfc(disk)
+                if rel in spelled:
+                    twins.setdefault(rel, [spelled[rel]]).append(disk)
+                else:
+                    spelled[rel] = disk
                 try:
                     st = os.lstat(full)
                 except OSError as exc:
@@ -81,7 +99,44 @@ def scan_local(root: Path, stat_cache: dict) -> tuple[dict[str, str], dict[str, 
                         continue
                 hashes[rel] = digest
                 stats[rel] = key + [digest]
+    for rel, disks in twins.items():
+        hashes.pop(rel, None)
+        stats.pop(rel, None)
+        spelled.pop(rel, None)
+        both = " and ".join(f"{d} ({normalization_form(d)})" for d in sorted(disks))
+        problems[rel] = (f"not synced: {both} are {len(disks)} files whose names differ only in Unicode "
+                         f"normalization; rename or remove all but one")
     return hashes, stats, problems
+
+
+def local_path(root: Path, rel: str, names: dict[str, str] | None = None, listings: dict | None = None) -> Path:
+    """Where item `rel` lives in the content root: the spelling on disk when a file or folder with the same
+    NFC name exists (never a second file differing only in normalization), else the NFC name.
+
+    `names` is a scan's {key: spelling}; `listings` caches {folder: {NFC name: spelling}} for one run.
+    """
+    rel = nfc(rel)
+    if names is not None and rel in names:
+        return root / names[rel]
+    path = Path(root)
+    for part in rel.split("/"):
+        exact = path / part
+        if os.path.lexists(exact):
+            path = exact
+            continue
+        spellings = listings.get(path) if listings is not None else None
+        if spellings is None:
+            try:
+                entries = sorted(os.listdir(path))
+            except OSError:
+                entries = []
+            spellings = {}
+            for entry in entries:
+                spellings.setdefault(nfc(entry), entry)
+            if listings is not None:
+                listings[path] = spellings
+        path = path / spellings.get(part, part)
+    return path
 
 
 def read_or_none(path: Path) -> bytes | None:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,44 @@ def sha256_bytes(data: bytes) -> str:
 def canonical_json(data: object) -> bytes:
     """Deterministic JSON bytes, so the same manifest always gets the same hash (idempotent publishing)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def nfc(rel: str) -> str:
+    """The key of a relative path: its NFC form, so a macOS (NFD) name and a Windows/Linux (NFC) name are one item."""
+    return rel if rel.isascii() else unicodedata.normalize("NFC", rel)
+
+
+def nfc_keys(table: object, *, drop_clashes: bool = False) -> dict:
+    """`table` with NFC keys (state written before keys were normalized); on a clash the NFC-spelled key wins.
+
+    With `drop_clashes`, keys that collapse together are dropped instead (a cache that is simply rebuilt).
+    """
+    if not isinstance(table, dict):
+        return {}
+    if all(isinstance(k, str) and nfc(k) == k for k in table):
+        return table  # the usual case: written by this version
+    out: dict = {}
+    clashed: set[str] = set()
+    for key in sorted(k for k in table if isinstance(k, str)):
+        norm = nfc(key)
+        if norm in out:
+            clashed.add(norm)
+            if key != norm:
+                continue
+        out[norm] = table[key]
+    if drop_clashes:
+        for norm in clashed:
+            del out[norm]
+    return out
+
+
+def normalization_form(name: str) -> str:
+    """How a name is spelled, for messages where the two spellings look identical on screen."""
+    if unicodedata.is_normalized("NFC", name):
+        return "composed/NFC"
+    if unicodedata.is_normalized("NFD", name):
+        return "decomposed/NFD, as macOS writes it"
+    return "mixed composed and decomposed"
 
 
 def unsafe_path_reason(rel: object) -> str | None:

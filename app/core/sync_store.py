@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.paths import zhida_home
-from app.core.sync_share import sha256_bytes
+from app.core.sync_share import nfc, nfc_keys, sha256_bytes
 from app.core.textio import write_bytes_atomic
 
 STATE_VERSION = 1
@@ -87,7 +87,7 @@ class LocalStore:
     def record(self, path: str, data: bytes, action: str, note: str = "") -> str:
         """Store `data` and append a history line before the caller destroys the file: history first, always."""
         digest = self.put(data)
-        line = json.dumps({"time": time.time(), "path": path, "hash": digest, "action": action, "note": note},
+        line = json.dumps({"time": time.time(), "path": nfc(path), "hash": digest, "action": action, "note": note},
                           ensure_ascii=False)
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.history_path, "a", encoding="utf-8") as fh:
@@ -99,6 +99,7 @@ class LocalStore:
     def history(self, path: str | None = None) -> list[HistoryEntry]:
         """All history entries (oldest first; ids are line numbers), optionally for one path."""
         entries: list[HistoryEntry] = []
+        path = nfc(path) if path is not None else None
         try:
             lines = self.history_path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
@@ -106,7 +107,7 @@ class LocalStore:
         for number, line in enumerate(lines, 1):
             try:
                 raw = json.loads(line)
-                entry = HistoryEntry(number, float(raw["time"]), str(raw["path"]), str(raw["hash"]),
+                entry = HistoryEntry(number, float(raw["time"]), nfc(str(raw["path"])), str(raw["hash"]),
                                      str(raw["action"]), str(raw.get("note", "")))
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a crash
@@ -153,6 +154,10 @@ class SyncState:
             return SyncState(path, fresh)
         for key, value in fresh.items():
             raw.setdefault(key, value)
+        # States written before paths were NFC keys: read them as if they had been.
+        for key in ("base", "conflicts", "applying", "publishing"):
+            raw[key] = nfc_keys(raw[key])
+        raw["stat"] = nfc_keys(raw["stat"], drop_clashes=True)
         return SyncState(path, raw)
 
     @property
@@ -190,4 +195,6 @@ class SyncState:
         except (OSError, ValueError):
             return None
         ok = isinstance(raw, dict) and isinstance(raw.get("heads"), dict) and isinstance(raw.get("conflicts"), dict)
+        if ok:
+            raw["conflicts"] = nfc_keys(raw["conflicts"])
         return raw if ok else None
