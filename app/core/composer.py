@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from app.core import adapt
+from app.core.analysis import FILLER, words
 from app.core.content import Article, Content, Problem, Script, load_content
 from app.core.paths import bundled_content_root
 from app.core.placeholders import PLACEHOLDER_RE, find_placeholders
@@ -33,6 +34,7 @@ _ARTICLE_BONUS = 50.0
 _AGENT_NOTE_PENALTY = 150.0  # an article section written for the agent sinks below every script
 _TEXT_BONUS = 20.0
 _MAX_ALTERNATIVES = 3
+_OTHER_SITUATION = 6.0  # per script tag that names a situation the message is not about
 _TOPIC_MIN = 3.0  # summed idf of shared bigrams: about one uncommon word in common
 
 
@@ -252,6 +254,7 @@ class _Context:
     topic: set[str]
     idf: dict[str, float]
     by_stage: dict[str, list[tuple[int, Script]]] = field(default_factory=dict)
+    situations: str = ""  # every article's questions, tags and category, folded
 
 
 def compose(message: str, content: Content, *, searcher: Searcher | None = None, checker: Any = None,
@@ -269,7 +272,7 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
         rules = rules or loaded_rules
         templates = templates or loaded_templates
     tri = triage(message, rules)
-    article, via = _choose_article(message, content, searcher, article_id)
+    article, via = _choose_article(_topic_query(message, tri), content, searcher, article_id)
     reply_type = tri.type
     if not tri.type_from_cues and article is not None and article.type != tri.type:
         # No type cue in the message: the article knows better what kind of question this is.
@@ -367,6 +370,22 @@ def _finish(tri: Triage, article: Article | None, via: str, slots: tuple[Slot, .
                  checked=checker is not None)
 
 
+def _topic_query(message: str, tri: Triage) -> str:
+    """The message without the words that name its type: 我要投诉 says what kind of reply, not about what,
+    and would pull in every 「客户投诉怎么处理」 article whatever the complaint is about."""
+    # Only cues that name the type itself (投诉, 我要投诉, 提个建议): 发错 or 闪退 decide the type and the topic.
+    spans = sorted((c.start, c.end) for c in tri.cues if c.field == "type" and c.value in fold(c.text))
+    if not spans:
+        return message
+    kept, cursor = [], 0
+    for start, end in spans:
+        kept.append(message[cursor:max(cursor, start)])
+        cursor = max(cursor, end)
+    kept.append(message[cursor:])
+    rest = " ".join(part for part in kept if part.strip())
+    return rest if any(ch.isalnum() for ch in rest) else message
+
+
 def _choose_article(message: str, content: Content, searcher: Searcher | None,
                     article_id: str | None) -> tuple[Article | None, str]:
     if article_id:
@@ -400,28 +419,43 @@ def _overlap_for(content: Content) -> OverlapSearcher:
 
 def _context(message: str, tri: Triage, reply_type: str, article: Article | None, audience: str, channel: str,
              content: Content) -> _Context:
+    # What the reply is about: the message and the chosen article's questions, tags and category.
     topic_text = message
     if article is not None:
-        topic_text += " " + article.title
+        topic_text = " ".join([message, article.title, article.category, *article.tags, *article.similar])
     by_stage: dict[str, list[tuple[int, Script]]] = {}
     for order, script in enumerate(content.scripts):
         by_stage.setdefault(script.stage, []).append((order, script))
-    return _Context(message, fold(message), tri, reply_type, article, audience, channel, bigrams(topic_text),
-                    _script_idf(content.scripts), by_stage)
+    return _Context(message, fold(topic_text), tri, reply_type, article, audience, channel, _words_of(topic_text),
+                    _script_idf(content.scripts), by_stage, _situations(content.articles))
+
+
+_SITUATIONS_CACHE: dict[int, tuple[list[Article], int, str]] = {}
+
+
+def _situations(articles: list[Article]) -> str:
+    """What customers ask about: all articles' titles, 相似问法, tags and categories, folded (cached per load)."""
+    cached = _SITUATIONS_CACHE.get(id(articles))
+    if cached is not None and cached[0] is articles and cached[1] == len(articles):
+        return cached[2]
+    text = fold("\n".join(" ".join([a.title, a.category, *a.tags, *a.similar]) for a in articles))
+    _SITUATIONS_CACHE.clear()
+    _SITUATIONS_CACHE[id(articles)] = (articles, len(articles), text)
+    return text
 
 
 _IDF_CACHE: dict[int, tuple[list[Script], int, dict[str, float]]] = {}
 
 
 def _script_idf(scripts: list[Script]) -> dict[str, float]:
-    """idf of bigrams over the script library: shared rare words say more about topic than 您的/我们."""
+    """idf of words over the script library: shared rare words say more about topic than 您的/我们."""
     cached = _IDF_CACHE.get(id(scripts))
     if cached is not None and cached[0] is scripts and cached[1] == len(scripts):
         return cached[2]
     df: dict[str, int] = {}
     for s in scripts:
-        for gram in _script_grams(s):
-            df[gram] = df.get(gram, 0) + 1
+        for word in _script_words(s):
+            df[word] = df.get(word, 0) + 1
     n = max(1, len(scripts))
     idf = {g: math.log(n / d) + 0.1 for g, d in df.items()}
     _IDF_CACHE.clear()  # one content root at a time; the list is kept alive so its id stays unique
@@ -435,12 +469,18 @@ def _folded(word: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _grams_of(text: str) -> frozenset[str]:
-    return frozenset(bigrams(text))
+def _words_of(text: str) -> frozenset[str]:
+    """Folded words of two or more characters, filler and reply boilerplate left out.
+
+    Words, not character bigrams: 还没到 (a parcel) and 没到账 (a refund) share the bigram 没到 but no word,
+    so a refund script is not taken for a late parcel.
+    """
+    text = PLACEHOLDER_RE.sub(" ", text)
+    return frozenset(w for w, _, _ in words(text) if len(w) > 1 and w not in FILLER and w not in _TOPIC_STOP)
 
 
-def _script_grams(s: Script) -> frozenset[str]:
-    return _grams_of(" ".join([s.title, s.text, *s.tags]))
+def _script_words(s: Script) -> frozenset[str]:
+    return _words_of(" ".join([s.title, s.text, *s.tags]))
 
 
 def _candidates(spec: SlotSpec, ctx: _Context, used: set[str]) -> list[Alternative]:
@@ -505,13 +545,19 @@ def _script_relevance(script: Script, spec: SlotSpec, ctx: _Context) -> float | 
     tag_hits = len(set(script.tags) & set(spec.tags))
     if spec.require_tags and not tag_hits:
         return None
-    shared = (_script_grams(script) & ctx.topic) - _TOPIC_STOP
-    topic = sum(ctx.idf.get(g, 0.0) for g in shared)
+    topic = sum(ctx.idf.get(w, 0.0) for w in _script_words(script) & ctx.topic)
+    # ctx.folded holds the message and the article's questions and tags: a 物流 script fits a parcel article.
     tags_in_message = sum(1 for t in script.tags if t not in AUDIENCE_TAGS and _folded(t) in ctx.folded)
     if spec.topical and topic < _TOPIC_MIN and not tags_in_message:
         return None
     score = 6.0 * (script.type == ctx.type) + 5.0 * min(tag_hits, 2) + 12.0 * bool(audience_tags)
     score += min(1.5 * topic, 18.0) + 4.0 * min(tags_in_message, 2)
+    # A tag naming another situation customers ask about (退款 or 大促 for a late parcel) makes the script's
+    # details wrong here. Situations are what the knowledge base's questions talk about; tags such as
+    # 情绪安抚 or 满意答复 say how a script speaks, not what about, and cost nothing.
+    elsewhere = [t for t in script.tags if t not in AUDIENCE_TAGS and t not in spec.tags
+                 and _folded(t) not in ctx.folded and _folded(t) in ctx.situations]
+    score -= _OTHER_SITUATION * len(elsewhere)
     if ctx.audience == "外籍" and "en" in script.variants:
         score += 10.0
     if ctx.triage.emotion == "angry" and "情绪安抚" in script.tags:

@@ -293,3 +293,48 @@ def test_section_written_only_for_the_agent_is_never_sent_by_default(make_root) 
     guide = draft.slot("操作指引")
     assert guide.text == "" and "客户" not in draft.text
     assert guide.alternatives[0].source == "article:refund-time#操作步骤 (坐席提示)"
+
+
+PARCEL_SCRIPTS = """\
+- id: s-empathy-refund-slow
+  title: 退款未到账共情
+  type: 投诉
+  stage: 共情
+  tags: [退款]
+  shortcut: tkgq
+  text: "退款{退款金额}元一直没到账,换作谁都会担心,我先帮您查一下这笔退款。"
+- id: s-empathy-plain
+  title: 投诉共情
+  type: 投诉
+  stage: 共情
+  text: "您的心情我完全理解,我们一定给您一个满意的答复。"
+- id: s-verify-damage-photo
+  title: 破损拍照核实
+  type: 投诉
+  stage: 核实
+  tags: [破损]
+  shortcut: pzhs
+  text: "麻烦您拍一下商品破损处和外包装的照片发给我,包括快递面单。"
+- id: s-verify-logistics
+  title: 物流核实
+  type: 投诉
+  stage: 核实
+  tags: [物流]
+  text: "我已查到物流单号{物流单号}的最新记录,会立即联系物流核实包裹位置。"
+"""
+
+
+def test_scripts_for_another_situation_are_not_picked_for_a_late_parcel(make_root) -> None:
+    # 还没到 (a parcel) and 没到账 (a refund) share characters, not a situation; the article's own
+    # questions and tags (物流, 包裹) say what the complaint is about.
+    content = load_content(make_root({
+        "kb/tracking.md": article("ship-tracking", title="物流信息很久不更新怎么办?", type="故障", tags="[物流, 丢件]",
+                                  similar="[快递咋还没到, 包裹卡在中转站了]"),
+        "kb/refund.md": article("refund-time", title="退款多久到账?", tags="[退款]"),
+        "kb/damaged.md": article("damaged", title="收到商品破损怎么办?", tags="[破损]"),
+        "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
+    }))
+    draft = compose("快递三天了还没到,怎么回事", content, article_id="ship-tracking")
+    assert draft.triage.type == "投诉"
+    assert draft.slot("共情").source == "script:s-empathy-plain"
+    assert draft.slot("核实").source == "script:s-verify-logistics"
