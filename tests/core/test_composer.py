@@ -338,3 +338,15 @@ def test_scripts_for_another_situation_are_not_picked_for_a_late_parcel(make_roo
     assert draft.triage.type == "投诉"
     assert draft.slot("共情").source == "script:s-empathy-plain"
     assert draft.slot("核实").source == "script:s-verify-logistics"
+
+
+def test_the_article_is_found_by_what_the_complaint_is_about_not_by_the_word_complaint(make_root) -> None:
+    content = load_content(make_root({
+        "kb/rejected.md": article("refund-rejected", title="退款被拒,客户投诉怎么处理?", type="投诉",
+                                  similar="[我要投诉你们不给退款, 投诉退款]"),
+        "kb/wrong.md": article("wrong-item", title="发错货了怎么办?", type="投诉", similar="[收到的颜色不对]"),
+        "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
+    }))
+    draft = compose("颜色不对,我要投诉", content)
+    assert draft.triage.type == "投诉"
+    assert draft.article.id == "wrong-item"
