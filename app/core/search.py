@@ -7,7 +7,9 @@
 
 The agent's own scripts ($ZHIDA_HOME/personal/scripts_library, see app.core.personal) are indexed too,
 under paths starting with "@personal/", so typing finds them beside the team's; their hits say
-`layer == "personal"`. The index lives in zhida_home()/index/<hash of the content root>/. A corrupt, half-written or
+`layer == "personal"`.
+
+The index lives in zhida_home()/index/<hash of the content root>/. A corrupt, half-written or
 outdated index is noticed on open (or on the first failing search) and rebuilt, with a message in
 `index.messages`. Writers take turns behind a file lock; searches never wait for a writer.
 """
