@@ -16,8 +16,10 @@ def library_checks(checker: Any = None) -> list[LibraryCheck]:
     from app.core.checker import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
     from app.core.composer import check_library as composer_library  # imported here: composer imports content
     from app.core.index_docs import check_library as synonyms_library  # kind: synonyms (search)
+    from app.core.training import check_library as drills_library  # kind: drills (training mode)
 
-    return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library]
+    return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library,
+            drills_library]
 
 
 def validate_content(content: Content, checker: Any = None) -> Content:
