@@ -24,12 +24,13 @@ from app.ui.help_overlay import HelpOverlay
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
+from app.ui.training_view import TrainingView
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 
 NARROW_WIDTH = 720
 DEBOUNCE_MS = 120
-TAB_ARTICLE, TAB_SCRIPTS, TAB_BUILDER, TAB_PROBLEMS = range(4)
+TAB_ARTICLE, TAB_SCRIPTS, TAB_BUILDER, TAB_PROBLEMS, TAB_TRAINING = range(5)
 KIND_FILTERS = (("全部", None), ("文章", "article"), ("话术", "script"))
 TYPE_FILTERS = ("全部类型", "咨询", "投诉", "建议", "故障", "通用")
 
@@ -127,11 +128,13 @@ class MainWindow(QMainWindow):
         self.script_browser = ScriptBrowser()
         self.builder = BuilderPanel(self.background)
         self.problems_list = QListWidget()
+        self.training = TrainingView(self.background)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.article_view, "文章")
         self.tabs.addTab(self.script_browser, "话术库")
         self.tabs.addTab(self.builder, "回复")
         self.tabs.addTab(self.problems_list, "问题")
+        self.tabs.addTab(self.training, "练习")
 
         self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter(Qt.Horizontal)
@@ -195,7 +198,7 @@ class MainWindow(QMainWindow):
         bind("Ctrl+,", self.open_settings)
         bind("Ctrl+G", self.builder.compose_now)
         bind("Ctrl+D", self.script_browser._toggle_favorite)
-        for number in range(4):
+        for number in range(self.tabs.count()):
             bind(f"Ctrl+{number + 1}", lambda n=number: self._switch_tab(n))
 
     # ---- settings and geometry ----------------------------------------------------------------
@@ -395,6 +398,10 @@ class MainWindow(QMainWindow):
         self.script_browser.set_scripts(content.scripts, self.usage.favorites(), self.usage.recent(),
                                         workspace.personal_scripts)
         self.builder.set_workspace(workspace)
+        first_load = self.training.workspace is None
+        self.training.set_workspace(workspace)
+        if first_load and self.settings.role == "新人":
+            self.tabs.setCurrentIndex(TAB_TRAINING)  # a new hire starts with practice; the search box keeps focus
         self._show_problems(workspace)
         errors = len(content.errors)
         note = f" · {errors} 个内容错误(见“问题”页)" if errors else ""
@@ -481,7 +488,7 @@ class MainWindow(QMainWindow):
         self._give_room(results=True)
 
     def _tab_changed(self, index: int) -> None:
-        if index == TAB_BUILDER:
+        if index in (TAB_BUILDER, TAB_TRAINING):
             self._give_room(results=False)
 
     def _give_room(self, results: bool) -> None:

@@ -45,7 +45,7 @@ def main() -> None:
     app.setFont(QFont("Noto Sans CJK SC", 10))
     from app.core.paths import bundled_content_root
     from app.core.settings import Settings
-    from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, MainWindow
+    from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_TRAINING, MainWindow
 
     win = MainWindow(bundled_content_root(), Settings())
     win.resize(420, 860)
@@ -81,6 +81,14 @@ def main() -> None:
     shot("07-builder-findings-narrow")
     win.help.toggle()
     shot("08-help-narrow")
+    win.help.toggle()
+    training = win.training
+    win.tabs.setCurrentIndex(TAB_TRAINING)
+    training.select_drill("complaint-damaged-expose")
+    training.reply.setPlainText("不好意思,这是物流的问题,您自己联系快递吧。")
+    training.submit()
+    wait_for(training.scored)
+    shot("09-training-narrow")
 
 
 if __name__ == "__main__":

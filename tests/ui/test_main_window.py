@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtTest import QTest
 
+from app.core.paths import bundled_content_root
 from app.core.settings import Settings, load_settings
-from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, TAB_SCRIPTS, MainWindow
+from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, TAB_SCRIPTS, TAB_TRAINING, MainWindow
 from app.ui.results import hit_html
 from tests.conftest import REPO_ROOT, article
 
@@ -355,3 +356,43 @@ def test_a_draft_saved_as_a_personal_script_is_browsable_and_searchable_at_once(
     assert hit.layer == "personal" and hit.title == "物流在途安抚"
     saved = (zhida_home / "personal" / "scripts_library" / "我的话术.yaml").read_text(encoding="utf-8")
     assert "{送达时间}" in saved and "13812345678" not in saved
+
+
+def test_training_scores_a_reply_with_reasons_and_better_phrasing(qtbot, zhida_home):
+    window = MainWindow(bundled_content_root(), Settings(), home=zhida_home)  # the drills' articles and scripts
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.ready, timeout=60000):
+        window.start_loading()
+    training = window.training
+    window.tabs.setCurrentIndex(TAB_TRAINING)
+    assert training.drills, "the bundled drills load in the 练习 tab"
+    complaint = next(d for d in training.drills if d.type == "投诉")
+    training.select_drill(complaint.id)
+    assert training.customer.text() == complaint.message
+    training.reply.setFocus()
+    type_text(training.reply, "我不知道,你自己看说明。")
+    with qtbot.waitSignal(training.scored, timeout=10000):
+        qtbot.keyClick(training.reply, Qt.Key_Return, Qt.ControlModifier)
+    score = training.score
+    assert score.total < 40 and score.grade == "需加强"
+    shown = training.result.toPlainText()
+    assert f"{score.total} 分" in shown and "更好的说法" in shown and "参考答案" in shown
+    training.try_again()
+    assert training.reply.toPlainText() == "" and training.result.toPlainText() == ""
+    training.reply.setPlainText(score.model_answer)
+    with qtbot.waitSignal(training.scored, timeout=10000):
+        qtbot.mouseClick(training.submit_button, Qt.LeftButton)
+    assert training.score.total >= 90
+
+
+def test_a_new_hire_starts_on_the_training_tab_with_the_search_box_focused(qtbot, content_root, zhida_home):
+    win = MainWindow(content_root, Settings(role="新人"), home=zhida_home)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.ready, timeout=30000):
+        win.start_loading()
+    assert win.tabs.currentIndex() == TAB_TRAINING
+    assert win.search_box.hasFocus()
