@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from app.commands.common import CommandError, add_content_option, content_root, print_json
+from app.commands.common import CommandError, add_content_option, content_root, print_json, read_text_input
 from app.core.checker import CheckContext, Checker, Finding
 from app.core.content import ERROR, load_content
 from app.core.rules import AUDIENCES, CHANNELS, normalize_audience, normalize_channel
 from app.core.settings import load_settings
-from app.core.textio import UndecodableError, normalize_newlines, read_text
 
 _MARK_OPEN, _MARK_CLOSE = "【", "】"
 _LEVEL_ZH = {"error": "错误", "warning": "警告", "suggestion": "建议"}
@@ -60,27 +58,9 @@ def _context(args: argparse.Namespace) -> CheckContext:
 
 
 def _read_input(name: str | None) -> str:
-    if name in (None, "-"):
-        if name is None and sys.stdin.isatty():
-            raise CommandError("give a FILE to check, or '-' to read the draft from stdin / 请指定要检查的文件")
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise CommandError("stdin: not UTF-8 or GBK text / 输入不是 UTF-8 或 GBK 文本") from None
-        return normalize_newlines(text)
-    path = Path(name)
-    if not path.is_file():
-        raise CommandError(f"{name}: file not found / 文件不存在")
-    try:
-        return normalize_newlines(read_text(path).text)
-    except UndecodableError as exc:
-        raise CommandError(f"{name}: {exc}") from None
-    except OSError as exc:
-        raise CommandError(f"{name}: cannot read file ({exc.strerror or exc}) / 无法读取") from None
+    if name is None and sys.stdin.isatty():
+        raise CommandError("give a FILE to check, or '-' to read the draft from stdin / 请指定要检查的文件")
+    return read_text_input(name or "-")
 
 
 def _print_human(text: str, findings: list[Finding]) -> None:

@@ -41,3 +41,26 @@ def print_json(data: object) -> None:
     """One JSON document on stdout, Chinese kept readable."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def read_text_input(name: str) -> str:
+    """The text of FILE, or of stdin for '-': UTF-8 (with or without BOM) or GBK; CommandError when unreadable."""
+    from app.core.textio import UndecodableError, normalize_newlines, read_text
+
+    if name == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return normalize_newlines(data.decode(encoding))
+            except UnicodeDecodeError:
+                continue
+        raise CommandError("stdin: not UTF-8 or GBK text / 输入不是 UTF-8 或 GBK 文本")
+    path = Path(name)
+    if not path.is_file():
+        raise CommandError(f"{name}: file not found / 文件不存在")
+    try:
+        return normalize_newlines(read_text(path).text)
+    except UndecodableError as exc:
+        raise CommandError(f"{name}: {exc}") from None
+    except OSError as exc:
+        raise CommandError(f"{name}: cannot read file ({exc.strerror or exc}) / 无法读取") from None

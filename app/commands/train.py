@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from app.commands.common import (
-    CommandError,
-    add_content_option,
-    content_root,
-    print_json,
-)
+from app.commands.common import CommandError, add_content_option, content_root, print_json, read_text_input
 from app.core.content import load_content
-from app.core.textio import UndecodableError, normalize_newlines, read_text
 from app.core.training import (
     Drill,
     Score,
@@ -93,26 +86,7 @@ def _list(drills: list[Drill], as_json: bool) -> int:
 def _reply(args: argparse.Namespace) -> str | None:
     if args.reply is not None:
         return args.reply
-    name = args.reply_file
-    if name is None:
-        return None
-    if name == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return normalize_newlines(data.decode(encoding))
-            except UnicodeDecodeError:
-                continue
-        raise CommandError("stdin: not UTF-8 or GBK text / 输入不是 UTF-8 或 GBK 文本")
-    path = Path(name)
-    if not path.is_file():
-        raise CommandError(f"{name}: file not found / 文件不存在")
-    try:
-        return normalize_newlines(read_text(path).text)
-    except UndecodableError as exc:
-        raise CommandError(f"{name}: {exc}") from None
-    except OSError as exc:
-        raise CommandError(f"{name}: cannot read file ({exc.strerror or exc}) / 无法读取") from None
+    return None if args.reply_file is None else read_text_input(args.reply_file)
 
 
 def _print_drill(drill: Drill) -> None:
