@@ -26,7 +26,7 @@ _added: set[str] = set()
 # Words that carry no meaning in a customer's question; dropped from queries (never from the index).
 FILLER = frozenset("""
 我想问一下 想问一下 问一下 我想问 请问一下 请问 想问 你好 您好 在吗 在不在 谢谢 麻烦 麻烦你 帮我 帮忙 一下 下
-我 我们 我的 你 你们 您 的 了 吗 呢 啊 吧 呀 哦 哈 嗯 哎 啦 嘛 么 哟 诶 喔 咯
+我 我们 我的 我要 我想 我想要 你 你们 您 的 了 吗 呢 啊 吧 呀 哦 哈 嗯 哎 啦 嘛 么 哟 诶 喔 咯
 是 是不是 有没有 能不能 可不可以 可以 可以吗 要 想 就 都 还 也 又 在 和 与 及 或 把 被 给 让 这 那 这个 那个 这样 那样
 怎么 怎么样 怎样 如何 咋 咋办 怎么办 怎么回事 什么 啥 为什么 为啥 什么样 一个 个 请 问 问题
 """.split())

@@ -279,7 +279,7 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
         reply_type = article.type
         tri = dataclasses.replace(tri, type=reply_type, cues=tri.cues + (
             Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"),))
-    ctx = _context(message, tri, reply_type, article, audience, channel, content)
+    ctx = _context(message, tri, reply_type, article, audience, channel, content, _function_tags(templates))
 
     specs: list[SlotSpec] = list(templates.types.get(reply_type, []))
     if templates.opening is not None and (greeting or (greeting is None and channel in templates.opening.auto_channels)):
@@ -417,17 +417,26 @@ def _overlap_for(content: Content) -> OverlapSearcher:
     return searcher
 
 
+def _function_tags(templates: TemplateSet) -> frozenset[str]:
+    """Tags the templates ask for (感谢, 用户需求, 约定反馈时间 …): they say what a script does, not what about."""
+    specs = [s for slots in templates.types.values() for s in slots] + [templates.opening, templates.closing]
+    return frozenset(_folded(t) for spec in specs if spec is not None for t in spec.tags)
+
+
 def _context(message: str, tri: Triage, reply_type: str, article: Article | None, audience: str, channel: str,
-             content: Content) -> _Context:
+             content: Content, function_tags: frozenset[str] = frozenset()) -> _Context:
     # What the reply is about: the message and the chosen article's questions, tags and category.
     topic_text = message
     if article is not None:
-        topic_text = " ".join([message, article.title, article.category, *article.tags, *article.similar])
+        tags = [t for t in article.tags if _folded(t) not in function_tags]
+        topic_text = " ".join([message, article.title, article.category, *tags, *article.similar])
     by_stage: dict[str, list[tuple[int, Script]]] = {}
     for order, script in enumerate(content.scripts):
         by_stage.setdefault(script.stage, []).append((order, script))
-    return _Context(message, fold(topic_text), tri, reply_type, article, audience, channel, _words_of(topic_text),
-                    _script_idf(content.scripts), by_stage, _situations(content.articles))
+    function_words = frozenset(w for t in function_tags for w in _words_of(t)) | function_tags
+    return _Context(message, fold(topic_text), tri, reply_type, article, audience, channel,
+                    _words_of(topic_text) - function_words, _script_idf(content.scripts), by_stage,
+                    _situations(content.articles))
 
 
 _SITUATIONS_CACHE: dict[int, tuple[list[Article], int, str]] = {}
@@ -547,7 +556,8 @@ def _script_relevance(script: Script, spec: SlotSpec, ctx: _Context) -> float | 
         return None
     topic = sum(ctx.idf.get(w, 0.0) for w in _script_words(script) & ctx.topic)
     # ctx.folded holds the message and the article's questions and tags: a 物流 script fits a parcel article.
-    tags_in_message = sum(1 for t in script.tags if t not in AUDIENCE_TAGS and _folded(t) in ctx.folded)
+    tags_in_message = sum(1 for t in script.tags if t not in AUDIENCE_TAGS and t not in spec.tags
+                          and _folded(t) in ctx.folded)
     if spec.topical and topic < _TOPIC_MIN and not tags_in_message:
         return None
     score = 6.0 * (script.type == ctx.type) + 5.0 * min(tag_hits, 2) + 12.0 * bool(audience_tags)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterable
 
 from app.core.analysis import bigrams, unigrams, words
+from app.core.search_query import SYNONYM_FACTOR
 from app.core.text import fold
 
 K1 = 1.2
@@ -34,12 +35,21 @@ def features(text: str) -> Counter:
     return found
 
 
-def rerank(query: str, candidates: list[tuple[list[str], float]], idf: Callable[[str], float]) -> list[float]:
-    """New scores for candidates given as (phrasings, first-stage score), in the same order."""
+def rerank(query: str, candidates: list[tuple[list[str], float]], idf: Callable[[str], float],
+           synonyms: Iterable[str] = ()) -> list[float]:
+    """New scores for candidates given as (phrasings, first-stage score), in the same order.
+
+    `synonyms` are words the query was expanded with (碎了 → 破损): a phrasing saying 破损 then matches too,
+    at SYNONYM_FACTOR of the weight.
+    """
     q = features(query)
     if not q or not candidates:
         return [score for _, score in candidates]
     weights = {f: idf(f) for f in q}
+    for word in synonyms:
+        for feature in features(word):
+            if feature[0] == "w" and feature not in weights:
+                weights[feature] = SYNONYM_FACTOR * idf(feature)
     phrasing_feats = [[features(p) for p in phrasings if p] for phrasings, _ in candidates]
     lengths = [sum(f.values()) for feats in phrasing_feats for f in feats]
     avg = (sum(lengths) / len(lengths)) if lengths else 1.0

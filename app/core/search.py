@@ -470,7 +470,7 @@ class SearchIndex:
                 found = [(f, score) for f, score in found if _has_phrases(f, plan.phrases)]
             if rerankable and len(found) > 1:
                 scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
-                                       for f, score in found], self._idf(searcher, doc_count))
+                                       for f, score in found], self._idf(searcher, doc_count), plan.synonyms)
                 found = sorted(((f, new) for (f, _), new in zip(found, scores)), key=lambda item: -item[1])
             if self._usage:
                 found = sorted(((f, score * self._usage_factor(f.get("id", ""))) for f, score in found),

@@ -46,6 +46,7 @@ class Plan:
     required: wq.Query | None = None
     terms: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)  # words added from synonyms.yaml (the re-ranker counts them too)
 
     @property
     def empty(self) -> bool:
@@ -134,6 +135,7 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
             if syn not in seen:
                 add_word(syn, weight * SYNONYM_FACTOR)
                 plan.terms.append(syn)
+                plan.synonyms.append(syn)
     if not long_query:
         # Bigrams across the kept words (filler removed) catch what segmentation split differently.
         kept = "".join(w if w in seen else " " for w in cjk)

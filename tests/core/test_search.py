@@ -86,6 +86,18 @@ def test_synonyms_from_the_library_are_expanded(make_root):
     assert SearchIndex(with_synonyms).search("退钱")[0].id == "refund"
 
 
+def test_a_synonym_counts_in_the_re_ranking_too(make_root):
+    # 碎了 is said by the customer, 破损 is written in the article: the synonym must outweigh 收到的 in common.
+    root = make_root({
+        "kb/a.md": article("damaged", "收到商品破损怎么办"),
+        "kb/b.md": article("wrong", "收到的东西不是我买的"),
+        **{f"kb/other{i}.md": article(f"other{i}", title) for i, title in enumerate(
+            ["我的订单在哪里", "你们的客服电话是多少", "发票的抬头怎么改", "会员的积分规则", "收到的优惠券怎么用"])},
+        "scripts_library/synonyms.yaml": "kind: synonyms\ngroups:\n  - [破损, 碎了]\n",
+    })
+    assert SearchIndex(root).search("收到的杯子碎了")[0].id == "damaged"
+
+
 def test_colloquial_filler_does_not_drown_the_meaning(make_root):
     root = _kb(make_root,
                a=article("insurance", "运费险怎么理赔", body="## 结论\n退货后自动理赔。\n"),
