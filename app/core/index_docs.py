@@ -81,6 +81,12 @@ def file_state(path: str, previous: Any) -> FileState:
     return [stat.st_size, stat.st_mtime_ns, digest]
 
 
+def is_synonyms_name(rel: str) -> bool:
+    """True for a file named like a synonyms file (scripts_library/**/synonyms*.yaml)."""
+    name = Path(rel).name.lower()
+    return rel.startswith("scripts_library/") and name.startswith("synonyms") and name.endswith((".yaml", ".yml"))
+
+
 def is_userdict(rel: str) -> bool:
     """True for a user dictionary file (scripts_library/**/userdict*.txt)."""
     return rel.startswith("scripts_library/") and rel.endswith(".txt") and Path(rel).name.startswith("userdict")

@@ -274,7 +274,9 @@ class SearchIndex:
         changed = [rel for rel, st in states.items() if st is not old.get(rel) and (
             not isinstance(old.get(rel), list) or old[rel][2:] != st[2:])]
         deleted = [rel for rel in old if rel not in states]
-        if any(index_docs.is_userdict(rel) for rel in [*changed, *deleted]) and not full:
+        cutting = set((meta or {}).get("synonyms_by_file") or {})  # synonym words join the dictionary too
+        if not full and any(index_docs.is_userdict(rel) or rel in cutting or index_docs.is_synonyms_name(rel)
+                            for rel in [*changed, *deleted]):
             full = True  # new dictionary words change how every text is cut
             old, changed, deleted = {}, list(states), []
         report.rebuilt = full

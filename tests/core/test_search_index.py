@@ -175,3 +175,14 @@ def test_two_writer_processes_never_see_a_lock_error(make_root, zhida_home):
         assert proc.returncode == 0, err
         assert "LockError" not in err
         assert out.strip() == "invoice"
+
+
+def test_a_new_synonym_word_recuts_texts_indexed_before_it(make_root):
+    # 碎了 joins the dictionary with the synonym file: texts cut as 碎/了 before must be cut again.
+    root = make_root({"kb/a.md": article("damaged", "杯子碎了怎么办"), "kb/b.md": article("other", "会员积分规则")})
+    index = SearchIndex(root)
+    index.update()
+    (root / "scripts_library/synonyms.yaml").write_text("kind: synonyms\ngroups:\n  - [碎了, 破损]\n",
+                                                         encoding="utf-8")
+    assert index.update().rebuilt
+    assert index.search("破损")[0].id == "damaged"
