@@ -60,7 +60,8 @@ def test_audience_and_channel_change_the_verdict(tmp_path, repo_root, capsys):
     code, out, _ = run_check([str(draft), "--json", "--audience", "foreign", "--channel", "phone",
                               "--content", str(repo_root)], capsys)
     assert code == 1
-    assert {f["rule"] for f in json.loads(out)["findings"]} == {"address-familiar-foreign", "channel-phone-visual"}
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"address-familiar-foreign", "channel-phone-visual",
+                                                                 "language-chinese-for-foreign"}
 
 
 def test_gbk_file_is_read(tmp_path, repo_root, capsys):

@@ -89,6 +89,12 @@ def test_every_bundled_drill_model_answer_scores_at_least_90(bundled):
     for drill in drills:
         model = score_reply(drill, "", bundled).model_answer
         score = score_reply(drill, model, bundled)
+        if drill.audience == "外籍" and any(f.rule == "language-chinese-for-foreign" for f in score.findings):
+            # The bundled articles are Chinese only, so the composer's answer to a foreign customer is partly
+            # Chinese: the score must say so rather than call it excellent.
+            assert not next(i for i in score.items if i.name == "客户语言").ok
+            assert score.total < 90
+            continue
         assert score.total >= 90, (drill.id, score.total, [i for i in score.items if not i.ok])
         assert score.grade == "优秀"
 
