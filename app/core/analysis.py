@@ -31,6 +31,16 @@ FILLER = frozenset("""
 怎么 怎么样 怎样 如何 咋 咋办 怎么办 怎么回事 什么 啥 为什么 为啥 什么样 一个 个 请 问 问题
 """.split())
 
+# English function words: a foreign customer's pasted question keeps only its content words (refund, invoice …),
+# which synonyms.yaml can bridge to the Chinese content; left in, "how" or "long" would meet pinyin keys.
+FILLER_EN = frozenset("""
+a an the i me my we our you your he she it its they them this that these those is are was were be been being
+am do does did doing have has had can could would should will shall may might must to of in on at for from by
+with about as into over after before up down out off again please pls hi hello dear thanks thank sir madam
+how what when where why which who whom whose there here not no yes if or and but so than too very just
+get got want wanted need needed tell know let any some much many long take takes took
+""".split())
+
 # Question words that may carry intent ("多久", "几天"); kept but weighed lightly.
 LIGHT = frozenset("多久 多少 几天 哪里 哪儿 哪个 什么时候 为什么 怎么 如何 能 会 没有 不 没".split())
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from app.core.analysis import FILLER, LIGHT, bigrams, char_sounds, is_cjk, sub_words, words
+from app.core.analysis import FILLER, FILLER_EN, LIGHT, bigrams, char_sounds, is_cjk, sub_words, words
 from app.core.text import fold
 
 # Field weights: the questions an article answers (title, 相似问法, tags) matter most, its body least.
@@ -110,6 +110,8 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
     rest = _QUOTED.sub(" ", folded)
     tokens = [w for w, _, _ in words(rest)]
     ascii_tokens = [t for t in tokens if t.isascii()]
+    if any(t not in FILLER_EN for t in ascii_tokens):
+        ascii_tokens = [t for t in ascii_tokens if t not in FILLER_EN]  # "how long does a refund take" → refund
     cjk = [t for t in tokens if not t.isascii()]
     meaningful = [t for t in cjk if t not in FILLER]
     if not meaningful and not ascii_tokens and not required:
@@ -151,6 +153,12 @@ def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[st
     for token in dict.fromkeys(ascii_tokens):
         plan.leaves.append(("py", token, PINYIN_WEIGHT))
         add_word(token, 1.0)
+        for syn in synonyms.get(token, ()):  # an English word listed beside its Chinese ones (refund → 退款)
+            if syn not in seen:
+                seen.add(syn)
+                add_word(syn, SYNONYM_FACTOR)
+                plan.terms.append(syn)
+                plan.synonyms.append(syn)
         if len(token) >= 2 and token.isalpha():
             plan.prefixes.append(("py", token, PINYIN_WEIGHT * 0.5))
         plan.terms.append(token)

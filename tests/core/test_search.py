@@ -215,3 +215,13 @@ def test_a_malformed_synonyms_file_is_reported_by_validate(make_root):
                       "scripts_library/synonyms.yaml": "kind: synonyms\ngroups:\n  - [退款]\n"})
     problems = [p for p in validate_root(root).problems if p.path == "scripts_library/synonyms.yaml"]
     assert problems and "at least two words" in problems[0].message
+
+
+def test_an_english_question_reaches_chinese_content_through_the_synonyms(make_root):
+    # A foreign customer's pasted question: function words go, content words cross over via synonyms.yaml.
+    root = make_root({
+        "kb/a.md": article("refund", "退款多久到账", body="## 结论\n1-3个工作日。\n"),
+        "kb/b.md": article("password", "怎么修改登录密码", body="## 结论\n在设置里修改。\n"),
+        "scripts_library/synonyms.yaml": "kind: synonyms\ngroups:\n  - [退款, refund]\n",
+    })
+    assert SearchIndex(root).search("How long does a refund take?")[0].id == "refund"
