@@ -11,13 +11,12 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from app.core import adapt
 from app.core.analysis import FILLER, words
-from app.core.content import Article, Content, Problem, Script, load_content
-from app.core.paths import bundled_content_root
+from app.core.content import Article, Content, Problem, Script
+from app.core.loadcache import bundled_content, is_bundled, per_load
 from app.core.placeholders import PLACEHOLDER_RE, find_placeholders
 from app.core.search import Hit
 from app.core.templates import SlotSpec, TemplateSet, load_templates, parse_templates
@@ -194,33 +193,18 @@ class OverlapSearcher:
 # ---------------------------------------------------------------- library files
 
 
-@lru_cache(maxsize=4)
-def _bundled(root: str) -> Content:
-    return load_content(root)
-
-
 def load_library(content: Content) -> tuple[TriageRules, TemplateSet, list[Problem]]:
     """Triage cues and templates of the content root; what it lacks comes from the bundled content."""
-    bundled_root = bundled_content_root()
-    fallback = None
-    if Path(content.root).resolve() != bundled_root.resolve():
-        fallback = _bundled(str(bundled_root))
+    fallback = None if is_bundled(content) else bundled_content()
     rules, triage_problems = load_triage(content, fallback)
     templates, template_problems = load_templates(content, fallback)
     return rules, templates, triage_problems + template_problems
 
 
-_LIBRARY_CACHE: dict[int, tuple[Content, int, TriageRules, TemplateSet]] = {}
-
-
+@per_load(size=lambda content: len(content.library))
 def _library_for(content: Content) -> tuple[TriageRules, TemplateSet]:
     """load_library once per loaded content (a reload makes a new Content, so edits are picked up)."""
-    cached = _LIBRARY_CACHE.get(id(content))
-    if cached is not None and cached[0] is content and cached[1] == len(content.library):
-        return cached[2], cached[3]
     rules, templates, _ = load_library(content)
-    _LIBRARY_CACHE.clear()
-    _LIBRARY_CACHE[id(content)] = (content, len(content.library), rules, templates)
     return rules, templates
 
 
@@ -403,18 +387,10 @@ def _choose_article(message: str, content: Content, searcher: Searcher | None,
     return None, ""
 
 
-_OVERLAP_CACHE: dict[int, tuple[list[Article], int, OverlapSearcher]] = {}
-
-
+@per_load(size=lambda content: len(content.articles))
 def _overlap_for(content: Content) -> OverlapSearcher:
     """One OverlapSearcher per loaded content (building it reads every article's title and similar)."""
-    cached = _OVERLAP_CACHE.get(id(content.articles))
-    if cached is not None and cached[0] is content.articles and cached[1] == len(content.articles):
-        return cached[2]
-    searcher = OverlapSearcher(content)
-    _OVERLAP_CACHE.clear()
-    _OVERLAP_CACHE[id(content.articles)] = (content.articles, len(content.articles), searcher)
-    return searcher
+    return OverlapSearcher(content)
 
 
 def _function_tags(templates: TemplateSet) -> frozenset[str]:
@@ -439,37 +415,21 @@ def _context(message: str, tri: Triage, reply_type: str, article: Article | None
                     _situations(content.articles))
 
 
-_SITUATIONS_CACHE: dict[int, tuple[list[Article], int, str]] = {}
-
-
+@per_load(size=len)
 def _situations(articles: list[Article]) -> str:
     """What customers ask about: all articles' titles, 相似问法, tags and categories, folded (cached per load)."""
-    cached = _SITUATIONS_CACHE.get(id(articles))
-    if cached is not None and cached[0] is articles and cached[1] == len(articles):
-        return cached[2]
-    text = fold("\n".join(" ".join([a.title, a.category, *a.tags, *a.similar]) for a in articles))
-    _SITUATIONS_CACHE.clear()
-    _SITUATIONS_CACHE[id(articles)] = (articles, len(articles), text)
-    return text
+    return fold("\n".join(" ".join([a.title, a.category, *a.tags, *a.similar]) for a in articles))
 
 
-_IDF_CACHE: dict[int, tuple[list[Script], int, dict[str, float]]] = {}
-
-
+@per_load(size=len)
 def _script_idf(scripts: list[Script]) -> dict[str, float]:
     """idf of words over the script library: shared rare words say more about topic than 您的/我们."""
-    cached = _IDF_CACHE.get(id(scripts))
-    if cached is not None and cached[0] is scripts and cached[1] == len(scripts):
-        return cached[2]
     df: dict[str, int] = {}
     for s in scripts:
         for word in _script_words(s):
             df[word] = df.get(word, 0) + 1
     n = max(1, len(scripts))
-    idf = {g: math.log(n / d) + 0.1 for g, d in df.items()}
-    _IDF_CACHE.clear()  # one content root at a time; the list is kept alive so its id stays unique
-    _IDF_CACHE[id(scripts)] = (scripts, len(scripts), idf)
-    return idf
+    return {g: math.log(n / d) + 0.1 for g, d in df.items()}
 
 
 @lru_cache(maxsize=4096)

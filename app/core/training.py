@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from app.core.content import (
@@ -23,9 +21,8 @@ from app.core.content import (
     Content,
     LibraryFile,
     Problem,
-    load_content,
 )
-from app.core.paths import bundled_content_root
+from app.core.loadcache import bundled_content, is_bundled, per_load
 from app.core.placeholders import PLACEHOLDER_RE, find_placeholders
 from app.core.text import fold, is_ignorable
 from app.core.yamlsafe import LineDict
@@ -457,44 +454,20 @@ def check_library(content: Content) -> list[Problem]:
     return problems
 
 
-@lru_cache(maxsize=2)
-def _bundled(root: str) -> Content:
-    return load_content(root)
-
-
-_SCORING_CACHE: dict[int, tuple[Content, _Scoring]] = {}
-
-
+@per_load()
 def _scoring_for(content: Content) -> _Scoring:
     """The content root's scoring section, else the bundled one (cached per loaded content)."""
-    cached = _SCORING_CACHE.get(id(content))
-    if cached is not None and cached[0] is content:
-        return cached[1]
     scoring = _parse_scoring(content.library_of("drills"), [])
-    if scoring is None:
-        root = bundled_content_root()
-        if Path(content.root).resolve() != root.resolve():
-            scoring = _parse_scoring(_bundled(str(root)).library_of("drills"), [])
-    if scoring is None:
-        scoring = _Scoring({}, {}, {})
-    _SCORING_CACHE.clear()
-    _SCORING_CACHE[id(content)] = (content, scoring)
-    return scoring
+    if scoring is None and not is_bundled(content):
+        scoring = _parse_scoring(bundled_content().library_of("drills"), [])
+    return scoring if scoring is not None else _Scoring({}, {}, {})
 
 
-_CHECKER_CACHE: dict[int, tuple[Content, Any]] = {}
-
-
+@per_load()
 def _checker_for(content: Content) -> Any:
-    cached = _CHECKER_CACHE.get(id(content))
-    if cached is not None and cached[0] is content:
-        return cached[1]
     from app.core.checker import Checker
 
-    checker = Checker.from_content(content)
-    _CHECKER_CACHE.clear()
-    _CHECKER_CACHE[id(content)] = (content, checker)
-    return checker
+    return Checker.from_content(content)
 
 
 # ---------------------------------------------------------------- text helpers
