@@ -34,7 +34,7 @@ _AGENT_NOTE_PENALTY = 150.0  # an article section written for the agent sinks be
 _TEXT_BONUS = 20.0
 _MAX_ALTERNATIVES = 3
 _OTHER_SITUATION = 6.0  # per script tag that names a situation the message is not about
-_TOPIC_MIN = 3.0  # summed idf of shared bigrams: about one uncommon word in common
+_TOPIC_MIN = 3.0  # summed idf of shared words: about one uncommon word in common
 
 
 class Searcher(Protocol):
@@ -263,7 +263,7 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
         reply_type = article.type
         tri = dataclasses.replace(tri, type=reply_type, cues=tri.cues + (
             Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"),))
-    ctx = _context(message, tri, reply_type, article, audience, channel, content, _function_tags(templates))
+    ctx = _context(message, tri, reply_type, article, audience, channel, content, *_function_tags(templates))
 
     specs: list[SlotSpec] = list(templates.types.get(reply_type, []))
     if templates.opening is not None and (greeting or (greeting is None and channel in templates.opening.auto_channels)):
@@ -393,26 +393,35 @@ def _overlap_for(content: Content) -> OverlapSearcher:
     return OverlapSearcher(content)
 
 
-def _function_tags(templates: TemplateSet) -> frozenset[str]:
-    """Tags the templates ask for (感谢, 用户需求, 约定反馈时间 …): they say what a script does, not what about."""
+@per_load()
+def _function_tags(templates: TemplateSet) -> tuple[frozenset[str], frozenset[str]]:
+    """(tags, tags and their words), folded: what the templates ask for (感谢, 用户需求, 约定反馈时间 …) says
+    what a script does, not what it is about."""
     specs = [s for slots in templates.types.values() for s in slots] + [templates.opening, templates.closing]
-    return frozenset(_folded(t) for spec in specs if spec is not None for t in spec.tags)
+    tags = frozenset(_folded(t) for spec in specs if spec is not None for t in spec.tags)
+    return tags, tags | frozenset(w for t in tags for w in _words_of(t))
 
 
 def _context(message: str, tri: Triage, reply_type: str, article: Article | None, audience: str, channel: str,
-             content: Content, function_tags: frozenset[str] = frozenset()) -> _Context:
+             content: Content, function_tags: frozenset[str] = frozenset(),
+             function_words: frozenset[str] = frozenset()) -> _Context:
     # What the reply is about: the message and the chosen article's questions, tags and category.
     topic_text = message
     if article is not None:
         tags = [t for t in article.tags if _folded(t) not in function_tags]
         topic_text = " ".join([message, article.title, article.category, *tags, *article.similar])
-    by_stage: dict[str, list[tuple[int, Script]]] = {}
-    for order, script in enumerate(content.scripts):
-        by_stage.setdefault(script.stage, []).append((order, script))
-    function_words = frozenset(w for t in function_tags for w in _words_of(t)) | function_tags
     return _Context(message, fold(topic_text), tri, reply_type, article, audience, channel,
-                    _words_of(topic_text) - function_words, _script_idf(content.scripts), by_stage,
+                    _words_of(topic_text) - function_words, _script_idf(content.scripts), _by_stage(content.scripts),
                     _situations(content.articles))
+
+
+@per_load(size=len)
+def _by_stage(scripts: list[Script]) -> dict[str, list[tuple[int, Script]]]:
+    """Scripts by stage with their file order (ties keep file order), once per load."""
+    by_stage: dict[str, list[tuple[int, Script]]] = {}
+    for order, script in enumerate(scripts):
+        by_stage.setdefault(script.stage, []).append((order, script))
+    return by_stage
 
 
 @per_load(size=len)

@@ -23,7 +23,7 @@ from app.core.content import (
     Problem,
 )
 from app.core.loadcache import bundled_content, is_bundled, per_load
-from app.core.placeholders import PLACEHOLDER_RE, find_placeholders
+from app.core.placeholders import find_placeholders
 from app.core.text import fold, is_ignorable
 from app.core.yamlsafe import LineDict
 
@@ -557,8 +557,9 @@ def _overlaps(sentence: _Sentence, section_grams: set[str], share: float = 0.45)
 
 
 def _filled(text: str, drill: Drill) -> str:
-    values = dict(drill.values)
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    from app.core.composer import fill  # the builder's own filling: one meaning of "a value fills {名称}"
+
+    return fill(text, dict(drill.values))
 
 
 def _is_english(text: str) -> bool:
