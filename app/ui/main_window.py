@@ -395,8 +395,7 @@ class MainWindow(QMainWindow):
         self.category_filter.addItem("全部分类")
         self.category_filter.addItems(content.categories())
         self.category_filter.blockSignals(False)
-        self.script_browser.set_scripts(content.scripts, self.usage.favorites(), self.usage.recent(),
-                                        workspace.personal_scripts)
+        self._show_scripts(workspace)
         self.builder.set_workspace(workspace)
         first_load = self.training.workspace is None
         self.training.set_workspace(workspace)
@@ -417,6 +416,10 @@ class MainWindow(QMainWindow):
             self.search_ready.emit()
         self.ready.emit()
         self._search_now()
+
+    def _show_scripts(self, workspace: Workspace) -> None:
+        self.script_browser.set_scripts(workspace.content.scripts, self.usage.favorites(), self.usage.recent(),
+                                        workspace.personal_scripts)
 
     def _load_failed(self, message: str) -> None:
         self.status_label.setText(f"知识库加载失败:{message}")
@@ -592,8 +595,7 @@ class MainWindow(QMainWindow):
             return
         if self.workspace is not None:
             self.workspace.personal_scripts.append(script)
-            self.script_browser.set_scripts(self.workspace.content.scripts, self.usage.favorites(),
-                                            self.usage.recent(), self.workspace.personal_scripts)
+            self._show_scripts(self.workspace)
         index = self.index
         if index is not None:
             self.background.submit(index.update, lambda _report: self.personal_indexed.emit(script.id),

@@ -143,9 +143,13 @@ class TrainingView(QWidget):
         self.reply.clear()
         self.result.clear()
         self.score = None
+        self._split_at(0.7)
+
+    def _split_at(self, share: float) -> None:
+        """Give the customer and the reply `share` of the height, the result the rest."""
         total = sum(self.split.sizes())
         if total:
-            self.split.setSizes([int(total * 0.7), total - int(total * 0.7)])
+            self.split.setSizes([int(total * share), total - int(total * share)])
 
     def _set_enabled(self, on: bool) -> None:
         for widget in (self.picker, self.next_button, self.reply, self.submit_button, self.again_button):
@@ -195,9 +199,7 @@ class TrainingView(QWidget):
             return
         self.score = score
         self.result.setHtml(score_html(score))
-        total = sum(self.split.sizes())
-        if total:  # the feedback is what there is to read now: give it most of the height
-            self.split.setSizes([int(total * 0.4), total - int(total * 0.4)])
+        self._split_at(0.4)  # the feedback is what there is to read now: give it most of the height
         self.scored.emit(score)
 
 
