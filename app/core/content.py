@@ -146,7 +146,7 @@ class Content:
         return list(seen)
 
 
-class _Collector:
+class ProblemCollector:
     """Collects problems for one file so each parser reports with the right path."""
 
     def __init__(self, problems: list[Problem], path: str):
@@ -221,14 +221,14 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
     total = len(article_paths) + len(library_paths)
     done = 0
     for path in article_paths:
-        article = _load_article(path, _Collector(content.problems, _rel(path, root)))
+        article = _load_article(path, ProblemCollector(content.problems, _rel(path, root)))
         if article is not None:
             content.articles.append(article)
         done += 1
         if progress:
             progress(done, total)
     for path in library_paths:
-        _load_library_file(path, content, _Collector(content.problems, _rel(path, root)))
+        _load_library_file(path, content, ProblemCollector(content.problems, _rel(path, root)))
         done += 1
         if progress:
             progress(done, total)
@@ -242,7 +242,7 @@ def load_files(root: Path | str, rels: Iterable[str]) -> Content:
     partial = Content(root=root)
     for rel in rels:
         path = root / rel
-        report = _Collector(partial.problems, rel)
+        report = ProblemCollector(partial.problems, rel)
         parts = Path(rel).parts
         if Path(rel).is_absolute() or ".." in parts or (path.is_symlink() and not is_within(path, root)):
             report.error(1, "path leads outside the content root: refused")
@@ -255,7 +255,7 @@ def load_files(root: Path | str, rels: Iterable[str]) -> Content:
     return partial
 
 
-def _read(path: Path, report: _Collector) -> str | None:
+def _read(path: Path, report: ProblemCollector) -> str | None:
     try:
         decoded = read_text(path)
     except UndecodableError as exc:
@@ -286,7 +286,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return fm, body, body_line
 
 
-def _load_article(path: Path, report: _Collector) -> Article | None:
+def _load_article(path: Path, report: ProblemCollector) -> Article | None:
     text = _read(path, report)
     if text is None:
         return None
@@ -372,7 +372,7 @@ def split_sections(body: str) -> dict[str, str]:
     return sections
 
 
-def _load_library_file(path: Path, content: Content, report: _Collector) -> None:
+def _load_library_file(path: Path, content: Content, report: ProblemCollector) -> None:
     text = _read(path, report)
     if text is None:
         return
@@ -401,7 +401,7 @@ def _load_library_file(path: Path, content: Content, report: _Collector) -> None
                     f"({', '.join(LIBRARY_KINDS)})")
 
 
-def _parse_script(item: Any, index: int, report: _Collector) -> Script | None:
+def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | None:
     if not isinstance(item, LineDict):
         report.error(1, f"item {index + 1} is not a script (expected id:, title:, text:)")
         return None
@@ -436,7 +436,7 @@ def _parse_script(item: Any, index: int, report: _Collector) -> Script | None:
     )
 
 
-def _required_str(meta: LineDict, key: str, report: _Collector) -> str | None:
+def _required_str(meta: LineDict, key: str, report: ProblemCollector) -> str | None:
     value = meta.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         report.error(meta.line, f"missing required field '{key}'")
@@ -453,7 +453,7 @@ def _required_str(meta: LineDict, key: str, report: _Collector) -> str | None:
     return value
 
 
-def _optional_str(meta: LineDict, key: str, report: _Collector) -> str:
+def _optional_str(meta: LineDict, key: str, report: ProblemCollector) -> str:
     value = meta.get(key)
     if value is None:
         return ""
@@ -463,7 +463,7 @@ def _optional_str(meta: LineDict, key: str, report: _Collector) -> str:
     return ""
 
 
-def _choice(meta: LineDict, key: str, allowed: Iterable[str], default: str, report: _Collector) -> str:
+def _choice(meta: LineDict, key: str, allowed: Iterable[str], default: str, report: ProblemCollector) -> str:
     value = meta.get(key)
     if value is None:
         return default
@@ -474,7 +474,7 @@ def _choice(meta: LineDict, key: str, allowed: Iterable[str], default: str, repo
     return value
 
 
-def _str_list(meta: LineDict, key: str, report: _Collector) -> list[str]:
+def _str_list(meta: LineDict, key: str, report: ProblemCollector) -> list[str]:
     value = meta.get(key)
     if value is None:
         return []
@@ -493,7 +493,7 @@ def _str_list(meta: LineDict, key: str, report: _Collector) -> list[str]:
     return items
 
 
-def _date_str(meta: LineDict, key: str, report: _Collector) -> str | None:
+def _date_str(meta: LineDict, key: str, report: ProblemCollector) -> str | None:
     value = meta.get(key)
     if value is None:
         return None
@@ -508,7 +508,7 @@ def _date_str(meta: LineDict, key: str, report: _Collector) -> str | None:
     return None
 
 
-def _variants(item: LineDict, report: _Collector) -> dict[str, str]:
+def _variants(item: LineDict, report: ProblemCollector) -> dict[str, str]:
     value = item.get("variants")
     if value is None:
         return {}

@@ -16,19 +16,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from app.core.content import (
-    ARTICLE_TYPES,
-    Content,
-    LibraryFile,
-    Problem,
-)
+from app.core.content import ARTICLE_TYPES, Content, LibraryFile, Problem, ProblemCollector
 from app.core.loadcache import bundled_content, is_bundled, per_load
 from app.core.placeholders import find_placeholders
+from app.core.rules import AUDIENCES, CHANNELS
 from app.core.text import fold, is_ignorable
 from app.core.yamlsafe import LineDict
 
-AUDIENCES = ("普通", "外籍", "老年", "听障")
-CHANNELS = ("在线", "电话", "邮件")
 EMOTIONS = ("", "calm", "anxious", "angry")
 DETECTS = ("cues", "answer", "options", "repeat", "short", "language")
 DRILL_FIELDS = {"id", "title", "type", "message", "audience", "channel", "emotion", "article", "facts", "hint",
@@ -150,18 +144,6 @@ class _Scoring:
 # ---------------------------------------------------------------- loading
 
 
-class _Report:
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
-        self.problems = problems
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, "error", message))
-
-    def warning(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, "warning", message))
-
-
 def _line(obj: Any, key: str | None = None, default: int = 1) -> int:
     if isinstance(obj, LineDict):
         return obj.line_of(key) if key else (obj.line or default)
@@ -174,7 +156,7 @@ def load_drills(content: Content) -> tuple[list[Drill], list[Problem]]:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for lib in content.library_of("drills"):
-        report = _Report(lib.path, problems)
+        report = ProblemCollector(problems, lib.path)
         data = lib.data
         for key in data:
             if key not in FILE_FIELDS:
@@ -197,7 +179,7 @@ def load_drills(content: Content) -> tuple[list[Drill], list[Problem]]:
     return drills, problems
 
 
-def _parse_drill(item: Any, index: int, list_line: int, report: _Report, content: Content) -> Drill | None:
+def _parse_drill(item: Any, index: int, list_line: int, report: ProblemCollector, content: Content) -> Drill | None:
     if not isinstance(item, LineDict):
         report.error(list_line, f"drill #{index + 1}: must be a mapping with id, title, type, message")
         return None
@@ -257,7 +239,7 @@ def _parse_drill(item: Any, index: int, list_line: int, report: _Report, content
                  tuple(pairs))
 
 
-def _text_list(item: LineDict, key: str, where: str, report: _Report) -> list[str]:
+def _text_list(item: LineDict, key: str, where: str, report: ProblemCollector) -> list[str]:
     value = item.get(key, []) or []
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         value = [value]
@@ -277,7 +259,7 @@ def _squeeze(text: str) -> str:
     return "".join(ch for ch in fold(text) if not is_ignorable(ch))
 
 
-def _cues(value: Any, line: int, where: str, report: _Report) -> tuple[_Cue, ...]:
+def _cues(value: Any, line: int, where: str, report: ProblemCollector) -> tuple[_Cue, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -306,7 +288,7 @@ def _parse_scoring(files: list[LibraryFile], problems: list[Problem], stages: se
         raw = lib.data.get("scoring")
         if raw is None:
             continue
-        report = _Report(lib.path, problems)
+        report = ProblemCollector(problems, lib.path)
         if not isinstance(raw, LineDict):
             report.error(lib.data.line_of("scoring"), "'scoring' must be a mapping")
             return None
@@ -314,7 +296,7 @@ def _parse_scoring(files: list[LibraryFile], problems: list[Problem], stages: se
     return None
 
 
-def _parse_scoring_section(raw: LineDict, report: _Report, stages: set[str] | None) -> _Scoring:
+def _parse_scoring_section(raw: LineDict, report: ProblemCollector, stages: set[str] | None) -> _Scoring:
     for key in raw:
         if key not in SCORING_FIELDS:
             report.warning(raw.line_of(key), f"scoring: unknown key '{key}' (known: {', '.join(sorted(SCORING_FIELDS))})")
@@ -370,14 +352,14 @@ def _parse_scoring_section(raw: LineDict, report: _Report, stages: set[str] | No
     return _Scoring(elements, types, extra, facts, checks or None, negations, greetings, red_line)
 
 
-def _number(value: Any, line: int, where: str, report: _Report, default: float) -> float:
+def _number(value: Any, line: int, where: str, report: ProblemCollector, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         report.error(line, f"{where}: must be a number >= 0")
         return default
     return float(value)
 
 
-def _weights(value: Any, line: int, where: str, elements: dict[str, _Element], report: _Report) -> dict[str, float]:
+def _weights(value: Any, line: int, where: str, elements: dict[str, _Element], report: ProblemCollector) -> dict[str, float]:
     if not isinstance(value, dict):
         report.error(line, f"{where}: must map element names to points")
         return {}
@@ -390,7 +372,7 @@ def _weights(value: Any, line: int, where: str, elements: dict[str, _Element], r
     return out
 
 
-def _parse_element(name: str, spec: Any, line: int, report: _Report, stages: set[str] | None) -> _Element | None:
+def _parse_element(name: str, spec: Any, line: int, report: ProblemCollector, stages: set[str] | None) -> _Element | None:
     where = f"scoring.elements.{name}"
     if not isinstance(spec, LineDict):
         report.error(line, f"{where}: must be a mapping (cues: [...])")
