@@ -8,6 +8,7 @@ import sys
 from app.commands.common import CommandError, add_content_option, content_root, print_json, read_text_input
 from app.core.content import load_content
 from app.core.training import (
+    EMOTION_NAMES,
     Drill,
     Score,
     drill_to_dict,
@@ -16,7 +17,6 @@ from app.core.training import (
     score_to_dict,
 )
 
-_EMOTION_ZH = {"angry": "愤怒", "anxious": "着急", "calm": "平静", "": ""}
 
 
 class _UnknownDrill(CommandError):
@@ -90,7 +90,7 @@ def _reply(args: argparse.Namespace) -> str | None:
 
 
 def _print_drill(drill: Drill) -> None:
-    who = " · ".join(x for x in (drill.type, drill.audience, drill.channel, _EMOTION_ZH.get(drill.emotion, "")) if x)
+    who = " · ".join(x for x in (drill.type, drill.audience, drill.channel, EMOTION_NAMES.get(drill.emotion, "")) if x)
     print(f"【{drill.title}】 ({who})")
     print("客户 customer:")
     for line in drill.message.splitlines():

@@ -24,6 +24,7 @@ from app.core.text import fold, is_ignorable
 from app.core.yamlsafe import LineDict
 
 EMOTIONS = ("", "calm", "anxious", "angry")
+EMOTION_NAMES = {"angry": "愤怒", "anxious": "着急", "calm": "平静"}  # as shown to the new hire
 DETECTS = ("cues", "answer", "options", "repeat", "short", "language")
 DRILL_FIELDS = {"id", "title", "type", "message", "audience", "channel", "emotion", "article", "facts", "hint",
                 "values"}

@@ -10,7 +10,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-EMOTIONS = {"angry": "生气", "anxious": "着急", "calm": "平静"}
+from app.core.training import EMOTION_NAMES, load_drills, score_reply
+
 GRADE_COLORS = {"优秀": "#1f9d6b", "良好": "#2f6fde", "及格": "#b8610a", "需加强": "#c62828"}
 
 
@@ -95,8 +96,6 @@ class TrainingView(QWidget):
     # ---- wiring -----------------------------------------------------------------------------------
     def set_workspace(self, workspace: Any) -> None:
         """Load the drills of this workspace's content (problems go to the window's 问题 tab)."""
-        from app.core.training import load_drills
-
         self.workspace = workspace
         self.drills, _problems = load_drills(workspace.content)
         current = self.current_drill()
@@ -160,8 +159,8 @@ class TrainingView(QWidget):
         if drill is None:
             return
         parts = [f"类型:{drill.type}", f"客户:{drill.audience}", f"渠道:{drill.channel}"]
-        if drill.emotion in EMOTIONS:
-            parts.append(f"情绪:{EMOTIONS[drill.emotion]}")
+        if drill.emotion in EMOTION_NAMES:
+            parts.append(f"情绪:{EMOTION_NAMES[drill.emotion]}")
         self.meta.setText(" · ".join(parts))
         self.customer.setText(drill.message)
         self.hint.setText(f"提示:{drill.hint}" if drill.hint else "")
@@ -182,8 +181,6 @@ class TrainingView(QWidget):
         self.result.setHtml("<p style='color:#888'>正在评分…</p>")
 
         def run() -> Any:
-            from app.core.training import score_reply
-
             return score_reply(drill, reply, content, checker=checker)
 
         self.runner.submit(run, lambda score: self._show_score(seq, score), lambda message: self._failed(seq, message))
