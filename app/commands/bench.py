@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `app.core.bench_<target>.run_bench` and print its result."""
-    module = importlib.import_module(f"app.core.bench_{args.target}")
+    module = importlib.import_module(f"app.bench.{args.target}")
     result = module.run_bench(docs=args.docs, rules=args.rules, content=getattr(args, "content", None))
     if args.json:
         print_json(result)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.commands.common import CommandError, add_content_option, content_root, print_json, read_text_input
-from app.core.checker import CheckContext, Checker, Finding
-from app.core.content import ERROR, load_content
-from app.core.rules import AUDIENCES, CHANNELS, normalize_audience, normalize_channel
+from app.commands.common import CommandError, add_content_option, open_workspace, print_json, read_text_input
+from app.core.checker.match import CheckContext, Finding
+from app.core.content.model import ERROR
+from app.core.vocab import AUDIENCES, CHANNELS
 from app.core.settings import load_settings
 
 _MARK_OPEN, _MARK_CLOSE = "【", "】"
@@ -33,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the findings (or JSON) and return 1 when any finding is at error level."""
     context = _context(args)
     text = _read_input(args.file)
-    root = content_root(args)
-    checker = Checker.from_content(load_content(root))
+    checker = open_workspace(args).checker
     for problem in checker.problems:
         if problem.level == ERROR:
             print(f"{problem.format()} (rule skipped) / 规则有误，已跳过", file=sys.stderr)
@@ -48,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _context(args: argparse.Namespace) -> CheckContext:
     settings, _ = load_settings()
-    audience = normalize_audience(args.audience) if args.audience else settings.audience
+    audience = AUDIENCES.normalize(args.audience) if args.audience else settings.audience
     if audience is None:
         raise CommandError(f"unknown audience '{args.audience}': use one of {' / '.join(AUDIENCES)} / 未知的客户类型")
-    channel = normalize_channel(args.channel) if args.channel else settings.channel
+    channel = CHANNELS.normalize(args.channel) if args.channel else settings.channel
     if channel is None:
         raise CommandError(f"unknown channel '{args.channel}': use one of {' / '.join(CHANNELS)} / 未知的渠道")
     return CheckContext(audience=audience, channel=channel)

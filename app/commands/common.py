@@ -7,8 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.settings import resolve_content_root
+
+if TYPE_CHECKING:
+    from app.core.workspace import Workspace
 
 
 class CommandError(Exception):
@@ -29,6 +33,13 @@ def content_root(args: argparse.Namespace) -> Path:
     return root
 
 
+def open_workspace(args: argparse.Namespace, search: bool = False) -> "Workspace":
+    """The command's content root loaded the way the app loads it (checker, libraries; the index with `search`)."""
+    from app.core.workspace import load_workspace
+
+    return load_workspace(content_root(args), search=search)
+
+
 def display_path(root: Path, rel: str) -> str:
     """A problem's path as the user can open it from the current directory."""
     try:
@@ -45,7 +56,7 @@ def print_json(data: object) -> None:
 
 def read_text_input(name: str) -> str:
     """The text of FILE, or of stdin for '-': UTF-8 (with or without BOM) or GBK; CommandError when unreadable."""
-    from app.core.textio import UndecodableError, normalize_newlines, read_text
+    from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 
     if name == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any
 
-from app.commands.common import CommandError, add_content_option, content_root, print_json
-from app.core.composer import Draft, OverlapSearcher, compose, draft_to_dict
-from app.core.content import Content, load_content
-from app.core.settings import AUDIENCES, CHANNELS, load_settings
+from app.commands.common import CommandError, add_content_option, open_workspace, print_json
+from app.core.compose.composer import compose
+from app.core.compose.model import Draft, draft_to_dict
+from app.core.compose.overlap import OverlapSearcher
+from app.core.search.hits import Hit
+from app.core.search.index import SearchIndex
+from app.core.settings import load_settings
+from app.core.vocab import AUDIENCES, CHANNELS
 
 _FIELD_NAMES = {"type": "类型", "priority": "优先级", "emotion": "情绪"}
 
@@ -32,39 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 class _FallbackSearcher:
     """The search index, falling back to title overlap (with a note on stderr) if a query fails."""
 
-    def __init__(self, index: Any, content: Content):
+    def __init__(self, index: SearchIndex, fallback: OverlapSearcher | None):
         self.index = index
-        self.content = content
+        self.fallback = fallback
 
-    def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[Any]:
+    def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[Hit]:
         try:
             return list(self.index.search(query, limit=limit, kind=kind))
         except Exception as exc:  # noqa: BLE001 - search is an aid here; the draft is still built without it
             print(f"zhida: search failed ({type(exc).__name__}: {exc}); choosing the article by title overlap",
                   file=sys.stderr)
-            return OverlapSearcher(self.content).search(query, limit=limit, kind=kind)
-
-
-def _searcher(root: Path, content: Content) -> tuple[Any, str | None]:
-    """The search index when app.core.search is available and works; else None (title overlap is used)."""
-    try:
-        from app.core.search import SearchIndex
-    except ImportError:
-        return None, None
-    try:
-        index = SearchIndex(root)
-        index.update(content=content)
-    except Exception as exc:  # noqa: BLE001 - search is an aid here; the draft is still built without it
-        return None, f"search index unavailable ({type(exc).__name__}: {exc}); choosing the article by title overlap"
-    return _FallbackSearcher(index, content), None
-
-
-def _checker(content: Content) -> Any:
-    try:
-        from app.core.checker import Checker
-    except ImportError:
-        return None
-    return Checker.from_content(content)
+            return self.fallback.search(query, limit=limit, kind=kind) if self.fallback else []
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,14 +55,13 @@ def run(args: argparse.Namespace) -> int:
     settings, _warning = load_settings()
     audience = args.audience or settings.audience
     channel = args.channel or settings.channel
-    root = content_root(args)
-    content = load_content(root)
-    searcher, note = (None, None) if args.article else _searcher(root, content)
-    if note:
-        print(f"zhida: {note}", file=sys.stderr)
-    checker = _checker(content)
+    workspace = open_workspace(args, search=not args.article)
+    if workspace.messages and not args.article and workspace.index is None:
+        print(f"zhida: {'; '.join(workspace.messages)}; choosing the article by title overlap", file=sys.stderr)
+    searcher = _FallbackSearcher(workspace.index, workspace.replies.overlap) if workspace.index is not None else None
     try:
-        draft = compose(message, content, searcher=searcher, checker=checker, article_id=args.article,
+        draft = compose(message, workspace.content, searcher=searcher, checker=workspace.checker,
+                        library=workspace.replies, article_id=args.article,
                         audience=audience, channel=channel, greeting=True if args.greeting else None,
                         closing=not args.no_closing)
     except KeyError as exc:

@@ -6,8 +6,8 @@ import argparse
 import time
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
-from app.core.sync import restore
-from app.core.sync_store import LocalStore
+from app.core.sync.resolve import restore
+from app.core.sync.store import LocalStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:

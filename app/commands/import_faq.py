@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from app.commands.common import CommandError
-from app.core.importer import ImportFileError, import_faq
+from app.core.content.importer import ImportFileError, import_faq
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -24,8 +24,8 @@ def _progress(done: int, total: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Update (or rebuild) the index and say what was touched."""
-    from app.core.index_store import IndexBusyError
-    from app.core.search import SearchIndex
+    from app.core.search.store import IndexBusyError
+    from app.core.search.index import SearchIndex
 
     root = content_root(args)
     index = SearchIndex(root)

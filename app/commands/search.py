@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
-from app.core.textio import UndecodableError, read_text
+from app.core.fileio.textio import UndecodableError, read_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,8 +59,8 @@ def _batch_queries(path: Path) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Bring the index up to date, run the query (or the batch) and print hits."""
-    from app.core.index_store import IndexBusyError
-    from app.core.search import SearchIndex
+    from app.core.search.store import IndexBusyError
+    from app.core.search.index import SearchIndex
 
     if args.batch is None and not args.query:
         raise CommandError("give a QUERY or --batch FILE")

@@ -8,10 +8,13 @@ from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
 from app.core.settings import load_settings
-from app.core.sync import (ShareError, conflict_texts, init_share, pending_conflicts, resolve_conflict,
-                           sync)
+from app.core.vocab import MANAGER
+from app.core.sync.share import ShareError
+from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict
+from app.core.workspace import reindex_after_sync
+from app.core.sync.engine import init_share, sync
 
-MANAGER_ROLE = "知识管理员"
+
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     if args.publish:
         settings, _ = load_settings()
-        if settings.role != MANAGER_ROLE:
-            raise CommandError(f"publishing needs the role {MANAGER_ROLE} (current role: {settings.role}); "
+        if settings.role != MANAGER:
+            raise CommandError(f"publishing needs the role {MANAGER} (current role: {settings.role}); "
                                f"agents only pull / 坐席只同步下载")
-    report = sync(root, share, publish=args.publish, publisher=args.publisher,
-                  confirm_deletes=args.confirm_deletes)
+    report = reindex_after_sync(sync(root, share, publish=args.publish, publisher=args.publisher,
+                                     confirm_deletes=args.confirm_deletes), root)
     if args.json:
         print_json(report.as_dict())
     else:

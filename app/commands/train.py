@@ -5,17 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.commands.common import CommandError, add_content_option, content_root, print_json, read_text_input
-from app.core.content import load_content
-from app.core.training import (
-    EMOTION_NAMES,
-    Drill,
-    Score,
-    drill_to_dict,
-    load_drills,
-    score_reply,
-    score_to_dict,
-)
+from app.commands.common import CommandError, add_content_option, open_workspace, print_json, read_text_input
+from app.core.vocab import EMOTIONS
+from app.core.training.scoring import Drill, Score, drill_to_dict, score_reply, score_to_dict
 
 
 
@@ -38,8 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List drills, show one, or score a reply to one."""
-    content = load_content(content_root(args))
-    drills, problems = load_drills(content)
+    workspace = open_workspace(args)
+    content = workspace.content
+    drills, problems = workspace.training.drills, workspace.training.problems
     for problem in problems:
         if problem.level == "error":
             print(f"{problem.format()} (drill skipped) / 演练有误，已跳过", file=sys.stderr)
@@ -61,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_drill(drill)
         return 0
-    score = score_reply(drill, reply, content)
+    score = score_reply(drill, reply, content, checker=workspace.checker, scoring=workspace.training.scoring,
+                        replies=workspace.replies)
     if args.json:
         print_json(score_to_dict(drill, score))
     else:
@@ -90,7 +84,7 @@ def _reply(args: argparse.Namespace) -> str | None:
 
 
 def _print_drill(drill: Drill) -> None:
-    who = " · ".join(x for x in (drill.type, drill.audience, drill.channel, EMOTION_NAMES.get(drill.emotion, "")) if x)
+    who = " · ".join(x for x in (drill.type, drill.audience, drill.channel, EMOTIONS.label(drill.emotion) if drill.emotion else "") if x)
     print(f"【{drill.title}】 ({who})")
     print("客户 customer:")
     for line in drill.message.splitlines():

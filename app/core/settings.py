@@ -7,11 +7,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from app.core.paths import bundled_content_root, zhida_home
-from app.core.textio import write_text_atomic
+from app.core.fileio.atomic import write_text_atomic
+from app.core.vocab import AGENT, AUDIENCES, CHANNELS, GENERAL, ONLINE, ROLES
 
-ROLES = ("坐席", "知识管理员", "新人")
-AUDIENCES = ("普通", "外籍", "老年", "听障")
-CHANNELS = ("在线", "电话", "邮件")
 
 
 @dataclass
@@ -21,9 +19,9 @@ class Settings:
     content_root: str = ""
     shared_folder: str = ""
     sync_interval_s: int = 60
-    role: str = "坐席"
-    audience: str = "普通"
-    channel: str = "在线"
+    role: str = AGENT
+    audience: str = GENERAL
+    channel: str = ONLINE
     font_size: int = 11
     always_on_top: bool = False
     window_geometry: str = ""

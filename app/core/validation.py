@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from app.core.content import Content, Problem, Progress, load_content
+from app.core.content.model import Content, Problem, Progress
+from app.core.content.loader import load_content
 
 # Each entry checks the library files of one concern (rule specs, templates …) and returns problems.
 LibraryCheck = Callable[[Content], list[Problem]]
@@ -13,10 +14,10 @@ LibraryCheck = Callable[[Content], list[Problem]]
 
 def library_checks(checker: Any = None) -> list[LibraryCheck]:
     """The checks that modules owning a library kind contribute (`checker`: rules already compiled)."""
-    from app.core.checker import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
-    from app.core.composer import check_library as composer_library  # imported here: composer imports content
-    from app.core.index_docs import check_library as synonyms_library  # kind: synonyms (search)
-    from app.core.training import check_library as drills_library  # kind: drills (training mode)
+    from app.core.checker.specs import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
+    from app.core.compose.library import check_library as composer_library
+    from app.core.search.documents import check_library as synonyms_library  # kind: synonyms (search)
+    from app.core.training.scoring import check_library as drills_library  # kind: drills (training mode)
 
     return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library,
             drills_library]

@@ -38,7 +38,7 @@ class UiBlockMeter:
 
 def _warm_up() -> None:
     try:
-        from app.core.analysis import segmenter
+        from app.core.text.segment import segmenter
 
         segmenter()
     except Exception:  # noqa: BLE001 - search reports its own problems when it opens

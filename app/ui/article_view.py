@@ -7,8 +7,9 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from app.core.content import Article
-from app.core.render import escape, render_markdown
+from app.core.content.model import Article
+from app.core.content.render import escape, render_markdown
+from app.core.vocab import PUBLISHED
 
 BUILDER_SECTIONS = ("结论", "说明", "操作步骤")
 
@@ -66,7 +67,7 @@ class ArticleView(QWidget):
         self.article = article
         self.title.setText(article.title)
         parts = [article.category, article.type, "、".join(article.tags)]
-        if article.status != "published":
+        if article.status != PUBLISHED:
             parts.append({"draft": "草稿", "archived": "已归档"}.get(article.status, article.status))
         if article.updated:
             parts.append(f"更新于 {article.updated}")

@@ -10,15 +10,13 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLab
                                QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
-from app.core.content import Script
-from app.core.placeholders import find_placeholders
-from app.core.settings import AUDIENCES, CHANNELS
+from app.core.content.model import Script
+from app.core.content.placeholders import find_placeholders
+from app.core.vocab import AUDIENCES, CHANNELS, COMPLAINT, EMOTIONS, FAULT, FOREIGN, GENERAL_TYPE, HIGH, INQUIRY, NEUTRAL, PRIORITIES, SUGGESTION
 
 LEVEL_COLORS = {"error": "#d93025", "warning": "#e8a200", "suggestion": "#1a73e8"}
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "suggestion": "建议"}
-TYPE_COLORS = {"咨询": "#1a73e8", "投诉": "#d93025", "建议": "#188038", "故障": "#e37400"}
-EMOTION_NAMES = {"angry": "愤怒", "anxious": "焦急", "neutral": "平和"}
-PRIORITY_NAMES = {"high": "高优先级", "normal": "普通"}
+TYPE_COLORS = {INQUIRY: "#1a73e8", COMPLAINT: "#d93025", SUGGESTION: "#188038", FAULT: "#e37400"}
 
 
 def to_qt(text: str, index: int) -> int:
@@ -256,13 +254,13 @@ class BuilderPanel(QWidget):
 
     def context(self):
         """The checker context for the chosen audience and channel."""
-        from app.core.checker import CheckContext
+        from app.core.checker.match import CheckContext
 
         return CheckContext(audience=self.audience.currentText(), channel=self.channel.currentText())
 
     def script_text(self, script: Script) -> str:
         """The script in the language the customer needs (English variant for 外籍 when there is one)."""
-        if self.audience.currentText() == "外籍" and script.variants.get("en"):
+        if self.audience.currentText() == FOREIGN and script.variants.get("en"):
             return script.variants["en"]
         return script.text
 
@@ -281,9 +279,10 @@ class BuilderPanel(QWidget):
         audience, channel = self.audience.currentText(), self.channel.currentText()
 
         def run():
-            from app.core.composer import compose
+            from app.core.compose.composer import compose
 
             return compose(message, workspace.content, searcher=workspace.index, checker=workspace.checker,
+                           library=workspace.replies,
                            audience=audience, channel=channel)
 
         self.compose_button.setEnabled(False)
@@ -316,8 +315,8 @@ class BuilderPanel(QWidget):
 
         chips = (
             (triage.type, TYPE_COLORS.get(triage.type, "#555"), "type"),
-            (PRIORITY_NAMES.get(triage.priority, triage.priority), "#d93025" if triage.priority == "high" else "#777", "priority"),
-            (EMOTION_NAMES.get(triage.emotion, triage.emotion), "#e37400" if triage.emotion != "neutral" else "#777", "emotion"),
+            (PRIORITIES.label(triage.priority), "#d93025" if triage.priority == HIGH else "#777", "priority"),
+            (EMOTIONS.label(triage.emotion), "#e37400" if triage.emotion != NEUTRAL else "#777", "emotion"),
         )
         for text, color, kind in chips:
             chip = QLabel(text)
@@ -451,7 +450,7 @@ class BuilderPanel(QWidget):
 
     def apply_fix(self, finding: Any, choice: int = 0) -> None:
         """Apply one suggested fix; the rest of the draft is untouched and re-checked."""
-        from app.core.checker import apply_fix
+        from app.core.checker.fixes import apply_fix
 
         text = self.editor.toPlainText()
         if text[finding.start:finding.end] != finding.text:
@@ -485,7 +484,7 @@ class BuilderPanel(QWidget):
         if not text:
             self.status.emit("草稿是空的,没有可保存的内容")
             return
-        self.save_requested.emit(text, self.draft.triage.type if self.draft is not None else "通用")
+        self.save_requested.emit(text, self.draft.triage.type if self.draft is not None else GENERAL_TYPE)
 
     def copy_draft(self, override: bool = False) -> bool:
         """Copy the draft; unfilled placeholders or error-level findings stop it unless overridden."""

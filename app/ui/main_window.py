@@ -12,11 +12,11 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEve
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu,
                                QMessageBox, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from app.core.content import Script
-from app.core.personal import personal_root
-from app.core.placeholders import find_placeholders
+from app.core.content.model import Script
+from app.core.content.personal import personal_root
+from app.core.content.placeholders import find_placeholders
 from app.core.settings import Settings, save_settings
-from app.core.usage import UsageLog
+from app.core.usage.log import UsageLog
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import ArticleView
 from app.ui.builder import BuilderPanel
@@ -27,12 +27,13 @@ from app.ui.search_box import SearchBox
 from app.ui.training_view import TrainingView
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
+from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 
 NARROW_WIDTH = 720
 DEBOUNCE_MS = 120
 TAB_ARTICLE, TAB_SCRIPTS, TAB_BUILDER, TAB_PROBLEMS, TAB_TRAINING = range(5)
 KIND_FILTERS = (("全部", None), ("文章", "article"), ("话术", "script"))
-TYPE_FILTERS = ("全部类型", "咨询", "投诉", "建议", "故障", "通用")
+TYPE_FILTERS = ("全部类型", *SCRIPT_TYPES)
 
 
 def _without_gc(fn: Callable[[], Any]) -> Any:
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
             return
         from app.ui.sync_controller import SyncController  # the sync engine loads only when it is used
 
-        self.sync = SyncController(self.content_root, Path(folder), publish=self.settings.role == "知识管理员",
+        self.sync = SyncController(self.content_root, Path(folder), publish=self.settings.role == MANAGER,
                                    interval=float(self.settings.sync_interval_s), home=self.home, parent=self)
         self.sync.synced.connect(self._synced)
         self.sync.failed.connect(lambda _msg: self._show_sync_status())
@@ -399,7 +400,7 @@ class MainWindow(QMainWindow):
         self.builder.set_workspace(workspace)
         first_load = self.training.workspace is None
         self.training.set_workspace(workspace)
-        if first_load and self.settings.role == "新人":
+        if first_load and self.settings.role == TRAINEE:
             self.tabs.setCurrentIndex(TAB_TRAINING)  # a new hire starts with practice; the search box keeps focus
         self._show_problems(workspace)
         errors = len(content.errors)
@@ -581,7 +582,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TAB_BUILDER)
         self.statusBar().showMessage(f"已把「{name}」放入回复", 4000)
 
-    def save_personal_script(self, text: str, script_type: str = "通用") -> None:
+    def save_personal_script(self, text: str, script_type: str = GENERAL_TYPE) -> None:
         """「存为个人话术」: open the dialog; once saved, the browser shows it and search finds it right away."""
         from app.ui.personal_dialog import PersonalScriptDialog
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout)
 
-from app.core.content import SCRIPT_TYPES, Script
-from app.core.personal import SaveError, save_personal_script
+from app.core.content.model import Script
+from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
+from app.core.content.personal import SaveError, save_personal_script
 
 TITLE_CHARS = 12
 
@@ -16,7 +17,7 @@ TITLE_CHARS = 12
 class PersonalScriptDialog(QDialog):
     """Title, type, stage and shortcut for a new personal script; its text starts as the draft and stays editable."""
 
-    def __init__(self, text: str, script_type: str = "通用", home: Path | None = None, parent=None):
+    def __init__(self, text: str, script_type: str = GENERAL_TYPE, home: Path | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("存为个人话术")
         self.home = home
@@ -25,7 +26,7 @@ class PersonalScriptDialog(QDialog):
         self.title_edit.setPlaceholderText("必填,搜索时按标题找到它")
         self.type_box = QComboBox()
         self.type_box.addItems(list(SCRIPT_TYPES))
-        self.type_box.setCurrentText(script_type if script_type in SCRIPT_TYPES else "通用")
+        self.type_box.setCurrentText(script_type if script_type in SCRIPT_TYPES else GENERAL_TYPE)
         self.stage_edit = QLineEdit()
         self.stage_edit.setPlaceholderText("可选,如 安抚、致歉、结束语")
         self.shortcut_edit = QLineEdit()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.core.render import escape
+from app.core.content.render import escape
 
 HIT_ROLE = Qt.UserRole + 1
 KIND_LABELS = {"article": "文章", "script": "话术"}

@@ -7,7 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from app.core.content import Script
+from app.core.content.model import Script
+from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 
 SCRIPT_ROLE = Qt.UserRole + 2
 STAGE_ORDER = ("开场", "共情", "安抚", "核实", "说明", "方案", "致歉", "指引", "跟进", "转接", "结束")
@@ -40,7 +41,7 @@ class ScriptBrowser(QWidget):
         self.favorites: list[str] = []
         self.recent: list[str] = []
         self.type_filter = QComboBox()
-        self.type_filter.addItems(["全部类型", "咨询", "投诉", "建议", "故障", "通用"])
+        self.type_filter.addItems(["全部类型", *SCRIPT_TYPES])
         self.type_filter.currentIndexChanged.connect(self._rebuild)
         self.tree = _Tree()
         self.tree.setHeaderHidden(True)
@@ -124,7 +125,7 @@ class ScriptBrowser(QWidget):
                 self._group(label, items, expanded=True)
         types: dict[str, dict[str, list[Script]]] = {}
         for s in scripts:
-            types.setdefault(s.type or "通用", {}).setdefault(s.stage or "其他", []).append(s)
+            types.setdefault(s.type or GENERAL_TYPE, {}).setdefault(s.stage or "其他", []).append(s)
         for script_type, stages in types.items():
             parent = QTreeWidgetItem(self.tree, [f"{script_type} ({sum(len(v) for v in stages.values())})"])
             order = sorted(stages, key=lambda st: STAGE_ORDER.index(st) if st in STAGE_ORDER else len(STAGE_ORDER))

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
 
 from app.core.paths import is_content_root
-from app.core.settings import AUDIENCES, CHANNELS, ROLES, Settings
+from app.core.settings import Settings
+from app.core.vocab import AUDIENCES, CHANNELS, ROLES
 
 
 class SettingsDialog(QDialog):

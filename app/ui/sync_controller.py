@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from app.core.paths import zhida_home
-from app.core.sync import SyncReport, sync
+from app.core.sync.report import SyncReport
+from app.core.sync.engine import sync
 
 
 class _Carrier(QObject):

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
 
-from app.core.sync import Conflict, conflict_texts, resolve_conflict, restore
-from app.core.sync_store import LocalStore
-from app.core.textio import UndecodableError, decode_bytes
+from app.core.sync.report import Conflict
+from app.core.sync.resolve import conflict_texts, resolve_conflict, restore
+from app.core.sync.store import LocalStore
+from app.core.fileio.textio import UndecodableError, decode_bytes
 
 ACTIONS = {
     "replaced": "被同步覆盖前的版本",

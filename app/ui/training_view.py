@@ -10,7 +10,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app.core.training import EMOTION_NAMES, load_drills, score_reply
+from app.core.training.scoring import score_reply
+from app.core.vocab import EMOTIONS
 
 GRADE_COLORS = {"优秀": "#1f9d6b", "良好": "#2f6fde", "及格": "#b8610a", "需加强": "#c62828"}
 
@@ -97,7 +98,7 @@ class TrainingView(QWidget):
     def set_workspace(self, workspace: Any) -> None:
         """Load the drills of this workspace's content (problems go to the window's 问题 tab)."""
         self.workspace = workspace
-        self.drills, _problems = load_drills(workspace.content)
+        self.drills = list(workspace.training.drills)
         current = self.current_drill()
         self.picker.blockSignals(True)
         self.picker.clear()
@@ -159,8 +160,8 @@ class TrainingView(QWidget):
         if drill is None:
             return
         parts = [f"类型:{drill.type}", f"客户:{drill.audience}", f"渠道:{drill.channel}"]
-        if drill.emotion in EMOTION_NAMES:
-            parts.append(f"情绪:{EMOTION_NAMES[drill.emotion]}")
+        if drill.emotion:
+            parts.append(f"情绪:{EMOTIONS.label(drill.emotion)}")
         self.meta.setText(" · ".join(parts))
         self.customer.setText(drill.message)
         self.hint.setText(f"提示:{drill.hint}" if drill.hint else "")
@@ -176,12 +177,14 @@ class TrainingView(QWidget):
         self._seq += 1
         seq = self._seq
         reply = self.reply.toPlainText()
-        content, checker = self.workspace.content, self.workspace.checker
+        workspace = self.workspace
+        content, checker = workspace.content, workspace.checker
         self.submit_button.setEnabled(False)
         self.result.setHtml("<p style='color:#888'>正在评分…</p>")
 
         def run() -> Any:
-            return score_reply(drill, reply, content, checker=checker)
+            return score_reply(drill, reply, content, checker=checker, scoring=workspace.training.scoring,
+                               replies=workspace.replies)
 
         self.runner.submit(run, lambda score: self._show_score(seq, score), lambda message: self._failed(seq, message))
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.cli import main
-from app.core.eval_relevance import DEFAULT_EVAL, evaluate
+from app.bench.relevance import DEFAULT_EVAL, evaluate
 from tests.conftest import article
 
 

@@ -16,7 +16,7 @@ def test_bundled_content_validates_clean(repo_root, capsys):
 
 
 def test_bundled_content_meets_the_sample_size(repo_root):
-    from app.core.content import load_content
+    from app.core.content.loader import load_content
 
     content = load_content(repo_root)
     assert len(content.articles) >= 60 and len(content.categories()) >= 8

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.core.sync import SyncReport, init_share, sync
-from app.core.sync_store import LocalStore
+from app.core.sync.report import SyncReport
+from app.core.sync.engine import init_share, sync
+from app.core.sync.store import LocalStore
 
 
 class SimulatedCrash(BaseException):
@@ -71,7 +72,7 @@ class Client:
         kw.setdefault("publish", self.manager)
         if kw["publish"]:
             kw.setdefault("publisher", self.name)
-        return sync(self.root, self.share, home=self.home, update_index=False, **kw)
+        return sync(self.root, self.share, home=self.home, **kw)
 
     def store(self) -> LocalStore:
         return LocalStore(self.root, self.home)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.checker import Checker, apply_fix
-from app.core.content import load_content
-from app.core.pii import find_pii, id_checksum_ok, luhn_ok
-from app.core.text import fold
+from app.core.checker.match import Checker
+from app.core.checker.fixes import apply_fix
+from app.core.content.loader import load_content
+from app.core.checker.pii import find_pii, id_checksum_ok, luhn_ok
+from app.core.text.fold import fold
 from tests.conftest import REPO_ROOT
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.checker import Checker
-from app.core.content import load_content
+from app.core.checker.match import Checker
+from app.core.content.loader import load_content
 from tests.conftest import REPO_ROOT
 
 FORBIDDEN = """\

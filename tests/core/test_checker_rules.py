@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.core.checker import CheckContext, Checker, required_literals
-from app.core.content import load_content
+from app.core.checker.match import CheckContext, Checker
+from app.core.checker.prefilter import required_literals
+from app.core.content.loader import load_content
 from app.core.validation import validate_root
 
 

@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.composer import (
-    OverlapSearcher,
-    UnfilledPlaceholders,
-    can_copy,
-    compose,
-    copy_text,
-    draft_to_dict,
-    edit_slot,
-    fill,
-    missing_placeholders,
-)
-from app.core.content import load_content
+from app.core.compose.composer import compose, edit_slot, fill
+from app.core.compose.model import draft_to_dict
+from app.core.compose.overlap import OverlapSearcher
+from app.core.compose.session import CopyRefused, ReplySession
+from app.core.content.loader import load_content
 from tests.conftest import article
 
 SCRIPTS = """\
@@ -191,21 +184,27 @@ def test_placeholders_are_collected_once_in_order(content) -> None:
 
 def test_draft_with_an_open_placeholder_cannot_be_copied_by_accident(content) -> None:
     draft = compose("你们发错货了,我要投诉", content)
-    assert not can_copy(draft, {})
-    assert not can_copy(draft, {"订单号": "1001", "优惠券金额": "10", "反馈时间": "  "})
-    assert missing_placeholders(draft, {"订单号": "1001"}) == ["优惠券金额", "反馈时间"]
-    with pytest.raises(UnfilledPlaceholders) as refused:
-        copy_text(draft, {"订单号": "1001"})
-    assert refused.value.missing == ["优惠券金额", "反馈时间"]
-    assert can_copy(draft, {}, override=True)
-    assert "{反馈时间}" in copy_text(draft, {}, override=True)
+    session = ReplySession()
+    session.start(draft)
+    assert session.copy_blockers(session.fill(draft.text)).blocked
+    session.start(draft, {"订单号": "1001", "优惠券金额": "10", "反馈时间": "  "})
+    assert session.copy_blockers(session.fill(draft.text)).blocked
+    session.start(draft, {"订单号": "1001"})
+    assert list(session.copy_blockers(session.fill(draft.text)).placeholders) == ["优惠券金额", "反馈时间"]
+    with pytest.raises(CopyRefused) as refused:
+        session.copy_text(session.fill(draft.text))
+    assert list(refused.value.blockers.placeholders) == ["优惠券金额", "反馈时间"]
+    assert not session.copy_blockers(draft.text).empty
+    assert "{反馈时间}" in session.copy_text(draft.text, override=True)
 
 
 def test_filled_draft_copies_with_the_values_substituted(content) -> None:
     draft = compose("你们发错货了,我要投诉", content)
     values = {"订单号": "1001", "优惠券金额": "10", "反馈时间": "今天18:00"}
-    assert can_copy(draft, values)
-    copied = copy_text(draft, values)
+    session = ReplySession()
+    session.start(draft, values)
+    assert not session.copy_blockers(session.fill(draft.text)).blocked
+    copied = session.copy_text(session.fill(draft.text))
     assert "订单1001" in copied and "10元优惠券" in copied and "今天18:00前" in copied
     assert "{" not in copied
     assert fill("请提供{订单号}与{未知}", {"订单号": "1"}) == "请提供1与{未知}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.adapt import customer_facing, key_fact, plain_text, shorten_sentences, spoken, strip_familiar
+from app.core.compose.adapt import customer_facing, key_fact, plain_text, shorten_sentences, spoken, strip_familiar
 
 
 @pytest.mark.parametrize("text, expected", [

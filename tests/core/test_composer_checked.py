@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import composer
-from app.core.checker import CheckContext, Checker
-from app.core.composer import compose, draft_to_dict, edit_slot, load_library
-from app.core.content import load_content
-from app.core.settings import AUDIENCES, CHANNELS
+from app.core.checker.match import CheckContext, Checker
+from app.core.compose.composer import compose, edit_slot
+from app.core.compose.library import ReplyLibrary, load_library
+from app.core.compose.model import draft_to_dict
+from app.core.content.loader import load_content
+from app.core.vocab import AUDIENCES, CHANNELS, SPECIAL_AUDIENCES
 from tests.conftest import REPO_ROOT, article
 
 RULES = """\
@@ -93,7 +94,8 @@ def _errors(checker: Checker, text: str, audience: str, channel: str) -> list[st
 
 def test_no_bundled_template_and_script_combination_assembles_an_error(bundled) -> None:
     content, checker = bundled
-    rules, templates, _ = load_library(content)
+    library = ReplyLibrary.build(content)
+    templates = library.templates
     by_type: dict[str, list[str | None]] = {t: [None] for t in templates.types}
     for a in content.articles:
         if a.status == "published" and a.type in by_type:
@@ -113,7 +115,7 @@ def test_no_bundled_template_and_script_combination_assembles_an_error(bundled) 
                     draft = compose(messages[reply_type], content, checker=checker, article_id=article_id,
                                     searcher=NoArticle(),
                                     audience=audience, channel=channel, greeting=True,
-                                    rules=rules, templates=templates)
+                                    library=library)
                     for f in draft.findings:
                         if f.level == "error":
                             bad.append(f"{reply_type}/{audience}/{channel}/{article_id}: {f.rule} “{f.text}”")
@@ -134,7 +136,7 @@ def test_every_bundled_script_and_template_text_passes_where_it_can_be_used(bund
     for audience in AUDIENCES:
         for channel in CHANNELS:
             for script in content.scripts:
-                audience_tags = set(script.tags) & set(composer.AUDIENCE_TAGS)
+                audience_tags = set(script.tags) & set(SPECIAL_AUDIENCES)
                 if (script.channels and channel not in script.channels) or (audience_tags and audience not in audience_tags):
                     continue  # the composer never offers it here
                 text = script.variants.get("en", script.text) if audience == "外籍" else script.text

@@ -3,8 +3,8 @@ at every mistake with file and line."""
 
 from __future__ import annotations
 
-from app.core.composer import compose
-from app.core.content import load_content
+from app.core.compose.composer import compose
+from app.core.content.loader import load_content
 from app.core.validation import validate_root
 from tests.conftest import REPO_ROOT, article
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.composer import load_library
-from app.core.content import load_content
-from app.core.triage import load_triage, triage
+from app.core.compose.library import load_library
+from app.core.content.loader import load_content
+from app.core.compose.triage import load_triage, triage
 from app.core.validation import validate_root
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.content import load_content, split_sections
+from app.core.content.loader import load_content, split_sections
 from tests.conftest import article
 
 GOOD_SCRIPTS = """\
@@ -223,7 +223,7 @@ def test_yaml_tags_that_would_build_python_objects_are_rejected(make_root):
 
 
 def test_load_files_reads_only_the_named_files_and_refuses_escapes(make_root):
-    from app.core.content import load_files
+    from app.core.content.loader import load_files
 
     root = make_root({"kb/a.md": article("a"), "kb/b.md": article("b")})
     part = load_files(root, ["kb/b.md", "../outside.md", "/etc/passwd.md"])

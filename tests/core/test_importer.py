@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.core.content import load_content
-from app.core.importer import ImportFileError, import_faq
+from app.core.content.loader import load_content
+from app.core.content.importer import ImportFileError, import_faq
 
 CSV = (
     "id,question,similar,answer,category\n"

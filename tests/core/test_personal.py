@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.personal import SAVE_FILE, SaveError, load_layered, personal_root, save_personal_script
+from app.core.content.personal import SAVE_FILE, SaveError, load_layered, personal_root, save_personal_script
 from tests.core.sync_world import make_world
 
 TEAM = "- id: greet\n  title: 问候\n  text: 您好，请问有什么可以帮您？\n"
@@ -34,7 +34,7 @@ def test_sync_never_publishes_the_personal_layer(tmp_path):
 
 
 def test_a_script_saved_from_the_app_loads_back_and_is_searchable(make_root, zhida_home):
-    from app.core.search import SearchIndex
+    from app.core.search.index import SearchIndex
 
     saved = save_personal_script("物流安抚", "亲,包裹已经在路上了,{预计时间}前送达。", type="咨询", stage="安抚",
                                  shortcut="wlaf", home=zhida_home)

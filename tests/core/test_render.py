@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.render import render_markdown
+from app.core.content.render import render_markdown
 
 
 def test_scripts_images_and_event_handlers_are_removed():

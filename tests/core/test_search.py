@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.analysis import words
-from app.core.search import SearchIndex
+from app.core.text.segment import words
+from app.core.search.index import SearchIndex
 from tests.conftest import article
 
 SYNONYMS = "kind: synonyms\ngroups:\n  - [退款, 退钱]\n  - [快递, 物流]\n"

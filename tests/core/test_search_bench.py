@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.bench_search import build_corpus, make_queries, run_bench
+from app.bench.search import build_corpus, make_queries, run_bench
 
 
 def test_corpus_is_real_text_replicated_with_variation(tmp_path):

@@ -9,8 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
-from app.core.index_store import META_FILE, write_lock
-from app.core.search import SearchIndex
+from app.core.search.store import META_FILE, write_lock
+from app.core.search.index import SearchIndex
 from tests.conftest import REPO_ROOT, article
 
 
@@ -157,7 +157,7 @@ def test_two_writers_in_threads_take_turns(make_root):
 
 _WRITER = """
 import sys
-from app.core.search import SearchIndex
+from app.core.search.index import SearchIndex
 index = SearchIndex(sys.argv[1])
 for _ in range(3):
     index.update(rebuild=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.search import SearchIndex
+from app.core.search.index import SearchIndex
 
 TEAM = """- id: s-wait
   title: 请稍等

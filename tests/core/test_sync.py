@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.sync import (conflict_texts, pending_conflicts, resolve_conflict, restore, sync)
-from app.core.sync_share import Head, Share, canonical_json, sha256_bytes
+from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
+from app.core.sync.engine import sync
+from app.core.sync.share import Head, Share, canonical_json, sha256_bytes
 from tests.core.sync_world import SimulatedCrash, art, crash_at, make_world, share_objects, snapshot, tmp_litter
 
 
@@ -459,13 +460,14 @@ def test_state_lives_under_zhida_home_and_the_share_only_gets_protocol_files(wor
 
 
 def test_a_pull_updates_the_search_index_for_the_changed_files_only(world):
-    from app.core.search import SearchIndex
+    from app.core.search.index import SearchIndex
+    from app.core.workspace import reindex_after_sync
 
     share, m0, m1, a0 = world
     SearchIndex(a0.root, home=a0.home).update()
     m0.write("kb/new.md", art("new", "鲸鱼快递的理赔流程"))
     m0.sync()
-    report = sync(a0.root, share, home=a0.home)
+    report = reindex_after_sync(sync(a0.root, share, home=a0.home), a0.root, a0.home)
     assert report.pulled == ["kb/new.md"] and report.index.startswith("updated (1 ")
     index = SearchIndex(a0.root, home=a0.home)
     assert [h.id for h in index.search("鲸鱼快递理赔")][:1] == ["new"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.sync import pending_conflicts, resolve_conflict
+from app.core.sync.resolve import pending_conflicts, resolve_conflict
 from tests.core.sync_world import SimulatedCrash, art, make_world, share_objects
 
 FAULT_STEPS = ["start", "pull:heads_read", "pull:write_temp", "pull:before_replace", "pull:file_applied",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.sync import conflict_texts, resolve_conflict, restore
-from app.core.sync_share import Head, Share, canonical_json
+from app.core.sync.resolve import conflict_texts, resolve_conflict, restore
+from app.core.sync.share import Head, Share, canonical_json
 from tests.core.sync_world import art, make_world
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import opencc
 import pytest
 
-from app.core.content import load_content
-from app.core.training import Score, load_drills, score_reply
+from app.core.content.loader import load_content
+from app.core.training.scoring import Score, load_drills, score_reply
 from app.core.validation import validate_root
 from tests.conftest import REPO_ROOT, article
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.usage import UsageLog, mask_for_log
+from app.core.usage.log import UsageLog, mask_for_log
 
 
 def test_phone_id_card_and_email_are_masked_before_logging(zhida_home):

@@ -251,7 +251,7 @@ def test_broken_content_is_listed_and_the_rest_still_works(qtbot, make_root, zhi
 
 
 def test_article_html_is_sanitized_and_loads_nothing(qtbot, window, make_root):
-    from app.core.content import Article
+    from app.core.content.model import Article
 
     evil = Article(id="x", title="t", path="kb/x.md",
                    body="## 结论\n<script>alert(1)</script><img src='http://example.com/a.png'>正文\n",
@@ -272,7 +272,7 @@ def test_findings_after_an_emoji_underline_the_right_characters(qtbot, window):
 
 
 def test_sync_pulls_a_published_article_and_it_becomes_searchable(qtbot, tmp_path, make_root, zhida_home):
-    from app.core.sync import init_share, sync
+    from app.core.sync.engine import init_share, sync
 
     share = tmp_path / "share"
     share.mkdir()

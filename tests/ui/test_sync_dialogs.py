@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.core.sync import conflict_texts, pending_conflicts
+from app.core.sync.resolve import conflict_texts, pending_conflicts
 from app.ui.sync_controller import SyncController
 from app.ui.sync_dialogs import ConflictDialog, HistoryView, diff_html, resolve_with_dialog
 from tests.core.sync_world import art, make_world

@@ -1,0 +1,286 @@
+"""`zhida bench search --docs N`: build, update and query an index of N real Chinese Q&A articles.
+
+Documents come from ../shared/eval/baoxian/faq.jsonl (insurance questions with real answers), replicated
+with variation up to N; without that file a generated corpus of the same shape is used. Each side (our
+index, and a naive Whoosh + jieba ChineseAnalyzer index for comparison) runs in its own process so
+peak RSS and the cold start are measured honestly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from app.core.content.importer import article_text
+from app.core.paths import bundled_content_root
+
+BAOXIAN = bundled_content_root().parent / "shared" / "eval" / "baoxian" / "faq.jsonl"
+DEFAULT_DOCS = 20000
+SHORT_QUERIES = 200
+LONG_QUERIES = 60
+_PREFIXES = ["", "请问", "咨询一下:", "急!", "您好,", "我想知道"]
+_SUFFIXES = ["", "?", "谢谢", "求解答", "在线等", "怎么办"]
+
+
+def _source_faqs() -> list[dict]:
+    if BAOXIAN.is_file():
+        return [json.loads(line) for line in BAOXIAN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng = random.Random(7)
+    vocab = ("保险 理赔 退保 保费 医保 社保 报销 车险 意外险 重疾险 受益人 合同 犹豫期 现金价值 缴费 "
+             "年限 住院 门诊 发票 审核 材料 身份证 银行卡 到账 投保 续保 停保 补缴 养老 失业金").split()
+    return [{"id": f"gen{i:05d}", "question": "".join(rng.choices(vocab, k=4)) + "怎么办",
+             "similar": [], "answer": ",".join("".join(rng.choices(vocab, k=6)) for _ in range(12))}
+            for i in range(3000)]
+
+
+def build_corpus(root: Path, docs: int) -> list[dict]:
+    """Write `docs` articles under root/kb (real Q&A replicated with variation); returns the FAQ rows used."""
+    source = _source_faqs()
+    rows = []
+    for n in range(docs):
+        base = source[n % len(source)]
+        copy = n // len(source)
+        question, answer = base["question"], base.get("answer") or ""
+        if copy:
+            # Variation: another wording around the question, the answer's sentences rotated.
+            question = _PREFIXES[copy % len(_PREFIXES)] + question + _SUFFIXES[(copy // 2) % len(_SUFFIXES)]
+            parts = [p for p in answer.replace("。", "。\n").split("\n") if p]
+            if len(parts) > 1:
+                shift = copy % len(parts)
+                answer = "".join(parts[shift:] + parts[:shift])
+        row = {"id": f"b{n:06d}", "question": question, "similar": base.get("similar") or [], "answer": answer}
+        rows.append(row)
+        folder = root / "kb" / f"part{n // 1000:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{row['id']}.md").write_text(article_text(row["id"], question, row["similar"], answer, ""),
+                                                encoding="utf-8")
+    (root / "scripts_library").mkdir(parents=True, exist_ok=True)
+    return rows
+
+
+def make_queries(rows: list[dict], seed: int = 11) -> tuple[list[str], list[str]]:
+    """Short queries (1–4 words of a question) and pasted messages (50–300 characters of an answer)."""
+    from app.core.text.segment import FILLER, words
+
+    rng = random.Random(seed)
+    short, long_ = [], []
+    while len(short) < SHORT_QUERIES:
+        kept = [w for w, _, _ in words(rng.choice(rows)["question"]) if w not in FILLER]
+        if kept:
+            start = rng.randrange(len(kept))
+            short.append(" ".join(kept[start:start + rng.randint(1, 4)]))
+    candidates = [r["answer"] for r in rows if len(r["answer"]) >= 50]
+    while len(long_) < LONG_QUERIES and candidates:
+        text = rng.choice(candidates)
+        size = rng.randint(50, min(300, len(text)))
+        start = rng.randrange(len(text) - size + 1)
+        long_.append(text[start:start + size])
+    return short, long_
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    # The largest of this process and its children (a parallel build writes in forked processes).
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _touch_ten(root: Path) -> None:
+    for path in sorted((root / "kb").rglob("*.md"))[:10]:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("\n补充说明:以上内容已更新。\n")
+
+
+def _worker(side: str, root: Path, queries_file: Path) -> dict[str, Any]:
+    """One side's measurements, run in a fresh process."""
+    queries = json.loads(queries_file.read_text(encoding="utf-8"))
+    engine = _Ours(root) if side == "ours" else _Naive(root)
+    started = time.perf_counter()
+    engine.build()
+    build_s = time.perf_counter() - started
+    _touch_ten(root)
+    started = time.perf_counter()
+    engine.update()
+    incremental = time.perf_counter() - started
+    for q in queries["short"][:10]:
+        engine.search(q)
+    short_ms, long_ms = [], []
+    for q in queries["short"]:
+        t = time.perf_counter()
+        engine.search(q)
+        short_ms.append((time.perf_counter() - t) * 1000)
+    for q in queries["long"]:
+        t = time.perf_counter()
+        engine.search(q)
+        long_ms.append((time.perf_counter() - t) * 1000)
+    return {"build_s": round(build_s, 2), "incremental_10_s": round(incremental, 3),
+            "short_p50_ms": round(statistics.median(short_ms), 2), "short_p95_ms": round(_percentile(short_ms, 95), 2),
+            "long_p95_ms": round(_percentile(long_ms, 95), 2), "peak_rss_mb": _peak_rss_mb()}
+
+
+class _Ours:
+    def __init__(self, root: Path):
+        from app.core.search.index import SearchIndex
+
+        self.index = SearchIndex(root)
+
+    def build(self) -> None:
+        self.index.update(rebuild=True, progress=_progress)
+
+    def update(self) -> None:
+        self.index.update()
+
+    def search(self, query: str) -> None:
+        self.index.search(query, limit=10)
+
+
+class _Naive:
+    """Whoosh + jieba's ChineseAnalyzer over title and body, OR query: the baseline the issue compares with."""
+
+    def __init__(self, root: Path):
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = os.environ.get("ZHIDA_HOME")
+        self.root = root
+        self.dir = Path(os.environ["ZHIDA_HOME"]) / "naive-index"
+
+    def _docs(self, paths: list[Path] | None = None):  # noqa: ANN202
+        from app.core.content.loader import load_content
+
+        content = load_content(self.root)
+        wanted = None if paths is None else {p.relative_to(self.root).as_posix() for p in paths}
+        for a in content.articles:
+            if wanted is None or a.path in wanted:
+                yield {"id": a.id, "title": a.title, "body": "\n".join([*a.similar, a.body])}
+
+    def build(self) -> None:
+        from jieba.analyse import ChineseAnalyzer
+        from whoosh import index
+        from whoosh.fields import ID, TEXT, Schema
+
+        analyzer = ChineseAnalyzer()
+        schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer),
+                        body=TEXT(analyzer=analyzer))
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.ix = index.create_in(str(self.dir), schema)
+        writer = self.ix.writer(limitmb=256)
+        for doc in self._docs():
+            writer.add_document(**doc)
+        writer.commit()
+        self._open()
+
+    def _open(self) -> None:
+        from whoosh import qparser
+
+        self.parser = qparser.MultifieldParser(["title", "body"], self.ix.schema, group=qparser.OrGroup)
+        self.searcher = self.ix.searcher()
+
+    def update(self) -> None:
+        paths = sorted((self.root / "kb").rglob("*.md"))[:10]
+        writer = self.ix.writer()
+        for doc in self._docs(paths):
+            writer.update_document(**doc)
+        writer.commit()
+        self.searcher = self.searcher.refresh()
+
+    def search(self, query: str) -> None:
+        self.searcher.search(self.parser.parse(query), limit=10)
+
+
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 2000 == 0:
+        print(f"\rbench: indexing {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
+_COLD_OURS = """
+import sys, time
+from app.core.search.index import SearchIndex
+hits = SearchIndex(sys.argv[1]).search(sys.argv[2], limit=10)
+"""
+_COLD_NAIVE = """
+import logging, os, sys
+import jieba
+jieba.setLogLevel(logging.WARNING)
+jieba.dt.tmp_dir = os.environ["ZHIDA_HOME"]
+from whoosh import index, qparser
+ix = index.open_dir(os.path.join(os.environ["ZHIDA_HOME"], "naive-index"))
+with ix.searcher() as s:
+    p = qparser.MultifieldParser(["title", "body"], ix.schema, group=qparser.OrGroup)
+    s.search(p.parse(sys.argv[2]), limit=10)
+"""
+
+
+def _run_side(side: str, root: Path, home: Path, queries_file: Path) -> dict[str, Any]:
+    env = dict(os.environ, ZHIDA_HOME=str(home))
+    proc = subprocess.run([sys.executable, "-m", "app.bench.search", side, str(root), str(queries_file)],
+                          stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, check=False,
+                          stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench worker '{side}' failed (exit {proc.returncode})")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    query = json.loads(queries_file.read_text(encoding="utf-8"))["short"][0]
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _COLD_OURS if side == "ours" else _COLD_NAIVE, str(root), query],
+                   env=env, check=True, capture_output=True)
+    result["cold_open_first_query_s"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def run_bench(docs: int | None = None, rules: int | None = None, content: str | None = None) -> dict:
+    """Measure build, incremental update, cold start, query latency and memory at `docs` documents."""
+    docs = docs or DEFAULT_DOCS
+    keys = ["build_s", "incremental_10_s", "cold_open_first_query_s", "short_p50_ms", "short_p95_ms",
+            "long_p95_ms", "peak_rss_mb"]
+    with tempfile.TemporaryDirectory(prefix="zhida-bench-") as tmp:
+        tmp_path = Path(tmp)
+        root = tmp_path / "content"
+        rows = build_corpus(root, docs)
+        short, long_ = make_queries(rows)
+        queries_file = tmp_path / "queries.json"
+        queries_file.write_text(json.dumps({"short": short, "long": long_}, ensure_ascii=False), encoding="utf-8")
+        ours = _run_side("ours", root, tmp_path / "home-ours", queries_file)
+        # The naive side gets an untouched copy of the corpus state (the ten edited files do not matter to it).
+        naive = _run_side("naive", root, tmp_path / "home-naive", queries_file) if _has_jieba() else None
+    result: dict[str, Any] = {"docs": docs, "corpus": "baoxian" if BAOXIAN.is_file() else "generated"}
+    result.update({k: ours.get(k) for k in keys})
+    if naive is None:
+        result["baseline"] = {"docs": docs, "skipped": "the baseline needs jieba: pip install -e \".[bench]\""}
+    else:
+        result["baseline"] = {"docs": docs, **{k: naive.get(k) for k in keys}}
+    return result
+
+
+def _has_jieba() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("jieba") is not None
+
+
+def main(argv: list[str]) -> int:
+    """Worker entry point: `python -m app.core.bench_search ours|naive ROOT QUERIES`."""
+    side, root, queries_file = argv[0], Path(argv[1]), Path(argv[2])
+    print(json.dumps(_worker(side, root, queries_file)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

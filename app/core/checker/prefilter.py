@@ -1,0 +1,108 @@
+"""The literal prefilter of regex rules: strings one of which every match must contain.
+
+The checker looks these up in the same Aho-Corasick automaton as the phrases and runs a regex only
+near a hit, like the literal prefilter of Hyperscan or RE2.
+"""
+
+from __future__ import annotations
+
+import re
+
+def required_literals(pattern: str) -> set[str] | None:
+    """Strings one of which every match of `pattern` must contain, or None when none can be derived.
+
+    The checker looks these up in the same automaton as the phrases and runs the regex only near a
+    hit, like the literal prefilter of Hyperscan or RE2. Rare, long literals are preferred.
+    """
+    return regex_info(pattern)[0]
+
+
+def regex_info(pattern: str) -> tuple[set[str] | None, int]:
+    """(required literals or None, longest possible match or 0 when unbounded), from one parse."""
+    try:
+        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+        width = parsed.getwidth()[1]
+    except Exception:  # noqa: BLE001 - a pattern the parser rejects simply gets no prefilter
+        return None, 0
+    found = _seq_literals(list(parsed))
+    return (found if found and all(found) else None), (width if width < 1000 else 0)
+
+
+_MAX_EXACT = 32
+
+
+def _cost(literals: set[str]) -> float:
+    """How often a set of literals can be expected to occur: single characters are the worst."""
+    return sum(1.0 if len(x) == 1 else 0.15 if len(x) == 2 else 0.03 for x in literals)
+
+
+def _exact(op, av) -> set[str] | None:  # noqa: ANN001 - sre parser internals
+    """The complete set of strings one parsed item matches, when it is small and finite."""
+    c = re._constants  # type: ignore[attr-defined]
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN and all(o is c.LITERAL for o, _ in av) and len(av) <= 12:
+        return {chr(v) for _, v in av}
+    if op is c.SUBPATTERN:
+        return _exact_seq(list(av[-1]))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            sub = _exact_seq(list(alt))
+            if sub is None:
+                return None
+            out |= sub
+        return out if len(out) <= _MAX_EXACT else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+        sub = _exact_seq(list(av[2]))
+        return None if sub is None else sub | {""}
+    return None
+
+
+def _exact_seq(items: list) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        sub = _exact(op, av)
+        if sub is None:
+            return None
+        out = {a + b for a in out for b in sub}
+        if len(out) > _MAX_EXACT:
+            return None
+    return out
+
+
+def _seq_literals(items: list) -> set[str] | None:
+    c = re._constants  # type: ignore[attr-defined]
+    candidates: list[set[str]] = []
+    run: set[str] | None = None
+
+    def close() -> None:
+        if run and "" not in run:
+            candidates.append(run)
+
+    for op, av in items:
+        sub = _exact(op, av)
+        if sub is not None:
+            product = {a + b for a in (run or {""}) for b in sub}
+            if len(product) <= _MAX_EXACT:
+                run = product
+                continue
+            close()
+            run = sub
+            continue
+        close()
+        run = None
+        found: set[str] | None = None
+        if op is c.SUBPATTERN:
+            found = _seq_literals(list(av[-1]))
+        elif op is c.BRANCH:
+            alts = [_seq_literals(list(alt)) for alt in av[1]]
+            found = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            found = _seq_literals(list(av[2]))
+        if found and "" not in found:
+            candidates.append(found)
+    close()
+    if not candidates:
+        return None
+    return min(candidates, key=_cost)

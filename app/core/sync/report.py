@@ -1,0 +1,96 @@
+"""What a sync run reports: pulled, published, conflicts (with both versions' paths), skipped, failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.sync.scan import local_path
+
+
+@dataclass
+class Conflict:
+    """A file changed differently here and on the share: both versions kept, a decision pending."""
+
+    path: str
+    mine: str
+    theirs: str
+    mine_hash: str | None
+    theirs_hash: str
+    team: bool = False
+
+    def as_dict(self) -> dict:
+        """JSON form (the paths of both versions)."""
+        return {"path": self.path, "mine": self.mine, "theirs": self.theirs, "team": self.team}
+
+
+@dataclass
+class SyncReport:
+    """What one sync run did; `exit_code` is 0 all synced, 2 conflicts pending, 1 failure."""
+
+    share: str
+    content_root: str
+    role: str
+    unchanged: bool = False
+    pulled: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    team_conflicts: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    failed: str | None = None
+    reads: int = 0
+    seconds: float = 0.0
+    index: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything is in step, 2 when conflicts wait for a decision, 1 on any failure."""
+        if self.failed or self.errors:
+            return 1
+        return 2 if self.conflicts else 0
+
+    @property
+    def changed_locally(self) -> bool:
+        """True when this run changed files in the content root."""
+        return bool(self.pulled or self.deleted or self.moved)
+
+    def summary(self) -> str:
+        """One line for the status bar and the CLI."""
+        if self.failed:
+            return f"sync failed: {self.failed}"
+        if self.errors:
+            path, reason = self.errors[0]
+            return f"sync incomplete: {len(self.errors)} file(s) not written ({path}: {reason}); will retry"
+        if self.unchanged:
+            return "share unchanged"
+        parts = [f"{len(self.pulled)} pulled", f"{len(self.deleted)} deleted", f"{len(self.moved)} moved",
+                 f"{len(self.published)} published", f"{len(self.conflicts)} conflicts",
+                 f"{len(self.skipped)} skipped"]
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The report as one JSON document."""
+        return {
+            "share": self.share, "content": self.content_root, "role": self.role, "unchanged": self.unchanged,
+            "pulled": self.pulled, "deleted": self.deleted, "moved": [list(m) for m in self.moved],
+            "published": self.published, "conflicts": [c.as_dict() for c in self.conflicts],
+            "team_conflicts": self.team_conflicts, "notices": self.notices,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "errors": [{"path": p, "reason": r} for p, r in self.errors],
+            "failed": self.failed, "files_read_from_share": self.reads, "seconds": round(self.seconds, 4),
+            "index": self.index, "exit_code": self.exit_code, "summary": self.summary(),
+        }
+
+
+def conflicts_of(root: Path, raw: dict) -> list[Conflict]:
+    """Conflict objects from the state's conflict table."""
+    out = []
+    for rel, c in sorted(raw.items()):
+        if isinstance(c, dict) and isinstance(c.get("theirs"), str):
+            out.append(Conflict(rel, str(local_path(root, rel)), str(c.get("copy", "")), c.get("mine"),
+                                c["theirs"], bool(c.get("team"))))
+    return out

@@ -1,0 +1,28 @@
+"""Character classes every text comparison shares: CJK ideographs, and what a phrase match may skip."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]+")
+LATIN_RUN = re.compile(r"[^\W\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df_]+")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph (the characters that segmentation and bigrams apply to)."""
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF or 0xF900 <= code <= 0xFAFF
+
+
+def has_cjk(text: str) -> bool:
+    """True when `text` contains at least one CJK ideograph."""
+    return any(is_cjk(ch) for ch in text)
+
+
+def is_ignorable(ch: str) -> bool:
+    """Characters a phrase match may skip: spaces, punctuation, symbols, zero-width and format characters."""
+    if ch.isspace():
+        return True
+    category = unicodedata.category(ch)
+    return category[0] in "PSZ" or category in ("Cf", "Mn")
