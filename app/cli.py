@@ -9,7 +9,7 @@ PROCESS_START = time.perf_counter()  # before the heavier imports: start-up is m
 import argparse  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-from typing import Sequence  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 
 from app import __version__  # noqa: E402
 from app.commands.common import CommandError  # noqa: E402
@@ -23,8 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"zhida {__version__}")
     parser.add_argument("--content", metavar="DIR", help="content root (kb/ and scripts_library/)")
-    parser.add_argument("--startup-report", action="store_true",
-                        help="open the app, wait until it is ready, print timings as JSON and exit")
+    parser.add_argument(
+        "--startup-report",
+        action="store_true",
+        help="open the app, wait until it is ready, print timings as JSON and exit",
+    )
     from app.commands import discover
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zhida: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+    except Exception as exc:
         if os.environ.get("ZHIDA_DEBUG"):
             raise
         print(f"zhida: error: {type(exc).__name__}: {exc} (set ZHIDA_DEBUG=1 for details)", file=sys.stderr)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -48,8 +48,9 @@ def make_root(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     return build
 
 
-def article(article_id: str, title: str = "退款多久到账?", body: str = "## 结论\n退款1-3个工作日到账。\n",
-            **fields: object) -> str:
+def article(
+    article_id: str, title: str = "退款多久到账?", body: str = "## 结论\n退款1-3个工作日到账。\n", **fields: object
+) -> str:
     """The text of a minimal valid article; extra front-matter fields as YAML flow values."""
     lines = ["---", f"id: {article_id}", f"title: {title}"]
     for key, value in fields.items():

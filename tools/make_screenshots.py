@@ -74,7 +74,9 @@ def main() -> None:
     builder.compose_now()
     wait_for(builder.draft_checked)
     shot("05-builder-wide")
-    builder.editor.setPlainText(builder.editor.toPlainText() + "\n这是物流的问题,我不知道,你自己看说明吧。客户手机13812345678。")
+    builder.editor.setPlainText(
+        builder.editor.toPlainText() + "\n这是物流的问题,我不知道,你自己看说明吧。客户手机13812345678。"
+    )
     wait_for(builder.draft_checked)
     shot("06-builder-findings-wide")
     win.resize(420, 860)

@@ -9,18 +9,25 @@ import time
 from pathlib import Path
 
 from app.core.checker.match import Checker
-from app.core.content.model import Content, LibraryFile
-from app.core.content.loader import load_content
 from app.core.checker.rules import REASONS, parse_rule_files
+from app.core.content.loader import load_content
+from app.core.content.model import Content, LibraryFile
 from app.core.settings import resolve_content_root
 from app.core.text.fold import fold
 
 DRAFT_CHARS = 2000
 # Sentences an agent might really type, including mistakes, so the draft exercises every path.
-_SPICE = ("亲，您好！我不知道这个怎么处理，你自己看说明吧。", "您的手机号13812345678已绑定。",
-          "我们一定能退款[微笑][抱拳][玫瑰]。", "系统坏了，等修好吧。", "订单号2023112712345678已发货。")
-_FALLBACK = ("您好，很高兴为您服务。退款审核通过后1-3个工作日原路退回，周末可能延迟。"
-             "您可通过APP【我的-订单】查看进度，如有疑问请随时联系我们。")
+_SPICE = (
+    "亲，您好！我不知道这个怎么处理，你自己看说明吧。",
+    "您的手机号13812345678已绑定。",
+    "我们一定能退款[微笑][抱拳][玫瑰]。",
+    "系统坏了，等修好吧。",
+    "订单号2023112712345678已发货。",
+)
+_FALLBACK = (
+    "您好，很高兴为您服务。退款审核通过后1-3个工作日原路退回，周末可能延迟。"
+    "您可通过APP【我的-订单】查看进度，如有疑问请随时联系我们。"
+)
 
 
 def run_bench(docs: int | None = None, rules: int | None = None, content: str | Path | None = None) -> dict:
@@ -105,9 +112,15 @@ def _synthetic_file(content: Content, count: int, draft: str) -> LibraryFile:
     rules = []
     for i in range(count):
         phrases = ["".join(rng.choice(chars) for _ in range(rng.randint(2, 5))) for _ in range(5)]
-        rule = {"id": f"bench-{i}", "level": rng.choice(["suggestion", "warning", "error"]),
-                "reason": rng.choice(REASONS), "message": "基准测试规则「{match}」",
-                "phrases": phrases, "unless": [phrases[0] + rng.choice(chars)], "suggest": ["您好"]}
+        rule = {
+            "id": f"bench-{i}",
+            "level": rng.choice(["suggestion", "warning", "error"]),
+            "reason": rng.choice(REASONS),
+            "message": "基准测试规则「{match}」",
+            "phrases": phrases,
+            "unless": [phrases[0] + rng.choice(chars)],
+            "suggest": ["您好"],
+        }
         if i % 20 == 0:
             a, b, c = (rng.choice(chars) for _ in range(3))
             rule["regex"] = f"({a}|{b}{c})(的)?{rng.choice(chars)}{rng.choice(chars)}"

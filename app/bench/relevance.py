@@ -27,8 +27,9 @@ DEFAULT_EVAL = bundled_content_root().parent / "shared" / "eval" / "bq-dev"
 def evaluate(eval_dir: Path, max_faqs: int | None = None, max_queries: int | None = None) -> dict:
     """Scores for the FAQ set in `eval_dir` (faq.jsonl + queries.jsonl); optionally a subset."""
     faqs = [json.loads(line) for line in (eval_dir / "faq.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    queries = [json.loads(line) for line in (eval_dir / "queries.jsonl").read_text(encoding="utf-8").splitlines()
-               if line]
+    queries = [
+        json.loads(line) for line in (eval_dir / "queries.jsonl").read_text(encoding="utf-8").splitlines() if line
+    ]
     if max_faqs:
         faqs = faqs[:max_faqs]
         kept = {f["id"] for f in faqs}
@@ -42,13 +43,19 @@ def evaluate(eval_dir: Path, max_faqs: int | None = None, max_queries: int | Non
         root = tmp_path / "content"
         import_faq(source, root)
         batch = tmp_path / "queries.jsonl"
-        batch.write_text("".join(json.dumps({"query": q["query"]}, ensure_ascii=False) + "\n" for q in queries),
-                         encoding="utf-8")
+        batch.write_text(
+            "".join(json.dumps({"query": q["query"]}, ensure_ascii=False) + "\n" for q in queries), encoding="utf-8"
+        )
         env = dict(os.environ, ZHIDA_HOME=str(tmp_path / "home"))
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "app", "search", "--content", str(root), "--batch", str(batch),
-                               "--limit", "10"], capture_output=True, text=True, encoding="utf-8", env=env,
-                              check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "app", "search", "--content", str(root), "--batch", str(batch), "--limit", "10"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            check=False,
+        )
         elapsed = time.perf_counter() - started
         if proc.returncode != 0:
             raise RuntimeError(f"zhida search --batch failed: {proc.stderr.strip()}")

@@ -34,11 +34,19 @@ def _source_faqs() -> list[dict]:
     if BAOXIAN.is_file():
         return [json.loads(line) for line in BAOXIAN.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(7)
-    vocab = ("保险 理赔 退保 保费 医保 社保 报销 车险 意外险 重疾险 受益人 合同 犹豫期 现金价值 缴费 "
-             "年限 住院 门诊 发票 审核 材料 身份证 银行卡 到账 投保 续保 停保 补缴 养老 失业金").split()
-    return [{"id": f"gen{i:05d}", "question": "".join(rng.choices(vocab, k=4)) + "怎么办",
-             "similar": [], "answer": ",".join("".join(rng.choices(vocab, k=6)) for _ in range(12))}
-            for i in range(3000)]
+    vocab = (
+        "保险 理赔 退保 保费 医保 社保 报销 车险 意外险 重疾险 受益人 合同 犹豫期 现金价值 缴费 "
+        "年限 住院 门诊 发票 审核 材料 身份证 银行卡 到账 投保 续保 停保 补缴 养老 失业金"
+    ).split()
+    return [
+        {
+            "id": f"gen{i:05d}",
+            "question": "".join(rng.choices(vocab, k=4)) + "怎么办",
+            "similar": [],
+            "answer": ",".join("".join(rng.choices(vocab, k=6)) for _ in range(12)),
+        }
+        for i in range(3000)
+    ]
 
 
 def build_corpus(root: Path, docs: int) -> list[dict]:
@@ -60,8 +68,9 @@ def build_corpus(root: Path, docs: int) -> list[dict]:
         rows.append(row)
         folder = root / "kb" / f"part{n // 1000:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{row['id']}.md").write_text(article_text(row["id"], question, row["similar"], answer, ""),
-                                                encoding="utf-8")
+        (folder / f"{row['id']}.md").write_text(
+            article_text(row["id"], question, row["similar"], answer, ""), encoding="utf-8"
+        )
     (root / "scripts_library").mkdir(parents=True, exist_ok=True)
     return rows
 
@@ -71,24 +80,25 @@ def make_queries(rows: list[dict], seed: int = 11) -> tuple[list[str], list[str]
     from app.core.text.segment import FILLER, words
 
     rng = random.Random(seed)
-    short, long_ = [], []
+    short: list[str] = []
+    long_: list[str] = []
     while len(short) < SHORT_QUERIES:
         kept = [w for w, _, _ in words(rng.choice(rows)["question"]) if w not in FILLER]
         if kept:
             start = rng.randrange(len(kept))
-            short.append(" ".join(kept[start:start + rng.randint(1, 4)]))
+            short.append(" ".join(kept[start : start + rng.randint(1, 4)]))
     candidates = [r["answer"] for r in rows if len(r["answer"]) >= 50]
     while len(long_) < LONG_QUERIES and candidates:
         text = rng.choice(candidates)
         size = rng.randint(50, min(300, len(text)))
         start = rng.randrange(len(text) - size + 1)
-        long_.append(text[start:start + size])
+        long_.append(text[start : start + size])
     return short, long_
 
 
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _peak_rss_mb() -> float | None:
@@ -97,7 +107,9 @@ def _peak_rss_mb() -> float | None:
     except ImportError:  # Windows
         return None
     # The largest of this process and its children (a parallel build writes in forked processes).
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
@@ -129,9 +141,14 @@ def _worker(side: str, root: Path, queries_file: Path) -> dict[str, Any]:
         t = time.perf_counter()
         engine.search(q)
         long_ms.append((time.perf_counter() - t) * 1000)
-    return {"build_s": round(build_s, 2), "incremental_10_s": round(incremental, 3),
-            "short_p50_ms": round(statistics.median(short_ms), 2), "short_p95_ms": round(_percentile(short_ms, 95), 2),
-            "long_p95_ms": round(_percentile(long_ms, 95), 2), "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "build_s": round(build_s, 2),
+        "incremental_10_s": round(incremental, 3),
+        "short_p50_ms": round(statistics.median(short_ms), 2),
+        "short_p95_ms": round(_percentile(short_ms, 95), 2),
+        "long_p95_ms": round(_percentile(long_ms, 95), 2),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 class _Ours:
@@ -163,7 +180,7 @@ class _Naive:
         self.root = root
         self.dir = Path(os.environ["ZHIDA_HOME"]) / "naive-index"
 
-    def _docs(self, paths: list[Path] | None = None):  # noqa: ANN202
+    def _docs(self, paths: list[Path] | None = None):
         from app.core.content.loader import load_content
 
         content = load_content(self.root)
@@ -178,8 +195,9 @@ class _Naive:
         from whoosh.fields import ID, TEXT, Schema
 
         analyzer = ChineseAnalyzer()
-        schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer),
-                        body=TEXT(analyzer=analyzer))
+        schema = Schema(
+            id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer), body=TEXT(analyzer=analyzer)
+        )
         self.dir.mkdir(parents=True, exist_ok=True)
         self.ix = index.create_in(str(self.dir), schema)
         writer = self.ix.writer(limitmb=256)
@@ -231,16 +249,26 @@ with ix.searcher() as s:
 
 def _run_side(side: str, root: Path, home: Path, queries_file: Path) -> dict[str, Any]:
     env = dict(os.environ, ZHIDA_HOME=str(home))
-    proc = subprocess.run([sys.executable, "-m", "app.bench.search", side, str(root), str(queries_file)],
-                          stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, check=False,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.bench.search", side, str(root), str(queries_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"bench worker '{side}' failed (exit {proc.returncode})")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     query = json.loads(queries_file.read_text(encoding="utf-8"))["short"][0]
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _COLD_OURS if side == "ours" else _COLD_NAIVE, str(root), query],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", _COLD_OURS if side == "ours" else _COLD_NAIVE, str(root), query],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     result["cold_open_first_query_s"] = round(time.perf_counter() - started, 3)
     return result
 
@@ -248,8 +276,15 @@ def _run_side(side: str, root: Path, home: Path, queries_file: Path) -> dict[str
 def run_bench(docs: int | None = None, rules: int | None = None, content: str | None = None) -> dict:
     """Measure build, incremental update, cold start, query latency and memory at `docs` documents."""
     docs = docs or DEFAULT_DOCS
-    keys = ["build_s", "incremental_10_s", "cold_open_first_query_s", "short_p50_ms", "short_p95_ms",
-            "long_p95_ms", "peak_rss_mb"]
+    keys = [
+        "build_s",
+        "incremental_10_s",
+        "cold_open_first_query_s",
+        "short_p50_ms",
+        "short_p95_ms",
+        "long_p95_ms",
+        "peak_rss_mb",
+    ]
     with tempfile.TemporaryDirectory(prefix="zhida-bench-") as tmp:
         tmp_path = Path(tmp)
         root = tmp_path / "content"
@@ -263,7 +298,7 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: str | 
     result: dict[str, Any] = {"docs": docs, "corpus": "baoxian" if BAOXIAN.is_file() else "generated"}
     result.update({k: ours.get(k) for k in keys})
     if naive is None:
-        result["baseline"] = {"docs": docs, "skipped": "the baseline needs jieba: pip install -e \".[bench]\""}
+        result["baseline"] = {"docs": docs, "skipped": 'the baseline needs jieba: pip install -e ".[bench]"'}
     else:
         result["baseline"] = {"docs": docs, **{k: naive.get(k) for k in keys}}
     return result

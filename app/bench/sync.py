@@ -38,8 +38,14 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
 
         def run(who: str, **kw):
             start = time.perf_counter()
-            report = sync(roots[who], share, home=homes[who], update_index=False,
-                          publish=who == "manager", publisher="bench" if who == "manager" else None, **kw)
+            report = sync(
+                roots[who],
+                share,
+                home=homes[who],
+                publish=who == "manager",
+                publisher="bench" if who == "manager" else None,
+                **kw,
+            )
             assert report.exit_code == 0, report.summary()
             return report, time.perf_counter() - start
 

@@ -8,8 +8,8 @@ import sys
 from app.commands.common import CommandError, add_content_option, open_workspace, print_json, read_text_input
 from app.core.checker.match import CheckContext, Finding
 from app.core.content.model import ERROR
-from app.core.vocab import AUDIENCES, CHANNELS
 from app.core.settings import load_settings
+from app.core.vocab import AUDIENCES, CHANNELS
 
 _MARK_OPEN, _MARK_CLOSE = "【", "】"
 _LEVEL_ZH = {"error": "错误", "warning": "警告", "suggestion": "建议"}
@@ -18,12 +18,25 @@ _LEVEL_ZH = {"error": "错误", "warning": "警告", "suggestion": "建议"}
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `check` subcommand."""
     parser = sub.add_parser("check", help="check a reply for forbidden phrases and personal data; exit 1 on any error")
-    parser.add_argument("file", nargs="?", default=None, metavar="FILE|-",
-                        help="the draft to check (UTF-8 or GBK); '-' or nothing reads stdin")
-    parser.add_argument("--audience", metavar="A", default=None,
-                        help=f"customer: {' / '.join(AUDIENCES)} (or general/foreign/elderly/hearing); default from settings")
-    parser.add_argument("--channel", metavar="C", default=None,
-                        help=f"channel: {' / '.join(CHANNELS)} (or online/phone/email); default from settings")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default=None,
+        metavar="FILE|-",
+        help="the draft to check (UTF-8 or GBK); '-' or nothing reads stdin",
+    )
+    parser.add_argument(
+        "--audience",
+        metavar="A",
+        default=None,
+        help=f"customer: {' / '.join(AUDIENCES)} (or general/foreign/elderly/hearing); default from settings",
+    )
+    parser.add_argument(
+        "--channel",
+        metavar="C",
+        default=None,
+        help=f"channel: {' / '.join(CHANNELS)} (or online/phone/email); default from settings",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     add_content_option(parser)
     parser.set_defaults(func=run)
@@ -72,13 +85,16 @@ def _print_human(text: str, findings: list[Finding]) -> None:
         end = min(f.end, line_end)
         col = f.start - line_start + 1
         print(f"{line_no}:{col}: {f.level} {_LEVEL_ZH[f.level]} [{f.rule}] {f.reason}: {f.message}")
-        print(f"    {text[line_start:f.start]}{_MARK_OPEN}{text[f.start:end]}{_MARK_CLOSE}{text[end:line_end]}")
+        print(f"    {text[line_start : f.start]}{_MARK_OPEN}{text[f.start : end]}{_MARK_CLOSE}{text[end:line_end]}")
         if f.suggestions:
             shown = " / ".join(s if s else "(删除)" for s in f.suggestions)
             print(f"    建议 suggestion: {shown}")
     counts = {level: sum(1 for f in findings if f.level == level) for level in ("error", "warning", "suggestion")}
-    print(f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
-          f"{counts['suggestion']} suggestions", file=sys.stderr)
+    print(
+        f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+        f"{counts['suggestion']} suggestions",
+        file=sys.stderr,
+    )
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:

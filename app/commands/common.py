@@ -21,8 +21,12 @@ class CommandError(Exception):
 
 def add_content_option(parser: argparse.ArgumentParser) -> None:
     """Every command takes --content DIR (default: configured workspace, else the bundled content)."""
-    parser.add_argument("--content", metavar="DIR", default=argparse.SUPPRESS,
-                        help="content root (default: configured workspace, else the bundled sample content)")
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="content root (default: configured workspace, else the bundled sample content)",
+    )
 
 
 def content_root(args: argparse.Namespace) -> Path:
@@ -33,7 +37,7 @@ def content_root(args: argparse.Namespace) -> Path:
     return root
 
 
-def open_workspace(args: argparse.Namespace, search: bool = False) -> "Workspace":
+def open_workspace(args: argparse.Namespace, search: bool = False) -> Workspace:
     """The command's content root loaded the way the app loads it (checker, libraries; the index with `search`)."""
     from app.core.workspace import load_workspace
 

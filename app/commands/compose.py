@@ -41,9 +41,11 @@ class _FallbackSearcher:
     def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[Hit]:
         try:
             return list(self.index.search(query, limit=limit, kind=kind))
-        except Exception as exc:  # noqa: BLE001 - search is an aid here; the draft is still built without it
-            print(f"zhida: search failed ({type(exc).__name__}: {exc}); choosing the article by title overlap",
-                  file=sys.stderr)
+        except Exception as exc:
+            print(
+                f"zhida: search failed ({type(exc).__name__}: {exc}); choosing the article by title overlap",
+                file=sys.stderr,
+            )
             return self.fallback.search(query, limit=limit, kind=kind) if self.fallback else []
 
 
@@ -60,10 +62,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"zhida: {'; '.join(workspace.messages)}; choosing the article by title overlap", file=sys.stderr)
     searcher = _FallbackSearcher(workspace.index, workspace.replies.overlap) if workspace.index is not None else None
     try:
-        draft = compose(message, workspace.content, searcher=searcher, checker=workspace.checker,
-                        library=workspace.replies, article_id=args.article,
-                        audience=audience, channel=channel, greeting=True if args.greeting else None,
-                        closing=not args.no_closing)
+        draft = compose(
+            message,
+            workspace.content,
+            searcher=searcher,
+            checker=workspace.checker,
+            library=workspace.replies,
+            article_id=args.article,
+            audience=audience,
+            channel=channel,
+            greeting=True if args.greeting else None,
+            closing=not args.no_closing,
+        )
     except KeyError as exc:
         raise CommandError(f"article not found: {exc.args[0]} (see `zhida search` for ids)") from None
     if args.json:
@@ -96,8 +106,11 @@ def _print_human(draft: Draft) -> None:
     print(draft.text)
     print("——")
     if draft.placeholders:
-        print("待填 placeholders: " + ", ".join("{" + p + "}" for p in draft.placeholders)
-              + "  (fill them before sending)")
+        print(
+            "待填 placeholders: "
+            + ", ".join("{" + p + "}" for p in draft.placeholders)
+            + "  (fill them before sending)"
+        )
     if not draft.checked:
         print("检查 check: checker not available", file=sys.stderr)
     elif draft.findings:
@@ -111,4 +124,4 @@ def _print_human(draft: Draft) -> None:
 
 def _short(text: str, width: int = 40) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1] + "…"
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     for p in report.problems:
         print(f"{args.file}:row {p.row}: {p.level}: {p.message}", file=sys.stderr)
     failed = len(report.failed_rows)
-    print(f"imported {len(report.written)} articles into {args.into}/kb"
-          + (f"; {failed} rows not imported" if failed else ""))
+    print(
+        f"imported {len(report.written)} articles into {args.into}/kb"
+        + (f"; {failed} rows not imported" if failed else "")
+    )
     return 1 if failed else 0

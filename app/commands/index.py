@@ -24,8 +24,8 @@ def _progress(done: int, total: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Update (or rebuild) the index and say what was touched."""
-    from app.core.search.store import IndexBusyError
     from app.core.search.index import SearchIndex
+    from app.core.search.store import IndexBusyError
 
     root = content_root(args)
     index = SearchIndex(root)
@@ -38,14 +38,25 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
     seconds = round(time.perf_counter() - started, 2)
     if args.json:
-        print_json({"documents": report.documents, "added": report.added, "changed": report.changed,
-                    "deleted": report.deleted, "rebuilt": report.rebuilt, "problems": len(report.problems),
-                    "seconds": seconds, "index": str(index.dir)})
+        print_json(
+            {
+                "documents": report.documents,
+                "added": report.added,
+                "changed": report.changed,
+                "deleted": report.deleted,
+                "rebuilt": report.rebuilt,
+                "problems": len(report.problems),
+                "seconds": seconds,
+                "index": str(index.dir),
+            }
+        )
     else:
         what = "rebuilt 已重建" if report.rebuilt else "updated 已更新"
-        print(f"index {what}: {report.documents} documents; {report.added} added, {report.changed} changed, "
-              f"{report.deleted} deleted files in {seconds} s", file=sys.stderr)
+        print(
+            f"index {what}: {report.documents} documents; {report.added} added, {report.changed} changed, "
+            f"{report.deleted} deleted files in {seconds} s",
+            file=sys.stderr,
+        )
     if report.problems:
-        print(f"{len(report.problems)} content problems skipped; run `zhida validate` for details",
-              file=sys.stderr)
+        print(f"{len(report.problems)} content problems skipped; run `zhida validate` for details", file=sys.stderr)
     return 0

@@ -29,10 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _hit_json(hit) -> dict:  # noqa: ANN001 - app.core.search.Hit, imported lazily
-    return {"id": hit.id, "kind": hit.kind, "title": hit.title, "score": hit.score, "snippet": hit.snippet,
-            "category": hit.category, "type": hit.type, "path": hit.path,
-            "layer": hit.layer or "team"}
+def _hit_json(hit) -> dict:
+    return {
+        "id": hit.id,
+        "kind": hit.kind,
+        "title": hit.title,
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "category": hit.category,
+        "type": hit.type,
+        "path": hit.path,
+        "layer": hit.layer or "team",
+    }
 
 
 def _batch_queries(path: Path) -> list[str]:
@@ -59,8 +67,8 @@ def _batch_queries(path: Path) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Bring the index up to date, run the query (or the batch) and print hits."""
-    from app.core.search.store import IndexBusyError
     from app.core.search.index import SearchIndex
+    from app.core.search.store import IndexBusyError
 
     if args.batch is None and not args.query:
         raise CommandError("give a QUERY or --batch FILE")
@@ -74,8 +82,14 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     for message in index.messages:
         print(message, file=sys.stderr)
-    filters = {"kind": args.kind, "category": args.category, "type": args.type, "tag": args.tag,
-               "channel": args.channel, "include_drafts": args.include_drafts}
+    filters = {
+        "kind": args.kind,
+        "category": args.category,
+        "type": args.type,
+        "tag": args.tag,
+        "channel": args.channel,
+        "include_drafts": args.include_drafts,
+    }
     if args.batch:
         out = sys.stdout
         for query in queries:

@@ -8,13 +8,11 @@ from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
 from app.core.settings import load_settings
-from app.core.vocab import MANAGER
-from app.core.sync.share import ShareError
-from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict
-from app.core.workspace import reindex_after_sync
 from app.core.sync.engine import init_share, sync
-
-
+from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict
+from app.core.sync.share import ShareError
+from app.core.vocab import MANAGER
+from app.core.workspace import reindex_after_sync
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,12 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sync", help="sync with a shared team folder (exit 0 synced, 2 conflicts, 1 failure)")
     parser.add_argument("--shared", metavar="DIR", required=True, help="the shared folder (SMB/NFS/Dropbox/...)")
     add_content_option(parser)
-    parser.add_argument("--publish", action="store_true",
-                        help="also publish local changes (role 知识管理员 only)")
+    parser.add_argument("--publish", action="store_true", help="also publish local changes (role 知识管理员 only)")
     parser.add_argument("--init", action="store_true", help="prepare an empty folder as a share, then sync")
     parser.add_argument("--publisher", metavar="NAME", help="publisher name (letters, digits, - _), kept per share")
-    parser.add_argument("--confirm-deletes", action="store_true",
-                        help="allow a publication that deletes more than half of the items")
+    parser.add_argument(
+        "--confirm-deletes", action="store_true", help="allow a publication that deletes more than half of the items"
+    )
     parser.add_argument("--conflicts", action="store_true", help="list pending conflicts and exit")
     parser.add_argument("--resolve", metavar="PATH", help="settle the conflict on PATH (relative to the content root)")
     group = parser.add_mutually_exclusive_group()
@@ -53,10 +51,13 @@ def run(args: argparse.Namespace) -> int:
     if args.publish:
         settings, _ = load_settings()
         if settings.role != MANAGER:
-            raise CommandError(f"publishing needs the role {MANAGER} (current role: {settings.role}); "
-                               f"agents only pull / 坐席只同步下载")
-    report = reindex_after_sync(sync(root, share, publish=args.publish, publisher=args.publisher,
-                                     confirm_deletes=args.confirm_deletes), root)
+            raise CommandError(
+                f"publishing needs the role {MANAGER} (current role: {settings.role}); "
+                f"agents only pull / 坐席只同步下载"
+            )
+    report = reindex_after_sync(
+        sync(root, share, publish=args.publish, publisher=args.publisher, confirm_deletes=args.confirm_deletes), root
+    )
     if args.json:
         print_json(report.as_dict())
     else:
@@ -85,8 +86,11 @@ def run(args: argparse.Namespace) -> int:
     elif report.errors:
         print(f"zhida: error: {report.summary()}", file=sys.stderr)
     elif report.conflicts:
-        print(f"zhida: {len(report.conflicts)} conflict(s) wait for a decision / 有冲突待处理: "
-              f"zhida sync --shared DIR --resolve PATH --keep mine|theirs", file=sys.stderr)
+        print(
+            f"zhida: {len(report.conflicts)} conflict(s) wait for a decision / 有冲突待处理: "
+            f"zhida sync --shared DIR --resolve PATH --keep mine|theirs",
+            file=sys.stderr,
+        )
     return report.exit_code
 
 
@@ -115,8 +119,10 @@ def _resolve(root: Path, share: Path, args: argparse.Namespace) -> int:
         resolve_conflict(root, share, rel, args.keep)
     else:
         mine, theirs = conflict_texts(root, conflict)
-        raise CommandError(f"{rel}: choose --keep mine, --keep theirs or --merged FILE "
-                           f"(mine {len(mine)} chars, theirs {len(theirs)} chars at {conflict.theirs})")
+        raise CommandError(
+            f"{rel}: choose --keep mine, --keep theirs or --merged FILE "
+            f"(mine {len(mine)} chars, theirs {len(theirs)} chars at {conflict.theirs})"
+        )
     if args.json:
         print_json({"resolved": rel, "choice": args.keep or "merged"})
     else:

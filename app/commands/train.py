@@ -6,9 +6,8 @@ import argparse
 import sys
 
 from app.commands.common import CommandError, add_content_option, open_workspace, print_json, read_text_input
-from app.core.vocab import EMOTIONS
 from app.core.training.scoring import Drill, Score, drill_to_dict, score_reply, score_to_dict
-
+from app.core.vocab import EMOTIONS
 
 
 class _UnknownDrill(CommandError):
@@ -18,8 +17,13 @@ class _UnknownDrill(CommandError):
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `train` subcommand."""
     parser = sub.add_parser("train", help="practice drills (模拟投诉演练): list, show, or score a reply")
-    parser.add_argument("drill", nargs="?", default=None, metavar="DRILL_ID",
-                        help="the drill to show or answer (without it: list the drills)")
+    parser.add_argument(
+        "drill",
+        nargs="?",
+        default=None,
+        metavar="DRILL_ID",
+        help="the drill to show or answer (without it: list the drills)",
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--reply", metavar="TEXT", help="your reply to the customer: it is scored")
     group.add_argument("--reply-file", metavar="FILE|-", help="read the reply from a file (UTF-8 or GBK) or stdin")
@@ -54,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_drill(drill)
         return 0
-    score = score_reply(drill, reply, content, checker=workspace.checker, scoring=workspace.training.scoring,
-                        replies=workspace.replies)
+    score = score_reply(
+        drill, reply, content, checker=workspace.checker, scoring=workspace.training.scoring, replies=workspace.replies
+    )
     if args.json:
         print_json(score_to_dict(drill, score))
     else:
@@ -84,21 +89,27 @@ def _reply(args: argparse.Namespace) -> str | None:
 
 
 def _print_drill(drill: Drill) -> None:
-    who = " · ".join(x for x in (drill.type, drill.audience, drill.channel, EMOTIONS.label(drill.emotion) if drill.emotion else "") if x)
+    who = " · ".join(
+        x
+        for x in (drill.type, drill.audience, drill.channel, EMOTIONS.label(drill.emotion) if drill.emotion else "")
+        if x
+    )
     print(f"【{drill.title}】 ({who})")
     print("客户 customer:")
     for line in drill.message.splitlines():
         print(f"    {line}")
     if drill.hint:
         print(f"提示 hint: {drill.hint}")
-    print(f"作答 answer: zhida train {drill.id} --reply \"您的回复\"")
+    print(f'作答 answer: zhida train {drill.id} --reply "您的回复"')
 
 
 def _print_score(drill: Drill, score: Score) -> None:
     print(f"【{drill.title}】 得分 score: {score.total}/100 {score.grade}")
     for item in score.items:
         mark = "✓" if item.ok else "✗"
-        points = f"{item.points:g}/{item.max_points:g}" if item.max_points else (f"{item.points:g}" if item.points else "—")
+        points = (
+            f"{item.points:g}/{item.max_points:g}" if item.max_points else (f"{item.points:g}" if item.points else "—")
+        )
         print(f"{mark} {item.name} {points}  {item.why}")
         if item.better and not item.ok:
             for number, line in enumerate(item.better.splitlines()):

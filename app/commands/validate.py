@@ -22,15 +22,21 @@ def run(args: argparse.Namespace) -> int:
     root = content_root(args)
     content = validate_root(root)
     if args.json:
-        print_json({
-            "articles": len(content.articles),
-            "scripts": len(content.scripts),
-            "problems": [{"path": p.path, "line": p.line, "level": p.level, "message": p.message}
-                         for p in content.problems],
-        })
+        print_json(
+            {
+                "articles": len(content.articles),
+                "scripts": len(content.scripts),
+                "problems": [
+                    {"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in content.problems
+                ],
+            }
+        )
     else:
         for p in content.problems:
             print(f"{display_path(root, p.path)}:{p.line}: {p.level}: {p.message}")
-        print(f"{len(content.articles)} articles, {len(content.scripts)} scripts: "
-              f"{len(content.errors)} errors, {len(content.warnings)} warnings", file=sys.stderr)
+        print(
+            f"{len(content.articles)} articles, {len(content.scripts)} scripts: "
+            f"{len(content.errors)} errors, {len(content.warnings)} warnings",
+            file=sys.stderr,
+        )
     return 1 if content.errors else 0

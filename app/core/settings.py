@@ -6,10 +6,9 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from app.core.paths import bundled_content_root, zhida_home
 from app.core.fileio.atomic import write_text_atomic
+from app.core.paths import bundled_content_root, zhida_home
 from app.core.vocab import AGENT, AUDIENCES, CHANNELS, GENERAL, ONLINE, ROLES
-
 
 
 @dataclass

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from app.core.content.model import Content, Problem, Progress
 from app.core.content.loader import load_content
+from app.core.content.model import Content, Problem, Progress
 
 # Each entry checks the library files of one concern (rule specs, templates …) and returns problems.
 LibraryCheck = Callable[[Content], list[Problem]]
@@ -19,8 +20,7 @@ def library_checks(checker: Any = None) -> list[LibraryCheck]:
     from app.core.search.documents import check_library as synonyms_library  # kind: synonyms (search)
     from app.core.training.scoring import check_library as drills_library  # kind: drills (training mode)
 
-    return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library,
-            drills_library]
+    return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library, drills_library]
 
 
 def validate_content(content: Content, checker: Any = None) -> Content:

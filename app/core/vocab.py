@@ -11,8 +11,8 @@ This module imports nothing from the app.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -66,51 +66,66 @@ class Vocabulary:
 
 # ---- problem types (问题归类, domain.md) ---------------------------------------------------------
 INQUIRY, COMPLAINT, SUGGESTION, FAULT, GENERAL_TYPE = "咨询", "投诉", "建议", "故障", "通用"
-ARTICLE_TYPES = Vocabulary("type", (
-    Term(INQUIRY, "咨询", ("inquiry", "question", "咨询类")),
-    Term(COMPLAINT, "投诉", ("complaint", "投诉类")),
-    Term(SUGGESTION, "建议", ("suggestion", "建议类")),
-    Term(FAULT, "故障", ("fault", "故障类")),
-))
+ARTICLE_TYPES = Vocabulary(
+    "type",
+    (
+        Term(INQUIRY, "咨询", ("inquiry", "question", "咨询类")),
+        Term(COMPLAINT, "投诉", ("complaint", "投诉类")),
+        Term(SUGGESTION, "建议", ("suggestion", "建议类")),
+        Term(FAULT, "故障", ("fault", "故障类")),
+    ),
+)
 # Scripts may also be 通用: usable whatever the type of the conversation.
 SCRIPT_TYPES = Vocabulary("type", (*ARTICLE_TYPES.terms, Term(GENERAL_TYPE, "通用", ("general", "any"))))
 
 # ---- audiences and channels -------------------------------------------------------------------
 GENERAL, FOREIGN, ELDERLY, HEARING = "普通", "外籍", "老年", "听障"
-AUDIENCES = Vocabulary("audience", (
-    Term(GENERAL, "普通", ("general", "normal")),
-    Term(FOREIGN, "外籍", ("foreign", "foreigner")),
-    Term(ELDERLY, "老年", ("elderly", "senior")),
-    Term(HEARING, "听障", ("hearing", "hearing-impaired", "deaf")),
-))
+AUDIENCES = Vocabulary(
+    "audience",
+    (
+        Term(GENERAL, "普通", ("general", "normal")),
+        Term(FOREIGN, "外籍", ("foreign", "foreigner")),
+        Term(ELDERLY, "老年", ("elderly", "senior")),
+        Term(HEARING, "听障", ("hearing", "hearing-impaired", "deaf")),
+    ),
+)
 # Audiences a script or rule can be written for specifically (a script tagged 老年 is only for them).
 SPECIAL_AUDIENCES = (ELDERLY, FOREIGN, HEARING)
 
 ONLINE, PHONE, EMAIL = "在线", "电话", "邮件"
-CHANNELS = Vocabulary("channel", (
-    Term(ONLINE, "在线", ("online", "chat")),
-    Term(PHONE, "电话", ("phone", "call")),
-    Term(EMAIL, "邮件", ("email", "mail")),
-))
+CHANNELS = Vocabulary(
+    "channel",
+    (
+        Term(ONLINE, "在线", ("online", "chat")),
+        Term(PHONE, "电话", ("phone", "call")),
+        Term(EMAIL, "邮件", ("email", "mail")),
+    ),
+)
 
 # ---- emotion and priority (triage, training) --------------------------------------------------
 NEUTRAL, ANXIOUS, ANGRY = "neutral", "anxious", "angry"
-EMOTIONS = Vocabulary("emotion", (
-    Term(NEUTRAL, "平静", ("calm", "平和")),
-    Term(ANXIOUS, "焦急", ("着急",)),
-    Term(ANGRY, "愤怒", ("生气",)),
-))
+EMOTIONS = Vocabulary(
+    "emotion",
+    (
+        Term(NEUTRAL, "平静", ("calm", "平和")),
+        Term(ANXIOUS, "焦急", ("着急",)),
+        Term(ANGRY, "愤怒", ("生气",)),
+    ),
+)
 
 HIGH, NORMAL = "high", "normal"
 PRIORITIES = Vocabulary("priority", (Term(HIGH, "高优先级", ("高",)), Term(NORMAL, "普通优先级", ("普通",))))
 
 # ---- finding levels (checker) -----------------------------------------------------------------
 SUGGESTION_LEVEL, WARNING_LEVEL, ERROR_LEVEL = "suggestion", "warning", "error"
-LEVELS = Vocabulary("level", (
-    Term(SUGGESTION_LEVEL, "建议"),
-    Term(WARNING_LEVEL, "警告"),
-    Term(ERROR_LEVEL, "错误"),
-))
+LEVELS = Vocabulary(
+    "level",
+    (
+        Term(SUGGESTION_LEVEL, "建议"),
+        Term(WARNING_LEVEL, "警告"),
+        Term(ERROR_LEVEL, "错误"),
+    ),
+)
 LEVEL_RANK = {key: rank for rank, key in enumerate(LEVELS)}
 
 # ---- content ----------------------------------------------------------------------------------
@@ -125,8 +140,11 @@ STAGES = ("开场", "共情", "核实", "方案", "致歉", "说明", "指引", 
 
 # ---- who uses the app -------------------------------------------------------------------------
 AGENT, MANAGER, TRAINEE = "坐席", "知识管理员", "新人"
-ROLES = Vocabulary("role", (
-    Term(AGENT, "坐席", ("agent",)),
-    Term(MANAGER, "知识管理员", ("manager", "km")),
-    Term(TRAINEE, "新人", ("trainee", "new hire")),
-))
+ROLES = Vocabulary(
+    "role",
+    (
+        Term(AGENT, "坐席", ("agent",)),
+        Term(MANAGER, "知识管理员", ("manager", "km")),
+        Term(TRAINEE, "新人", ("trainee", "new hire")),
+    ),
+)

@@ -12,9 +12,9 @@ training and sync; none of them imports it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from app.core.checker.match import Checker
 from app.core.compose.library import ReplyLibrary
@@ -51,23 +51,34 @@ def open_search(root: Path, home: Path | None = None) -> tuple[SearchIndex | Non
     """(index, messages): the search index opened (built first if missing or damaged), or None with why."""
     try:
         index = SearchIndex(root, home=home).open()
-    except Exception as exc:  # noqa: BLE001 - the app runs on without search rather than not at all
+    except Exception as exc:
         return None, [f"搜索索引不可用: {exc}"]
     return index, list(index.messages)
 
 
-def load_workspace(root: Path, home: Path | None = None, index: SearchIndex | None = None,
-                   progress: Stage | None = None, search: bool = True) -> Workspace:
+def load_workspace(
+    root: Path,
+    home: Path | None = None,
+    index: SearchIndex | None = None,
+    progress: Stage | None = None,
+    search: bool = True,
+) -> Workspace:
     """Parse and validate the content, compile the checker, build the libraries and (with `search`)
     update the index incrementally."""
+
     def report(what: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(what, done, total) if progress else None
 
     content = load_content(root, progress=report("content"))
     checker = Checker.from_content(content)  # compiled once: validation reuses it
     validate_content(content, checker)
-    workspace = Workspace(root=Path(root), content=content, checker=checker,
-                          replies=ReplyLibrary.build(content), training=TrainingLibrary.build(content))
+    workspace = Workspace(
+        root=Path(root),
+        content=content,
+        checker=checker,
+        replies=ReplyLibrary.build(content),
+        training=TrainingLibrary.build(content),
+    )
     if search:
         if index is None:
             index, messages = open_search(root, home)
@@ -76,7 +87,7 @@ def load_workspace(root: Path, home: Path | None = None, index: SearchIndex | No
             try:
                 index.update(content=content, progress=report("index"))
                 workspace.index = index
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 workspace.messages.append(f"搜索索引更新失败: {exc}")
                 workspace.index = index if index.is_ready else None
     from app.core.content.personal import load_layered
@@ -107,7 +118,7 @@ def reindex_after_sync(report: SyncReport, root: Path, home: Path | None = None)
     try:
         done = reindex(root, home)
         report.index = f"updated ({done.touched} files re-indexed)"
-    except Exception as exc:  # noqa: BLE001 - the files are synced; a stale index is reported, not fatal
+    except Exception as exc:
         report.index = f"error: {type(exc).__name__}: {exc}"
         report.notices.append(f"search index not updated ({exc}); run `zhida index`")
     return report

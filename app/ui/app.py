@@ -41,7 +41,7 @@ def _warm_up() -> None:
         from app.core.text.segment import segmenter
 
         segmenter()
-    except Exception:  # noqa: BLE001 - search reports its own problems when it opens
+    except Exception:
         pass
 
 
@@ -79,6 +79,7 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
         window.start_loading()
         window.setup_sync()
     if startup_report:
+
         def report() -> None:
             ready_s = time.perf_counter() - started
             # Keep measuring briefly after ready: the first search and render must not block either.
@@ -88,8 +89,15 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
                 if window.workspace is None and not window.results.results_model.rowCount():
                     QTimer.singleShot(200, finish)  # measure until the first results are on screen
                     return
-                print(json.dumps({"window_shown_s": round(shown_s, 3), "search_ready_s": round(ready_s, 3),
-                                  "max_ui_block_ms": round(meter.max_block_ms, 1)}))
+                print(
+                    json.dumps(
+                        {
+                            "window_shown_s": round(shown_s, 3),
+                            "search_ready_s": round(ready_s, 3),
+                            "max_ui_block_ms": round(meter.max_block_ms, 1),
+                        }
+                    )
+                )
                 app.quit()
 
             QTimer.singleShot(600, finish)

@@ -74,7 +74,7 @@ class ArticleView(QWidget):
         self.meta.setText(" · ".join(p for p in parts if p))
         similar = ""
         if article.similar:
-            similar = ('<p style="color:#666">相似问法:' + " / ".join(escape(s) for s in article.similar) + "</p>")
+            similar = '<p style="color:#666">相似问法:' + " / ".join(escape(s) for s in article.similar) + "</p>"
         self.browser.setHtml(similar + render_markdown(article.body))
         for name, button in self.buttons.items():
             button.setEnabled(bool(article.section(name)))

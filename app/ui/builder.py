@@ -5,14 +5,52 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QGuiApplication, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter,
-                               QTextEdit, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QKeySequence,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.content.model import Script
 from app.core.content.placeholders import find_placeholders
-from app.core.vocab import AUDIENCES, CHANNELS, COMPLAINT, EMOTIONS, FAULT, FOREIGN, GENERAL_TYPE, HIGH, INQUIRY, NEUTRAL, PRIORITIES, SUGGESTION
+from app.core.vocab import (
+    AUDIENCES,
+    CHANNELS,
+    COMPLAINT,
+    EMOTIONS,
+    FAULT,
+    FOREIGN,
+    GENERAL_TYPE,
+    HIGH,
+    INQUIRY,
+    NEUTRAL,
+    PRIORITIES,
+    SUGGESTION,
+)
 
 LEVEL_COLORS = {"error": "#d93025", "warning": "#e8a200", "suggestion": "#1a73e8"}
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "suggestion": "建议"}
@@ -63,14 +101,14 @@ class DraftEditor(QPlainTextEdit):
                 continue
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.WaveUnderline)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor(LEVEL_COLORS.get(finding.level, "#888")))
             if finding.level == "error":
                 fmt.setBackground(QColor("#fde8e7"))
             selection.format = fmt
             cursor = QTextCursor(self.document())
             cursor.setPosition(to_qt(text, finding.start))
-            cursor.setPosition(to_qt(text, finding.end), QTextCursor.KeepAnchor)
+            cursor.setPosition(to_qt(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
             selections.append(selection)
         self.setExtraSelections(selections)
@@ -78,10 +116,12 @@ class DraftEditor(QPlainTextEdit):
     def finding_at(self, qt_position: int) -> Any:
         """The finding covering a cursor position (Qt counts UTF-16 units; findings count characters)."""
         position = from_qt(self.toPlainText(), qt_position)
-        return next((f for f in self.findings if f.start <= position < f.end or (position == f.end and f.start < f.end)), None)
+        return next(
+            (f for f in self.findings if f.start <= position < f.end or (position == f.end and f.start < f.end)), None
+        )
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.ToolTip:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             finding = self.finding_at(self.cursorForPosition(event.pos()).position())
             if finding:
                 QToolTip.showText(event.globalPos(), finding_tip(finding), self)
@@ -94,8 +134,8 @@ class DraftEditor(QPlainTextEdit):
         menu = self.createStandardContextMenu()
         finding = self.finding_at(self.cursorForPosition(event.pos()).position())
         if finding:
-            menu.insertSeparator(menu.actions()[0] if menu.actions() else None)
-            first = menu.actions()[0] if menu.actions() else None
+            first = menu.actions()[0]
+            menu.insertSeparator(first)
             title = menu.addAction(finding_tip(finding).split("\n")[0])
             title.setEnabled(False)
             menu.insertAction(first, title)
@@ -206,7 +246,7 @@ class BuilderPanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
         bottom = QWidget()
         draft_layout = QVBoxLayout(bottom)
@@ -219,7 +259,7 @@ class BuilderPanel(QWidget):
         draft_layout.addWidget(self.findings_list)
         draft_layout.addWidget(self.guard)
         draft_layout.addLayout(actions)
-        self.split = QSplitter(Qt.Vertical)
+        self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(scroll)
         self.split.addWidget(bottom)
         self.split.setStretchFactor(0, 2)
@@ -234,10 +274,13 @@ class BuilderPanel(QWidget):
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(150)
         self.check_timer.timeout.connect(self.check_now)
-        for keys, fn in (("Ctrl+Return", self.copy_draft), ("Ctrl+Enter", self.copy_draft),
-                         ("Ctrl+.", self.fix_at_cursor)):
+        for keys, fn in (
+            ("Ctrl+Return", self.copy_draft),
+            ("Ctrl+Enter", self.copy_draft),
+            ("Ctrl+.", self.fix_at_cursor),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(fn)
         self._refresh_fill_ins()
 
@@ -281,9 +324,15 @@ class BuilderPanel(QWidget):
         def run():
             from app.core.compose.composer import compose
 
-            return compose(message, workspace.content, searcher=workspace.index, checker=workspace.checker,
-                           library=workspace.replies,
-                           audience=audience, channel=channel)
+            return compose(
+                message,
+                workspace.content,
+                searcher=workspace.index,
+                checker=workspace.checker,
+                library=workspace.replies,
+                audience=audience,
+                channel=channel,
+            )
 
         self.compose_button.setEnabled(False)
         self.runner.submit(run, self._composed, self._compose_failed)
@@ -331,17 +380,20 @@ class BuilderPanel(QWidget):
         self._slot_texts = {}
         for slot in slots:
             combo = QComboBox()
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
-            combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-            options = [(slot.text, slot.source)] + [(alt.text, alt.source) for alt in slot.alternatives
-                                                     if alt.text != slot.text]
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            options = [(slot.text, slot.source)] + [
+                (alt.text, alt.source) for alt in slot.alternatives if alt.text != slot.text
+            ]
             for option, source in options:
                 combo.addItem(_short(option), option)
-                combo.setItemData(combo.count() - 1, f"{option}\n——来源:{source}", Qt.ToolTipRole)
+                combo.setItemData(combo.count() - 1, f"{option}\n——来源:{source}", Qt.ItemDataRole.ToolTipRole)
             combo.setToolTip(f"来源:{slot.source}")
             self._slot_texts[slot.name] = slot.text
-            combo.currentIndexChanged.connect(lambda _i, name=slot.name, c=combo: self._swap_slot(name, c.currentData()))
+            combo.currentIndexChanged.connect(
+                lambda _i, name=slot.name, c=combo: self._swap_slot(name, c.currentData())
+            )
             self.slots_layout.addRow(slot.name, combo)
 
     def _swap_slot(self, name: str, new_text: str) -> None:
@@ -368,7 +420,7 @@ class BuilderPanel(QWidget):
         current = self.editor.toPlainText().rstrip()
         self.editor.setPlainText(f"{current}\n{text}" if current else text)
         cursor = self.editor.textCursor()
-        cursor.movePosition(QTextCursor.End)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
         self.editor.setTextCursor(cursor)
 
     def clear(self) -> None:
@@ -428,9 +480,11 @@ class BuilderPanel(QWidget):
         seq = self._check_seq
         text = self.editor.toPlainText()
         context = self.context()
-        self.runner.submit(lambda: workspace.checker.check(text, context),
-                           lambda findings: self._checked(seq, text, findings),
-                           lambda msg: self.status.emit(f"检查出错:{msg}"))
+        self.runner.submit(
+            lambda: workspace.checker.check(text, context),
+            lambda findings: self._checked(seq, text, findings),
+            lambda msg: self.status.emit(f"检查出错:{msg}"),
+        )
 
     def _checked(self, seq: int, text: str, findings: list[Any]) -> None:
         if seq != self._check_seq or text != self.editor.toPlainText():
@@ -442,7 +496,7 @@ class BuilderPanel(QWidget):
             better = f" → {finding.suggestions[0]}" if finding.suggestions and finding.suggestions[0] else ""
             item = QListWidgetItem(f"{icon} “{finding.text}” {finding.reason}{better}")
             item.setToolTip(finding_tip(finding))
-            item.setData(Qt.UserRole, finding)
+            item.setData(Qt.ItemDataRole.UserRole, finding)
             item.setForeground(QColor(LEVEL_COLORS.get(finding.level, "#333")))
             self.findings_list.addItem(item)
         self.findings_list.setVisible(bool(findings))
@@ -453,13 +507,13 @@ class BuilderPanel(QWidget):
         from app.core.checker.fixes import apply_fix
 
         text = self.editor.toPlainText()
-        if text[finding.start:finding.end] != finding.text:
+        if text[finding.start : finding.end] != finding.text:
             self.check_now()
             return
         new_text = apply_fix(text, finding, choice)
         cursor = self.editor.textCursor()
         cursor.beginEditBlock()
-        cursor.select(QTextCursor.Document)
+        cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(new_text)  # one undo step, so Ctrl+Z brings the original back
         cursor.endEditBlock()
         self.check_now()
@@ -473,7 +527,7 @@ class BuilderPanel(QWidget):
             self.apply_fix(finding, 0)
 
     def _finding_activated(self, item: QListWidgetItem) -> None:
-        finding = item.data(Qt.UserRole)
+        finding = item.data(Qt.ItemDataRole.UserRole)
         if finding is not None:
             self.apply_fix(finding, 0)
 
@@ -499,7 +553,7 @@ class BuilderPanel(QWidget):
             if open_names:
                 reasons.append("还有未填写的内容:" + "、".join(f"{{{n}}}" for n in open_names))
             if errors:
-                reasons.append("还有 %d 处禁忌或隐私问题:" % len(errors) + "、".join(f"“{f.text}”" for f in errors[:3]))
+                reasons.append(f"还有 {len(errors)} 处禁忌或隐私问题:" + "、".join(f"“{f.text}”" for f in errors[:3]))
             self.guard_label.setText(";".join(reasons) + "。请先处理,或点“仍然复制”。")
             self.guard.show()
             if open_names and open_names[0] in self.fill_edits:
@@ -523,5 +577,4 @@ def _clear_form(form: QFormLayout) -> None:
 
 def _short(text: str, limit: int = 40) -> str:
     text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
+    return text if len(text) <= limit else text[: limit - 1] + "…"

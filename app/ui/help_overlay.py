@@ -28,15 +28,15 @@ class HelpOverlay(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("HelpOverlay { background: rgba(20, 24, 32, 225); } QLabel { color: white; }")
         rows = "".join(f"<tr><td style='padding:3px 14px 3px 0'><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
         label = QLabel(f"<h3>键盘操作</h3><table>{rows}</table><p style='color:#bbb'>按任意键关闭</p>")
         label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(label, 0, Qt.AlignTop)
-        self.setFocusPolicy(Qt.StrongFocus)
+        layout.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.hide()
 
     def toggle(self) -> None:

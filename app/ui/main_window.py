@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu,
-                               QMessageBox, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.content.model import Script
 from app.core.content.personal import personal_root
 from app.core.content.placeholders import find_placeholders
 from app.core.settings import Settings, save_settings
 from app.core.usage.log import UsageLog
+from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import ArticleView
 from app.ui.builder import BuilderPanel
@@ -24,10 +39,13 @@ from app.ui.help_overlay import HelpOverlay
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
-from app.ui.training_view import TrainingView
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
-from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
+from app.ui.training_view import TrainingView
+
+if TYPE_CHECKING:
+    from app.ui.personal_dialog import PersonalScriptDialog
+    from app.ui.sync_controller import SyncController
 
 NARROW_WIDTH = 720
 DEBOUNCE_MS = 120
@@ -53,9 +71,9 @@ def _without_gc(fn: Callable[[], Any]) -> Any:
 class MainWindow(QMainWindow):
     """One window that works as a ~420 px side panel and full screen."""
 
-    search_ready = Signal()    # the index is open: searching works (content may still be loading)
+    search_ready = Signal()  # the index is open: searching works (content may still be loading)
     personal_indexed = Signal(str)  # a script saved with 「存为个人话术」 is now searchable (its id)
-    ready = Signal()           # content, index and checker are loaded
+    ready = Signal()  # content, index and checker are loaded
     load_progress = Signal(str, int, int)  # emitted from the loader thread, delivered on the UI thread
     results_shown = Signal(str)  # the query whose results are now on screen
 
@@ -72,7 +90,7 @@ class MainWindow(QMainWindow):
         self.searcher = TaskRunner(self, max_threads=1)
         self.background = TaskRunner(self, max_threads=1)
         self._search_seq = 0
-        self.personal_dialog = None  # the open 「存为个人话术」 dialog, if any
+        self.personal_dialog: PersonalScriptDialog | None = None  # the open 「存为个人话术」 dialog, if any
         self._shown_seq = 0
         self.setWindowTitle("知答 Zhida")
         self._build()
@@ -92,7 +110,7 @@ class MainWindow(QMainWindow):
         self.type_filter.addItems(list(TYPE_FILTERS))
         for combo in (self.kind_filter, self.category_filter, self.type_filter):
             combo.currentIndexChanged.connect(self._search_now)
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         settings_button = QToolButton()
         settings_button.setText("⚙")
         settings_button.setToolTip("设置 (Ctrl+,)")
@@ -114,9 +132,9 @@ class MainWindow(QMainWindow):
         top.addLayout(row1)
         top.addLayout(row2)
 
-        self.results = ResultsView()
+        self.results: ResultsView = ResultsView()
         self.empty_label = QLabel("正在加载知识库…")
-        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #888; padding: 12px;")
         left = QWidget()
@@ -138,7 +156,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training, "练习")
 
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
         self.splitter.setChildrenCollapsible(False)
@@ -155,7 +173,7 @@ class MainWindow(QMainWindow):
         self.sync_button = QToolButton()
         self.sync_button.setText("未设置同步")
         self.sync_button.setToolTip("团队共享文件夹同步:立即同步、处理冲突、同步历史")
-        self.sync_button.setPopupMode(QToolButton.InstantPopup)
+        self.sync_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.sync_button.setAutoRaise(True)
         sync_menu = QMenu(self.sync_button)
         self.sync_now_action = sync_menu.addAction("立即同步", self.sync_now)
@@ -163,8 +181,8 @@ class MainWindow(QMainWindow):
         sync_menu.addAction("同步历史(恢复旧版本)…", self.open_history)
         self.sync_button.setMenu(sync_menu)
         self.statusBar().addPermanentWidget(self.sync_button)
-        self.sync = None
-        self.help = HelpOverlay(central)
+        self.sync: SyncController | None = None
+        self.help: HelpOverlay = HelpOverlay(central)
 
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -178,7 +196,8 @@ class MainWindow(QMainWindow):
         self.results.clicked.connect(lambda _i: self.open_current(focus=False))
         self.article_view.send_section.connect(self._send_section)
         self.article_view.browser.link_clicked.connect(
-            lambda url: self.statusBar().showMessage(f"链接不会在本应用中打开:{url}", 6000))
+            lambda url: self.statusBar().showMessage(f"链接不会在本应用中打开:{url}", 6000)
+        )
         self.script_browser.copy_requested.connect(self.copy_script)
         self.script_browser.use_requested.connect(self._use_script)
         self.script_browser.favorite_toggled.connect(self._toggle_favorite)
@@ -190,7 +209,7 @@ class MainWindow(QMainWindow):
     def _shortcuts(self) -> None:
         def bind(keys: str, fn) -> None:
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.WindowShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(fn)
 
         bind("Ctrl+L", self.focus_search)
@@ -207,7 +226,7 @@ class MainWindow(QMainWindow):
         font = self.font()
         font.setPointSize(self.settings.font_size)
         self.setFont(font)
-        self.setWindowFlag(Qt.WindowStaysOnTopHint, self.settings.always_on_top)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.settings.always_on_top)
         self.builder.set_defaults(self.settings.audience, self.settings.channel)
         if first:
             if self.settings.window_geometry:
@@ -220,7 +239,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         """Show the settings dialog; a new content folder reloads everything."""
         dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() != SettingsDialog.Accepted:
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         new = dialog.result_settings()
         old_root = self.settings.content_root
@@ -235,7 +254,7 @@ class MainWindow(QMainWindow):
         self.setup_sync()
 
     def _save_settings(self) -> None:
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        self.settings.window_geometry = self.saveGeometry().toBase64().data().decode("ascii")
         try:
             save_settings(self.settings, self.home)
         except OSError as exc:
@@ -267,8 +286,14 @@ class MainWindow(QMainWindow):
             return
         from app.ui.sync_controller import SyncController  # the sync engine loads only when it is used
 
-        self.sync = SyncController(self.content_root, Path(folder), publish=self.settings.role == MANAGER,
-                                   interval=float(self.settings.sync_interval_s), home=self.home, parent=self)
+        self.sync = SyncController(
+            self.content_root,
+            Path(folder),
+            publish=self.settings.role == MANAGER,
+            interval=float(self.settings.sync_interval_s),
+            home=self.home,
+            parent=self,
+        )
         self.sync.synced.connect(self._synced)
         self.sync.failed.connect(lambda _msg: self._show_sync_status())
         self.sync.conflicts_changed.connect(lambda _c: self._show_sync_status())
@@ -292,15 +317,18 @@ class MainWindow(QMainWindow):
     def _synced(self, report) -> None:
         self._show_sync_status()
         if report.pulled or report.deleted or report.moved:
-            self.statusBar().showMessage(f"已从团队同步 {len(report.pulled) + len(report.deleted) + len(report.moved)} 个文件", 8000)
+            self.statusBar().showMessage(
+                f"已从团队同步 {len(report.pulled) + len(report.deleted) + len(report.moved)} 个文件", 8000
+            )
             self.reload_content()
 
     def reload_content(self) -> None:
         """Re-read the content after sync changed files; the index update touches only those files."""
         root, home, index = self.content_root, self.home, self.index
         started = time.perf_counter()
-        self.loader.submit(lambda: load_workspace(root, home, index), lambda ws: self._loaded(ws, started),
-                           self._load_failed)
+        self.loader.submit(
+            lambda: load_workspace(root, home, index), lambda ws: self._loaded(ws, started), self._load_failed
+        )
 
     def resolve_conflicts(self) -> None:
         """Show each pending conflict side by side and apply the user's decision."""
@@ -321,18 +349,20 @@ class MainWindow(QMainWindow):
         from app.ui.sync_dialogs import HistoryView
 
         view = HistoryView(self.content_root, self.home, parent=self)
-        view.setWindowFlag(Qt.Window, True)
+        view.setWindowFlag(Qt.WindowType.Window, True)
         view.resize(760, 520)
         view.restored.connect(lambda _p: self.reload_content())
         view.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         narrow = event.size().width() < NARROW_WIDTH
-        wanted = Qt.Vertical if narrow else Qt.Horizontal
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
             total = self.splitter.height() if narrow else self.splitter.width()
-            self.splitter.setSizes([int(total * 0.45), int(total * 0.55)] if narrow else [int(total * 0.38), int(total * 0.62)])
+            self.splitter.setSizes(
+                [int(total * 0.45), int(total * 0.55)] if narrow else [int(total * 0.38), int(total * 0.62)]
+            )
             if narrow and self.tabs.currentIndex() == TAB_BUILDER:
                 self._give_room(results=False)
         if self.help.isVisible():
@@ -350,8 +380,11 @@ class MainWindow(QMainWindow):
         self.empty_label.show()
         root, home = self.content_root, self.home
         started = time.perf_counter()
-        self.loader.submit(lambda: _without_gc(lambda: open_search(root, home)),
-                           lambda result: self._search_opened(result, started), self._load_failed)
+        self.loader.submit(
+            lambda: _without_gc(lambda: open_search(root, home)),
+            lambda result: self._search_opened(result, started),
+            self._load_failed,
+        )
 
     def _search_opened(self, result: tuple[Any, list[str]], started: float) -> None:
         index, messages = result
@@ -406,8 +439,10 @@ class MainWindow(QMainWindow):
         errors = len(content.errors)
         note = f" · {errors} 个内容错误(见“问题”页)" if errors else ""
         extra = f" · {'; '.join(workspace.messages)}" if workspace.messages else ""
-        self.status_label.setText(f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
-                                  f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}")
+        self.status_label.setText(
+            f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
+            f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}"
+        )
         if self.index is not None:
             self.empty_label.setText("输入关键词开始搜索")
         else:
@@ -419,8 +454,9 @@ class MainWindow(QMainWindow):
         self._search_now()
 
     def _show_scripts(self, workspace: Workspace) -> None:
-        self.script_browser.set_scripts(workspace.content.scripts, self.usage.favorites(), self.usage.recent(),
-                                        workspace.personal_scripts)
+        self.script_browser.set_scripts(
+            workspace.content.scripts, self.usage.favorites(), self.usage.recent(), workspace.personal_scripts
+        )
 
     def _load_failed(self, message: str) -> None:
         self.status_label.setText(f"知识库加载失败:{message}")
@@ -468,8 +504,11 @@ class MainWindow(QMainWindow):
                 return []  # a newer query is already waiting; skip the work
             return index.search(query, limit=30, **filters)
 
-        self.searcher.submit(run, lambda hits: self._show_hits(seq, query, hits),
-                             lambda msg: self.statusBar().showMessage(f"搜索出错:{msg}", 8000))
+        self.searcher.submit(
+            run,
+            lambda hits: self._show_hits(seq, query, hits),
+            lambda msg: self.statusBar().showMessage(f"搜索出错:{msg}", 8000),
+        )
 
     def _show_hits(self, seq: int, query: str, hits: list[Any]) -> None:
         if seq != self._search_seq:
@@ -480,7 +519,9 @@ class MainWindow(QMainWindow):
             self.results.setCurrentIndex(self.results.results_model.index(0))
             self.empty_label.hide()
         else:
-            self.empty_label.setText("输入关键词开始搜索" if not query else f"没有找到与“{query}”相关的内容,换个说法试试")
+            self.empty_label.setText(
+                "输入关键词开始搜索" if not query else f"没有找到与“{query}”相关的内容,换个说法试试"
+            )
             self.empty_label.show()
         if query:
             usage = self.usage
@@ -497,7 +538,7 @@ class MainWindow(QMainWindow):
 
     def _give_room(self, results: bool) -> None:
         """In the narrow layout, the part the agent works in gets most of the height."""
-        if self.splitter.orientation() != Qt.Vertical:
+        if self.splitter.orientation() != Qt.Orientation.Vertical:
             return
         total = sum(self.splitter.sizes()) or self.splitter.height()
         share = 0.45 if results else 0.22
@@ -544,8 +585,9 @@ class MainWindow(QMainWindow):
             if script:
                 self.copy_script(script)
                 return
-        if self.tabs.currentIndex() == TAB_SCRIPTS and self.script_browser.current_script():
-            self.copy_script(self.script_browser.current_script())
+        selected = self.script_browser.current_script()
+        if self.tabs.currentIndex() == TAB_SCRIPTS and selected is not None:
+            self.copy_script(selected)
 
     def _item(self, hit: Any) -> Any:
         """The article or script behind a hit: from the loaded content, or read from its file while loading."""
@@ -599,8 +641,11 @@ class MainWindow(QMainWindow):
             self._show_scripts(self.workspace)
         index = self.index
         if index is not None:
-            self.background.submit(index.update, lambda _report: self.personal_indexed.emit(script.id),
-                                   lambda message: self.statusBar().showMessage(f"搜索索引更新失败:{message}", 8000))
+            self.background.submit(
+                index.update,
+                lambda _report: self.personal_indexed.emit(script.id),
+                lambda message: self.statusBar().showMessage(f"搜索索引更新失败:{message}", 8000),
+            )
         self.statusBar().showMessage(f"已存为个人话术「{script.title}」(只在本机)", 6000)
 
     def _draft_copied(self, _text: str) -> None:

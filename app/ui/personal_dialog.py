@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
 from app.core.content.model import Script
-from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 from app.core.content.personal import SaveError, save_personal_script
+from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 
 TITLE_CHARS = 12
 
@@ -45,9 +53,9 @@ class PersonalScriptDialog(QDialog):
         hint = QLabel("只保存在本机,不会发布给团队。客户的电话、卡号等请先删除或遮盖。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#666")
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Save).setText("保存")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -63,9 +71,14 @@ class PersonalScriptDialog(QDialog):
     def save(self) -> None:
         """Write the script; on a problem (empty title, personal data …) say why and keep everything typed."""
         try:
-            self.saved = save_personal_script(self.title_edit.text(), self.text_edit.toPlainText(),
-                                              type=self.type_box.currentText(), stage=self.stage_edit.text(),
-                                              shortcut=self.shortcut_edit.text(), home=self.home)
+            self.saved = save_personal_script(
+                self.title_edit.text(),
+                self.text_edit.toPlainText(),
+                type=self.type_box.currentText(),
+                stage=self.stage_edit.text(),
+                shortcut=self.shortcut_edit.text(),
+                home=self.home,
+            )
         except (SaveError, OSError) as exc:
             self.error.setText(f"没有保存:{exc}")
             self.error.show()

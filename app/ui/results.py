@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from app.core.content.render import escape
 
-HIT_ROLE = Qt.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_LABELS = {"article": "文章", "script": "话术"}
 KIND_COLORS = {"article": "#2f6fde", "script": "#1f9d6b"}
 PERSONAL_LABEL, PERSONAL_COLOR = "个人话术", "#b8610a"  # the agent's own scripts (never published)
@@ -34,16 +35,16 @@ class ResultsModel(QAbstractListModel):
         """The hit on `row`, or None."""
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._hits)
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         hit = self.hit(index.row())
         if hit is None:
             return None
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             return f"[{badge(hit)[0]}] {hit.title}"
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return hit.title
         if role == HIT_ROLE:
             return hit
@@ -62,10 +63,12 @@ def hit_html(hit: Any) -> str:
     label, color = badge(hit)
     meta = " · ".join(x for x in (getattr(hit, "category", ""), getattr(hit, "type", "")) if x)
     snippet = hit.snippet or ""
-    return (f'<span style="color:{color};font-weight:bold">【{label}】</span>'
-            f'<b>{escape(hit.title)}</b>'
-            + (f' <span style="color:#888">{escape(meta)}</span>' if meta else "")
-            + (f'<br><span style="color:#555">{snippet}</span>' if snippet else ""))
+    return (
+        f'<span style="color:{color};font-weight:bold">【{label}】</span>'
+        f"<b>{escape(hit.title)}</b>"
+        + (f' <span style="color:#888">{escape(meta)}</span>' if meta else "")
+        + (f'<br><span style="color:#555">{snippet}</span>' if snippet else "")
+    )
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -103,13 +106,15 @@ class ResultDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget else None
         if style:
-            style.drawControl(QStyle.CE_ItemViewItem, opt, painter, opt.widget)
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         doc = self._document(option, index)
         painter.save()
         painter.translate(option.rect.topLeft())
-        if option.state & QStyle.State_Selected:
-            painter.fillRect(QRectF(0, 0, option.rect.width(), option.rect.height()),
-                             option.palette.color(QPalette.Highlight).lighter(170))
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(
+                QRectF(0, 0, option.rect.width(), option.rect.height()),
+                option.palette.color(QPalette.ColorRole.Highlight).lighter(170),
+            )
         doc.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height() - 2))
         painter.restore()
         painter.setPen(QColor("#e6e6e6"))
@@ -156,8 +161,11 @@ def warm_up_fonts(font) -> None:
     font faces (regular and bold) and would otherwise stall the first search result by ~100 ms."""
     doc = QTextDocument()
     doc.setDefaultFont(font)
-    doc.setHtml('<span style="color:#2f6fde;font-weight:bold">【文章】</span><b>退款多久到账?</b> '
-                '<span style="color:#888">退换货 · 咨询</span><br><span style="color:#555"><b>退款</b>审核通过后原路退回 abc 123</span>')
+    doc.setHtml(
+        '<span style="color:#2f6fde;font-weight:bold">【文章】</span><b>退款多久到账?</b> '
+        '<span style="color:#888">退换货 · 咨询</span><br>'
+        '<span style="color:#555"><b>退款</b>审核通过后原路退回 abc 123</span>'
+    )
     doc.setTextWidth(400)
     doc.idealWidth()
 
@@ -174,9 +182,9 @@ class ResultsView(QListView):
         self.results_model.modelAboutToBeReset.connect(self.delegate.clear_cache)
         self.setUniformItemSizes(True)
         self.setWordWrap(True)
-        self.setVerticalScrollMode(QListView.ScrollPerPixel)
-        self.setSelectionMode(QListView.SingleSelection)
-        self.setResizeMode(QListView.Adjust)
+        self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
 
     def move_selection(self, step: int) -> None:
         """Move the current row by `step`, clamped to the list."""

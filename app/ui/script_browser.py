@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.content.model import Script
 from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 
-SCRIPT_ROLE = Qt.UserRole + 2
+SCRIPT_ROLE = Qt.ItemDataRole.UserRole + 2
 STAGE_ORDER = ("开场", "共情", "安抚", "核实", "说明", "方案", "致歉", "指引", "跟进", "转接", "结束")
 
 
@@ -21,8 +30,10 @@ class _Tree(QTreeWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         item = self.currentItem()
         script = item.data(0, SCRIPT_ROLE) if item else None
-        if script and event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            (self.copy_script if event.modifiers() & Qt.ControlModifier else self.activated_script).emit(script)
+        if script and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            (
+                self.copy_script if event.modifiers() & Qt.KeyboardModifier.ControlModifier else self.activated_script
+            ).emit(script)
             return
         super().keyPressEvent(event)
 
@@ -74,8 +85,9 @@ class ScriptBrowser(QWidget):
         layout.addWidget(self.preview)
         layout.addLayout(actions)
 
-    def set_scripts(self, scripts: list[Script], favorites: list[str], recent: list[str],
-                    personal: list[Script] | None = None) -> None:
+    def set_scripts(
+        self, scripts: list[Script], favorites: list[str], recent: list[str], personal: list[Script] | None = None
+    ) -> None:
         """Show these scripts, with the agent's own (个人), favourites and recently used at the top."""
         self.scripts, self.favorites, self.recent = scripts, favorites, recent
         self.personal = list(personal or [])

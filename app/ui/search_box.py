@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
+_STEPS: dict[object, int] = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
+
 
 class SearchBox(QLineEdit):
     """A QLineEdit that never treats the Enter which confirms a Chinese IME candidate as 'open'."""
@@ -31,21 +33,27 @@ class SearchBox(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
-        if self._composing and key in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Up, Qt.Key_Down, Qt.Key_Escape):
+        if self._composing and key in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Escape,
+        ):
             # The input method owns these keys while composing (espanso#2687 is this bug).
             event.ignore()
             return
-        if key in (Qt.Key_Return, Qt.Key_Enter):
-            if event.modifiers() & Qt.ControlModifier:
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.copy_requested.emit()
             else:
                 self.submitted.emit()
             return
-        if key in (Qt.Key_Down, Qt.Key_Up, Qt.Key_PageDown, Qt.Key_PageUp):
-            step = {Qt.Key_Down: 1, Qt.Key_Up: -1, Qt.Key_PageDown: 5, Qt.Key_PageUp: -5}[key]
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            step = _STEPS[key]
             self.navigate.emit(step)
             return
-        if key == Qt.Key_Escape and self.text():
+        if key == Qt.Key.Key_Escape and self.text():
             self.clear()
             return
         super().keyPressEvent(event)

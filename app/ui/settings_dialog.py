@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from app.core.paths import is_content_root
 from app.core.settings import Settings
@@ -19,16 +31,17 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("设置")
         self._settings = settings
-        self.content, row = self._folder_row(settings.content_root, "留空 = 使用内置示例知识库",
-                                             "选择知识库文件夹(含 kb/ 与 scripts_library/)")
+        self.content, row = self._folder_row(
+            settings.content_root, "留空 = 使用内置示例知识库", "选择知识库文件夹(含 kb/ 与 scripts_library/)"
+        )
         self.shared, shared_row = self._folder_row(settings.shared_folder, "留空 = 不同步", "选择团队共享文件夹")
         self.interval = QSpinBox()
         self.interval.setRange(15, 3600)
         self.interval.setSuffix(" 秒")
         self.interval.setValue(settings.sync_interval_s)
-        self.role = self._combo(ROLES, settings.role)
-        self.audience = self._combo(AUDIENCES, settings.audience)
-        self.channel = self._combo(CHANNELS, settings.channel)
+        self.role = self._combo(ROLES.keys, settings.role)
+        self.audience = self._combo(AUDIENCES.keys, settings.audience)
+        self.channel = self._combo(CHANNELS.keys, settings.channel)
         self.font_size = QSpinBox()
         self.font_size.setRange(8, 24)
         self.font_size.setValue(settings.font_size)
@@ -43,9 +56,9 @@ class SettingsDialog(QDialog):
         form.addRow("默认渠道", self.channel)
         form.addRow("字号", self.font_size)
         form.addRow("", self.on_top)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -83,8 +96,15 @@ class SettingsDialog(QDialog):
     def result_settings(self) -> Settings:
         """The settings as edited in the dialog."""
         s = self._settings
-        return Settings(content_root=self.content.text().strip(), shared_folder=self.shared.text().strip(),
-                        sync_interval_s=self.interval.value(), role=self.role.currentText(),
-                        audience=self.audience.currentText(), channel=self.channel.currentText(),
-                        font_size=self.font_size.value(), always_on_top=self.on_top.isChecked(),
-                        window_geometry=s.window_geometry, extra=dict(s.extra))
+        return Settings(
+            content_root=self.content.text().strip(),
+            shared_folder=self.shared.text().strip(),
+            sync_interval_s=self.interval.value(),
+            role=self.role.currentText(),
+            audience=self.audience.currentText(),
+            channel=self.channel.currentText(),
+            font_size=self.font_size.value(),
+            always_on_top=self.on_top.isChecked(),
+            window_geometry=s.window_geometry,
+            extra=dict(s.extra),
+        )

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from app.core.paths import zhida_home
-from app.core.sync.report import SyncReport
 from app.core.sync.engine import sync
+from app.core.sync.report import SyncReport
 
 
 class _Carrier(QObject):
@@ -34,7 +34,7 @@ class _SyncTask(QRunnable):
     def run(self) -> None:  # on a pool thread
         try:
             report = self.job()
-        except Exception as exc:  # noqa: BLE001 - reported to the UI, which keeps running
+        except Exception as exc:
             self.carrier.error.emit(f"{type(exc).__name__}: {exc}")
         else:
             self.carrier.done.emit(report)
@@ -48,9 +48,18 @@ class SyncController(QObject):
     conflicts_changed = Signal(list)
     running_changed = Signal(bool)
 
-    def __init__(self, content_root: Path | str, share_dir: Path | str, *, publish: bool = False,
-                 publisher: str | None = None, interval: float = 60.0, jitter: float = 0.2,
-                 home: Path | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        content_root: Path | str,
+        share_dir: Path | str,
+        *,
+        publish: bool = False,
+        publisher: str | None = None,
+        interval: float = 60.0,
+        jitter: float = 0.2,
+        home: Path | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.content_root = Path(content_root)
         self.share_dir = Path(share_dir)
@@ -93,10 +102,16 @@ class SyncController(QObject):
         self.timer.stop()
         self.running = True
         self.running_changed.emit(True)
-        root, share, publish, publisher, home = (self.content_root, self.share_dir, self.publish,
-                                                 self.publisher, self.home)
-        self.pool.start(_SyncTask(lambda: sync(root, share, publish=publish, publisher=publisher, home=home),
-                                  self._carrier))
+        root, share, publish, publisher, home = (
+            self.content_root,
+            self.share_dir,
+            self.publish,
+            self.publisher,
+            self.home,
+        )
+        self.pool.start(
+            _SyncTask(lambda: sync(root, share, publish=publish, publisher=publisher, home=home), self._carrier)
+        )
         return True
 
     def _finish(self) -> None:

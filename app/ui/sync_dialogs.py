@@ -8,14 +8,28 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.core.fileio.textio import UndecodableError, decode_bytes
 from app.core.sync.report import Conflict
 from app.core.sync.resolve import conflict_texts, resolve_conflict, restore
 from app.core.sync.store import LocalStore
-from app.core.fileio.textio import UndecodableError, decode_bytes
 
 ACTIONS = {
     "replaced": "被同步覆盖前的版本",
@@ -70,8 +84,10 @@ class ConflictDialog(QDialog):
         self.resize(1000, 680)
         left_html, right_html, blocks = diff_html(mine, theirs)
         who = "另一位知识管理员" if conflict.team else "共享文件夹"
-        intro = QLabel(f"<b>{html.escape(conflict.path)}</b> 在本机和{who}中被改成了不同的内容，共 {blocks} 处不同。"
-                       f"两个版本都已保存，请选择保留哪一个，或在下方编辑合并后的内容。")
+        intro = QLabel(
+            f"<b>{html.escape(conflict.path)}</b> 在本机和{who}中被改成了不同的内容，共 {blocks} 处不同。"
+            f"两个版本都已保存，请选择保留哪一个，或在下方编辑合并后的内容。"
+        )
         intro.setWordWrap(True)
         self.mine_view = QTextEdit(readOnly=True)
         self.mine_view.setHtml(left_html)
@@ -124,8 +140,9 @@ class ConflictDialog(QDialog):
         self.accept()
 
 
-def resolve_with_dialog(parent: QWidget | None, content_root: Path, share_dir: Path, conflict: Conflict,
-                        home: Path | None = None) -> str | None:
+def resolve_with_dialog(
+    parent: QWidget | None, content_root: Path, share_dir: Path, conflict: Conflict, home: Path | None = None
+) -> str | None:
     """Open the conflict dialog and apply the decision; returns the choice or None if postponed."""
     mine, theirs = conflict_texts(content_root, conflict, home)
     dialog = ConflictDialog(conflict, mine, theirs, parent)
@@ -143,8 +160,9 @@ class HistoryView(QWidget):
 
     restored = Signal(str)
 
-    def __init__(self, content_root: Path, home: Path | None = None, parent: QWidget | None = None,
-                 confirm: bool = True):
+    def __init__(
+        self, content_root: Path, home: Path | None = None, parent: QWidget | None = None, confirm: bool = True
+    ):
         super().__init__(parent)
         self.store = LocalStore(Path(content_root), home)
         self.content_root = Path(content_root)
@@ -214,9 +232,11 @@ class HistoryView(QWidget):
         entry = self.current()
         if entry is None:
             return
-        if self.confirm and QMessageBox.question(
-                self, "恢复版本", f"用这个版本替换 {entry.path} 吗？当前内容会先保存到历史中。") \
-                != QMessageBox.StandardButton.Yes:
+        if (
+            self.confirm
+            and QMessageBox.question(self, "恢复版本", f"用这个版本替换 {entry.path} 吗？当前内容会先保存到历史中。")
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         try:
             rel = restore(self.content_root, entry.id, self.home)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -23,7 +24,7 @@ class _Task(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         try:
             result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - reported to the UI, which keeps running
+        except Exception as exc:
             detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
             self.signals.failed.emit(detail)
         else:
@@ -40,8 +41,9 @@ class TaskRunner(QObject):
         self._live: set[_Signals] = set()
         self._closed = False
 
-    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-               on_failed: Callable[[str], None] | None = None) -> None:
+    def submit(
+        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[str], None] | None = None
+    ) -> None:
         """Run `fn` on a pool thread; deliver its result (or one-line error) to the UI thread."""
         signals = _Signals()
         self._live.add(signals)

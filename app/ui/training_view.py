@@ -7,8 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.training.scoring import score_reply
 from app.core.vocab import EMOTIONS
@@ -42,13 +52,13 @@ class TrainingView(QWidget):
         self.meta.setWordWrap(True)
         self.customer = QLabel("")
         self.customer.setWordWrap(True)
-        self.customer.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.customer.setStyleSheet("QLabel { background:#f1f3f6; border-radius:6px; padding:8px; }")
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#2f6fde")
         for label in (self.meta, self.customer, self.hint):  # the customer's words are never cut off
-            label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
         self.reply = QPlainTextEdit()
         self.reply.setPlaceholderText("像真实接待一样写下你的回复,Ctrl+Enter 提交评分")
@@ -78,7 +88,7 @@ class TrainingView(QWidget):
         upper_layout.addWidget(QLabel("<b>你的回复</b>"))
         upper_layout.addWidget(self.reply, 1)
         upper_layout.addLayout(actions)
-        self.split = split = QSplitter(Qt.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(self.result)
         split.setStretchFactor(0, 3)
@@ -89,7 +99,7 @@ class TrainingView(QWidget):
         layout.addWidget(split)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.submit)
         self._set_enabled(False)
         self.customer.setText("知识库加载完成后即可开始练习。")
@@ -183,8 +193,9 @@ class TrainingView(QWidget):
         self.result.setHtml("<p style='color:#888'>正在评分…</p>")
 
         def run() -> Any:
-            return score_reply(drill, reply, content, checker=checker, scoring=workspace.training.scoring,
-                               replies=workspace.replies)
+            return score_reply(
+                drill, reply, content, checker=checker, scoring=workspace.training.scoring, replies=workspace.replies
+            )
 
         self.runner.submit(run, lambda score: self._show_score(seq, score), lambda message: self._failed(seq, message))
 
@@ -206,8 +217,10 @@ class TrainingView(QWidget):
 def score_html(score: Any) -> str:
     """The score as rich text: total and grade, then each item with ✓/✗, points, why and better phrasing."""
     color = GRADE_COLORS.get(score.grade, "#333")
-    out = [f"<p><span style='font-size:20px;font-weight:bold;color:{color}'>{score.total} 分</span>"
-           f" <span style='color:{color};font-weight:bold'>{html.escape(score.grade)}</span></p>"]
+    out = [
+        f"<p><span style='font-size:20px;font-weight:bold;color:{color}'>{score.total} 分</span>"
+        f" <span style='color:{color};font-weight:bold'>{html.escape(score.grade)}</span></p>"
+    ]
     misses = [item for item in score.items if not item.ok]
     hits = [item for item in score.items if item.ok]
     for item in misses + hits:  # what to fix first
@@ -216,9 +229,11 @@ def score_html(score: Any) -> str:
             points = f"{item.points:g}/{item.max_points:g}"
         else:  # a check that only takes points away (禁忌话术, 隐私 …)
             points = f"扣 {-item.points:g} 分" if item.points < 0 else "不扣分"
-        out.append(f"<p style='margin:4px 0'><span style='color:{mark_color};font-weight:bold'>{mark}</span> "
-                   f"<b>{html.escape(item.name)}</b> <span style='color:#888'>{points}</span><br>"
-                   f"{html.escape(item.why)}")
+        out.append(
+            f"<p style='margin:4px 0'><span style='color:{mark_color};font-weight:bold'>{mark}</span> "
+            f"<b>{html.escape(item.name)}</b> <span style='color:#888'>{points}</span><br>"
+            f"{html.escape(item.why)}"
+        )
         if item.better and not item.ok:
             out.append(f"<br><span style='color:#1f6f4a'>更好的说法:{html.escape(item.better)}</span>")
         out.append("</p>")

@@ -40,15 +40,21 @@ def test_json_offsets_are_characters_of_the_input(tmp_path, repo_root, capsys):
     assert code == 1 and list(data) == ["findings"]
     for f in data["findings"]:
         assert set(f) == {"start", "end", "text", "rule", "level", "reason", "message", "suggestions"}
-        assert text[f["start"]:f["end"]] == f["text"]
+        assert text[f["start"] : f["end"]] == f["text"]
     assert [(f["rule"], f["level"]) for f in data["findings"]] == [
-        ("address-familiar-foreign", "error"), ("pii-mobile", "error")]
+        ("address-familiar-foreign", "error"),
+        ("pii-mobile", "error"),
+    ]
     assert data["findings"][1]["suggestions"][0] == "138****5678"
 
 
 def test_clean_reply_from_stdin_exits_0(repo_root, capsys, monkeypatch):
-    code, out, _ = run_check(["-", "--json", "--content", str(repo_root)], capsys,
-                             stdin="您好，退款预计1-3个工作日原路退回。", monkeypatch=monkeypatch)
+    code, out, _ = run_check(
+        ["-", "--json", "--content", str(repo_root)],
+        capsys,
+        stdin="您好，退款预计1-3个工作日原路退回。",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and json.loads(out) == {"findings": []}
 
 
@@ -57,11 +63,15 @@ def test_audience_and_channel_change_the_verdict(tmp_path, repo_root, capsys):
     draft.write_text("亲，请看下方链接", encoding="utf-8")
     code, out, _ = run_check([str(draft), "--json", "--content", str(repo_root)], capsys)
     assert code == 0
-    code, out, _ = run_check([str(draft), "--json", "--audience", "foreign", "--channel", "phone",
-                              "--content", str(repo_root)], capsys)
+    code, out, _ = run_check(
+        [str(draft), "--json", "--audience", "foreign", "--channel", "phone", "--content", str(repo_root)], capsys
+    )
     assert code == 1
-    assert {f["rule"] for f in json.loads(out)["findings"]} == {"address-familiar-foreign", "channel-phone-visual",
-                                                                 "language-chinese-for-foreign"}
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {
+        "address-familiar-foreign",
+        "channel-phone-visual",
+        "language-chinese-for-foreign",
+    }
 
 
 def test_gbk_file_is_read(tmp_path, repo_root, capsys):
@@ -71,11 +81,14 @@ def test_gbk_file_is_read(tmp_path, repo_root, capsys):
     assert code == 1 and json.loads(out)["findings"][0]["rule"] == "evasive-not-my-job"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.txt"], "missing.txt: file not found"),
-    (["-", "--audience", "火星人"], "unknown audience '火星人'"),
-    (["-", "--channel", "fax"], "unknown channel 'fax'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.txt"], "missing.txt: file not found"),
+        (["-", "--audience", "火星人"], "unknown audience '火星人'"),
+        (["-", "--channel", "fax"], "unknown channel 'fax'"),
+    ],
+)
 def test_bad_input_is_one_line_without_traceback(args, message, repo_root, capsys):
     code = main(["check", *args, "--content", str(repo_root)])
     err = capsys.readouterr().err
@@ -83,8 +96,11 @@ def test_bad_input_is_one_line_without_traceback(args, message, repo_root, capsy
 
 
 def test_rules_come_from_the_content_root(make_root, tmp_path, capsys):
-    root = make_root({"scripts_library/rules/r.yaml":
-                      "kind: rules\nrules:\n  - id: house\n    level: error\n    reason: 用语\n    message: m\n    phrases: [木有]\n"})
+    root = make_root(
+        {
+            "scripts_library/rules/r.yaml": "kind: rules\nrules:\n  - id: house\n    level: error\n    reason: 用语\n    message: m\n    phrases: [木有]\n"
+        }
+    )
     draft = tmp_path / "d.txt"
     draft.write_text("木有问题，我不知道", encoding="utf-8")
     code, out, _ = run_check([str(draft), "--json", "--content", str(root)], capsys)

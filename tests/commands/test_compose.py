@@ -38,12 +38,15 @@ SCRIPTS = """\
 
 @pytest.fixture
 def root(make_root) -> Path:
-    return make_root({
-        "kb/password.md": article("acct-change-password", title="如何修改登录密码?", body=PASSWORD,
-                                  similar="[密码怎么改]"),
-        "kb/refund.md": article("refund-time", title="退款多久到账?"),
-        "scripts_library/scripts.yaml": SCRIPTS,
-    })
+    return make_root(
+        {
+            "kb/password.md": article(
+                "acct-change-password", title="如何修改登录密码?", body=PASSWORD, similar="[密码怎么改]"
+            ),
+            "kb/refund.md": article("refund-time", title="退款多久到账?"),
+            "scripts_library/scripts.yaml": SCRIPTS,
+        }
+    )
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -74,8 +77,19 @@ def test_complaint_json_lists_cues_and_open_placeholders(root: Path, capsys) -> 
 
 
 def test_article_audience_and_channel_options(root: Path, capsys) -> None:
-    data = run_json(capsys, "--content", str(root), "--message", "你好", "--article", "acct-change-password",
-                    "--audience", "老年", "--channel", "电话")
+    data = run_json(
+        capsys,
+        "--content",
+        str(root),
+        "--message",
+        "你好",
+        "--article",
+        "acct-change-password",
+        "--audience",
+        "老年",
+        "--channel",
+        "电话",
+    )
     assert data["article"]["id"] == "acct-change-password"
     assert "【" not in data["text"] and "再说一遍" in data["text"]
 

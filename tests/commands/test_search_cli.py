@@ -6,18 +6,20 @@ import json
 
 import pytest
 
-from app.cli import main
 from app.bench.relevance import DEFAULT_EVAL, evaluate
+from app.cli import main
 from tests.conftest import article
 
 
 @pytest.fixture
 def root(make_root):
-    return make_root({
-        "kb/a.md": article("refund", "退款多久到账", category="退换货", body="## 结论\n退款1-3个工作日到账。\n"),
-        "kb/b.md": article("invoice", "怎么开发票", category="发票", body="## 结论\n订单页申请。\n"),
-        "scripts_library/s.yaml": "- id: sorry\n  title: 退款延迟致歉\n  text: 抱歉退款慢了。\n  shortcut: tkyc\n",
-    })
+    return make_root(
+        {
+            "kb/a.md": article("refund", "退款多久到账", category="退换货", body="## 结论\n退款1-3个工作日到账。\n"),
+            "kb/b.md": article("invoice", "怎么开发票", category="发票", body="## 结论\n订单页申请。\n"),
+            "scripts_library/s.yaml": "- id: sorry\n  title: 退款延迟致歉\n  text: 抱歉退款慢了。\n  shortcut: tkyc\n",
+        }
+    )
 
 
 def test_search_json_prints_query_and_hits_with_kind(root, capsys):

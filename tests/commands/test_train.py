@@ -27,8 +27,9 @@ def test_drill_id_prints_the_customer_message(repo_root, capsys):
 
 
 def test_reply_prints_score_items_with_marks_and_the_model_answer(repo_root, capsys):
-    code, out, _ = run(["complaint-damaged-expose", "--reply", "我不知道,你自己看说明", "--content", str(repo_root)],
-                       capsys)
+    code, out, _ = run(
+        ["complaint-damaged-expose", "--reply", "我不知道,你自己看说明", "--content", str(repo_root)], capsys
+    )
     assert code == 0
     assert "得分 score: 0/100 需加强" in out
     assert "✗ 禁忌话术" in out and "我帮您查询一下" in out and "✓ 隐私" in out
@@ -38,8 +39,9 @@ def test_reply_prints_score_items_with_marks_and_the_model_answer(repo_root, cap
 def test_json_document_from_a_gbk_reply_file(repo_root, tmp_path, capsys):
     reply = tmp_path / "reply.txt"
     reply.write_bytes("退款审核通过后一般1-3个工作日原路退回。".encode("gbk"))
-    code, out, _ = run(["inquiry-refund-time", "--reply-file", str(reply), "--json", "--content", str(repo_root)],
-                       capsys)
+    code, out, _ = run(
+        ["inquiry-refund-time", "--reply-file", str(reply), "--json", "--content", str(repo_root)], capsys
+    )
     data = json.loads(out)
     assert code == 0 and list(data) == ["drill", "total", "grade", "items", "findings", "model_answer"]
     assert data["drill"]["id"] == "inquiry-refund-time" and 0 < data["total"] < 90
@@ -60,6 +62,7 @@ def test_unknown_drill_is_one_line_and_exit_2(repo_root, capsys):
 
 
 def test_missing_reply_file_is_one_line(repo_root, tmp_path, capsys):
-    code, _, err = run(["inquiry-refund-time", "--reply-file", str(tmp_path / "nope.txt"), "--content", str(repo_root)],
-                       capsys)
+    code, _, err = run(
+        ["inquiry-refund-time", "--reply-file", str(tmp_path / "nope.txt"), "--content", str(repo_root)], capsys
+    )
     assert code == 1 and "nope.txt" in err and "Traceback" not in err

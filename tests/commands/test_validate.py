@@ -40,36 +40,54 @@ def test_warnings_alone_exit_0(make_root):
 
 
 def test_json_output_has_counts_and_problems(make_root, capsys):
-    root = make_root({"kb/a.md": article("a", related="[zz]"),
-                      "scripts_library/s.yaml": "- id: s\n  title: t\n  text: 您好\n"})
+    root = make_root(
+        {"kb/a.md": article("a", related="[zz]"), "scripts_library/s.yaml": "- id: s\n  title: t\n  text: 您好\n"}
+    )
     assert main(["validate", "--content", str(root), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["articles"] == 1 and data["scripts"] == 1
-    assert data["problems"] == [{"path": "kb/a.md", "line": 4, "level": "error",
-                                 "message": "related id 'zz' does not exist"}]
+    assert data["problems"] == [
+        {"path": "kb/a.md", "line": 4, "level": "error", "message": "related id 'zz' does not exist"}
+    ]
 
 
 def test_missing_content_folder_is_one_line_not_a_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "app", "validate", "--content", str(tmp_path / "gone")],
-                            capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "validate", "--content", str(tmp_path / "gone")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"zhida: error: content folder not found: {tmp_path / 'gone'}"]
     assert "Traceback" not in result.stderr
 
 
 def test_no_traceback_for_any_broken_content(make_root):
-    root = make_root({
-        "kb/a.md": b"\x00\x01binary",
-        "kb/b.md": "---\n: : :\n---\n",
-        "kb/c.md": "---\n- a list\n---\nbody\n",
-        "kb/d.md": "---\nid: {a: 1}\ntitle: [1, 2]\ntags: {x: y}\nrelated: 5\nupdated: tomorrow\n---\n## 结论\nx\n",
-        "scripts_library/s.yaml": "- 1\n- [a]\n- id: x\n  variants: [1]\n  text: {a: b}\n",
-        "scripts_library/t.yaml": "\t\tbad: [\n",
-        "scripts_library/u.yaml": "kind: mystery\n",
-    })
-    result = subprocess.run([sys.executable, "-m", "app", "validate", "--content", str(root)],
-                            capture_output=True, text=True, encoding="utf-8")
+    root = make_root(
+        {
+            "kb/a.md": b"\x00\x01binary",
+            "kb/b.md": "---\n: : :\n---\n",
+            "kb/c.md": "---\n- a list\n---\nbody\n",
+            "kb/d.md": "---\nid: {a: 1}\ntitle: [1, 2]\ntags: {x: y}\nrelated: 5\nupdated: tomorrow\n---\n## 结论\nx\n",
+            "scripts_library/s.yaml": "- 1\n- [a]\n- id: x\n  variants: [1]\n  text: {a: b}\n",
+            "scripts_library/t.yaml": "\t\tbad: [\n",
+            "scripts_library/u.yaml": "kind: mystery\n",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "validate", "--content", str(root)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    assert {line.split(":")[0] for line in lines} >= {"kb/a.md", "kb/b.md", "kb/c.md", "kb/d.md",
-                                                      "scripts_library/s.yaml", "scripts_library/t.yaml"} or lines
+    assert {line.split(":")[0] for line in lines} >= {
+        "kb/a.md",
+        "kb/b.md",
+        "kb/c.md",
+        "kb/d.md",
+        "scripts_library/s.yaml",
+        "scripts_library/t.yaml",
+    } or lines

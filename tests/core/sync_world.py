@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.core.sync.report import SyncReport
 from app.core.sync.engine import init_share, sync
+from app.core.sync.report import SyncReport
 from app.core.sync.store import LocalStore
 
 
@@ -90,8 +90,9 @@ class Client:
 
 def share_objects(share: Path) -> set[bytes]:
     """All object contents in the share."""
-    return {p.read_bytes() for p in (share / ".zhida" / "objects").rglob("*")
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.read_bytes() for p in (share / ".zhida" / "objects").rglob("*") if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def make_world(tmp: Path, managers: int = 2, agents: int = 1) -> tuple[Path, list[Client], list[Client]]:
@@ -106,8 +107,11 @@ def make_world(tmp: Path, managers: int = 2, agents: int = 1) -> tuple[Path, lis
 
 def snapshot(path: Path) -> dict[str, bytes]:
     """Every file under `path` (for "nothing changed" assertions)."""
-    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()} \
-        if path.exists() else {}
+    return (
+        {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+        if path.exists()
+        else {}
+    )
 
 
 def tmp_litter(root: Path) -> list[str]:

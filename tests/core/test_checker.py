@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.checker.match import CheckContext, Checker, Finding
 from app.core.checker.fixes import apply_fix
+from app.core.checker.match import CheckContext, Checker, Finding
 from app.core.content.loader import load_content
 from tests.conftest import REPO_ROOT
 
@@ -34,10 +34,20 @@ def test_bundled_rule_set_is_large_loads_cleanly_and_satisfies_its_own_specs(bun
     assert sum(len(r.specs) for r in bundled.rules) >= 200
 
 
-@pytest.mark.parametrize("text", [
-    "我不知道", "我 不-知道", "我\u200b不知道", "我不-知-道", "我\u3000不\u3000知\u3000道", "我,不,知,道",
-    "我[微笑]不知道", "我\t不知道", "我🙂不知道",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不知道",
+        "我 不-知道",
+        "我\u200b不知道",
+        "我不-知-道",
+        "我\u3000不\u3000知\u3000道",
+        "我,不,知,道",
+        "我[微笑]不知道",
+        "我\t不知道",
+        "我🙂不知道",
+    ],
+)
 def test_evasion_forms_are_caught_with_the_span_the_agent_typed(bundled, text):
     f = only(bundled, f"抱歉，{text}！", "evasive-dont-know")
     assert f.start == 3 and f.text == text
@@ -56,13 +66,16 @@ def test_a_sentence_boundary_is_not_an_evasion(bundled):
     assert "rush-hurry" in rules_hit(bundled, "快 点确认")
 
 
-@pytest.mark.parametrize("text, rule", [
-    ("我不知道您是否方便接听", "evasive-dont-know"),
-    ("不一定能退款，需要审核", "promise-guaranteed-outcome"),
-    ("如果是物流的问题，我们会先为您补发", "blame-third-party"),
-    ("这个暂时没办法直接办理，我们可以为您申请优惠券补偿", "refuse-no-way"),
-    ("我赶紧为您查一下", "rush-hurry"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("我不知道您是否方便接听", "evasive-dont-know"),
+        ("不一定能退款，需要审核", "promise-guaranteed-outcome"),
+        ("如果是物流的问题，我们会先为您补发", "blame-third-party"),
+        ("这个暂时没办法直接办理，我们可以为您申请优惠券补偿", "refuse-no-way"),
+        ("我赶紧为您查一下", "rush-hurry"),
+    ],
+)
 def test_context_exceptions_keep_good_replies_clean(bundled, text, rule):
     assert rule not in rules_hit(bundled, text)
 
@@ -78,8 +91,18 @@ def test_familiar_address_is_an_error_for_foreign_customers(bundled, text):
     assert findings and findings[0].level == "error"
 
 
-@pytest.mark.parametrize("text", ["我们会亲自为您处理", "请用支付宝付款", "这件宝贝已发货", "宝宝辅食已发货",
-                                  "父亲节礼盒", "充电宝不能空运", "亲肤面料"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们会亲自为您处理",
+        "请用支付宝付款",
+        "这件宝贝已发货",
+        "宝宝辅食已发货",
+        "父亲节礼盒",
+        "充电宝不能空运",
+        "亲肤面料",
+    ],
+)
 def test_single_character_address_matches_whole_words_only(bundled, text):
     assert not {"address-familiar-foreign", "address-familiar"} & rules_hit(bundled, text, FOREIGN)
 
@@ -121,7 +144,7 @@ def test_applying_one_fix_keeps_the_rest_of_the_text_and_the_other_offsets(bundl
     fixed = apply_fix(text, target, 0)
     assert fixed == "亲，我帮您查询一下，手机13812345678，你自己看说明吧。"
     rest = bundled.check(fixed, FOREIGN)
-    assert all(fixed[f.start:f.end] == f.text for f in rest)
+    assert all(fixed[f.start : f.end] == f.text for f in rest)
 
     def untouched(found: list) -> list:
         # The fix writes new Chinese, which the 外籍 language rule flags afresh: not what this is about.
@@ -169,12 +192,18 @@ def test_no_bundled_script_or_article_has_an_error_level_finding(bundled):
         texts = [script.text] + ([script.variants["zh-TW"]] if "zh-TW" in script.variants else [])
         for channel in script.channels or ["在线"]:
             for text in texts:
-                errors += [(script.id, channel, f.rule, f.text) for f in bundled.check(text, CheckContext(channel=channel))
-                           if f.level == "error"]
+                errors += [
+                    (script.id, channel, f.rule, f.text)
+                    for f in bundled.check(text, CheckContext(channel=channel))
+                    if f.level == "error"
+                ]
     for article in content.articles:
         for channel in article.channels or ["在线"]:
             text = article.title + "\n" + _customer_facing(article)
-            errors += [(article.id, channel, f.rule, f.text) for f in bundled.check(text, CheckContext(channel=channel))
-                       if f.level == "error"]
+            errors += [
+                (article.id, channel, f.rule, f.text)
+                for f in bundled.check(text, CheckContext(channel=channel))
+                if f.level == "error"
+            ]
     assert len(content.scripts) > 0 and len(content.articles) > 0
     assert errors == []

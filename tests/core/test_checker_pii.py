@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.checker.match import Checker
 from app.core.checker.fixes import apply_fix
-from app.core.content.loader import load_content
+from app.core.checker.match import Checker
 from app.core.checker.pii import find_pii, id_checksum_ok, luhn_ok
+from app.core.content.loader import load_content
 from app.core.text.fold import fold
 from tests.conftest import REPO_ROOT
 
@@ -18,32 +18,49 @@ def bundled() -> Checker:
 
 
 def kinds(text: str) -> list[tuple[str, str, str]]:
-    return [(h.kind, text[h.start:h.end], h.masked) for h in find_pii(fold(text))]
+    return [(h.kind, text[h.start : h.end], h.masked) for h in find_pii(fold(text))]
 
 
-@pytest.mark.parametrize("text, found, masked", [
-    ("手机13812345678已绑定", "13812345678", "138****5678"),
-    ("手机 138 1234 5678 已绑定", "138 1234 5678", "138****5678"),
-    ("手机138-1234-5678", "138-1234-5678", "138****5678"),
-    ("手机１３８１２３４５６７８", "１３８１２３４５６７８", "138****5678"),
-    ("+8619912345678", "19912345678", "199****5678"),
-])
+@pytest.mark.parametrize(
+    "text, found, masked",
+    [
+        ("手机13812345678已绑定", "13812345678", "138****5678"),
+        ("手机 138 1234 5678 已绑定", "138 1234 5678", "138****5678"),
+        ("手机138-1234-5678", "138-1234-5678", "138****5678"),
+        ("手机１３８１２３４５６７８", "１３８１２３４５６７８", "138****5678"),
+        ("+8619912345678", "19912345678", "199****5678"),
+    ],
+)
 def test_mobile_numbers_in_any_spelling_are_masked(text, found, masked):
     assert kinds(text) == [("mobile", found, masked)]
 
 
-@pytest.mark.parametrize("text", ["客服热线400-000-0000", "客服热线4000000000", "订单号2023113812345678",
-                                  "12812345678", "手机号138****5678", "退款1-3个工作日", "2026-11-01 10:30",
-                                  "金额1380.00元", "{手机号}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客服热线400-000-0000",
+        "客服热线4000000000",
+        "订单号2023113812345678",
+        "12812345678",
+        "手机号138****5678",
+        "退款1-3个工作日",
+        "2026-11-01 10:30",
+        "金额1380.00元",
+        "{手机号}",
+    ],
+)
 def test_hotlines_order_numbers_dates_and_masked_numbers_are_not_personal_data(text):
     assert kinds(text) == []
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("电话010-62345678", "010-****5678"),
-    ("电话(0755)23456789", "0755-****6789"),
-    ("电话021 52345678", "021-****5678"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("电话010-62345678", "010-****5678"),
+        ("电话(0755)23456789", "0755-****6789"),
+        ("电话021 52345678", "021-****5678"),
+    ],
+)
 def test_landlines_with_area_code_are_masked(text, masked):
     [(kind, _, got)] = kinds(text)
     assert (kind, got) == ("landline", masked)

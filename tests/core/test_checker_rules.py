@@ -18,7 +18,9 @@ def hits(checker: Checker, text: str, context: CheckContext | None = None) -> li
 
 
 def test_phrases_words_regex_and_suggestions(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: r-phrase
     level: error
     reason: 推诿
@@ -33,11 +35,18 @@ def test_phrases_words_regex_and_suggestions(make_root):
     reason: 态度
     message: 赌气
     regex: '(爱|要)(买|退)不(买|退)'
-""")
+""",
+    )
     assert checker.problems == []
     [f] = checker.check("这个不 归我管")
     assert (f.rule, f.text, f.level, f.reason, f.message, f.suggestions) == (
-        "r-phrase", "不 归我管", "error", "推诿", "别说「不 归我管」", ("我来处理",))
+        "r-phrase",
+        "不 归我管",
+        "error",
+        "推诿",
+        "别说「不 归我管」",
+        ("我来处理",),
+    )
     assert hits(checker, "API报错") == [("r-word", "API")]
     assert hits(checker, "rapid系列") == []  # whole words only for Latin letters
     assert hits(checker, "爱买不买") == [("r-regex", "爱买不买")]
@@ -45,20 +54,26 @@ def test_phrases_words_regex_and_suggestions(make_root):
 
 
 def test_level_defaults_to_warning_and_file_defaults_apply(make_root):
-    root = make_root({"scripts_library/rules/r.yaml": """\
+    root = make_root(
+        {
+            "scripts_library/rules/r.yaml": """\
 kind: rules
 defaults: {reason: 态度}
 rules:
   - id: r1
     message: m
     phrases: [烦死了]
-"""})
+"""
+        }
+    )
     [rule] = Checker.from_content(load_content(root)).rules
     assert (rule.level, rule.reason) == ("warning", "态度")
 
 
 def test_unless_overlapping_and_unless_text_anywhere(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: r-unless
     reason: 推诿
     message: m
@@ -69,7 +84,8 @@ def test_unless_overlapping_and_unless_text_anywhere(make_root):
     message: m
     phrases: [没办法]
     unless_text: [您可以]
-""")
+""",
+    )
     assert hits(checker, "不知道您是否方便") == []
     assert hits(checker, "不知道。您是否方便") == [("r-unless", "不知道")]
     assert hits(checker, "没办法") == [("r-unless-text", "没办法")]
@@ -77,13 +93,16 @@ def test_unless_overlapping_and_unless_text_anywhere(make_root):
 
 
 def test_when_conditions_accept_chinese_and_english_names(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: r-foreign-phone
     reason: 称呼
     message: m
     phrases: [亲爱的]
     when: {audience: [foreign], channel: 电话}
-""")
+""",
+    )
     assert hits(checker, "亲爱的") == []
     assert hits(checker, "亲爱的", CheckContext(audience="外籍")) == []
     assert hits(checker, "亲爱的", CheckContext(audience="外籍", channel="电话")) == [("r-foreign-phone", "亲爱的")]
@@ -91,19 +110,24 @@ def test_when_conditions_accept_chinese_and_english_names(make_root):
 
 
 def test_limit_allows_that_many_and_flags_the_rest(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: r-limit
     reason: 用语
     message: m
     phrases: [非常抱歉]
     limit: 1
-""")
+""",
+    )
     assert hits(checker, "非常抱歉") == []
     assert [f.start for f in checker.check("非常抱歉，非常抱歉，非常抱歉")] == [5, 10]
 
 
 def test_broken_rules_are_reported_with_file_and_line_and_the_rest_still_load(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: good
     reason: 推诿
     message: m
@@ -125,11 +149,16 @@ def test_broken_rules_are_reported_with_file_and_line_and_the_rest_still_load(ma
     message: m
     phrases: [y]
     when: {audience: [火星人]}
-""")
+""",
+    )
     assert [r.id for r in checker.rules] == ["good"]
     got = [(p.path, p.line, p.level) for p in checker.problems]
-    assert got == [("scripts_library/rules/rules.yaml", 10, "error"), ("scripts_library/rules/rules.yaml", 12, "error"),
-                   ("scripts_library/rules/rules.yaml", 16, "error"), ("scripts_library/rules/rules.yaml", 23, "error")]
+    assert got == [
+        ("scripts_library/rules/rules.yaml", 10, "error"),
+        ("scripts_library/rules/rules.yaml", 12, "error"),
+        ("scripts_library/rules/rules.yaml", 16, "error"),
+        ("scripts_library/rules/rules.yaml", 23, "error"),
+    ]
     assert "invalid regex" in checker.problems[0].message
 
 
@@ -143,7 +172,9 @@ def test_duplicate_ids_across_files_are_errors(make_root):
 
 
 def test_validate_reports_a_rule_that_contradicts_its_own_specs(make_root):
-    root = make_root({"scripts_library/rules/r.yaml": """\
+    root = make_root(
+        {
+            "scripts_library/rules/r.yaml": """\
 kind: rules
 rules:
   - id: too-narrow
@@ -153,17 +184,29 @@ rules:
     specs:
       flag: [我也不知道]
       pass: [我不知道您是否方便]
-"""})
+"""
+        }
+    )
     content = validate_root(root)
     messages = [(p.path, p.line, p.level, p.message) for p in content.problems]
-    assert ("scripts_library/rules/r.yaml", 8, "error",
-            "rule 'too-narrow' contradicts its spec: '我也不知道' should be flagged but is not") in messages
-    assert ("scripts_library/rules/r.yaml", 9, "error",
-            "rule 'too-narrow' contradicts its spec: '我不知道您是否方便' must not be flagged but is") in messages
+    assert (
+        "scripts_library/rules/r.yaml",
+        8,
+        "error",
+        "rule 'too-narrow' contradicts its spec: '我也不知道' should be flagged but is not",
+    ) in messages
+    assert (
+        "scripts_library/rules/r.yaml",
+        9,
+        "error",
+        "rule 'too-narrow' contradicts its spec: '我不知道您是否方便' must not be flagged but is",
+    ) in messages
 
 
 def test_specs_run_in_the_rules_own_context(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: phone-only
     reason: 渠道
     message: m
@@ -172,7 +215,8 @@ def test_specs_run_in_the_rules_own_context(make_root):
     specs:
       flag: [如图所示]
       pass: [{text: 如图所示, channel: 在线}]
-""")
+""",
+    )
     assert checker.run_specs() == []
 
 
@@ -186,12 +230,15 @@ def test_regex_prefilter_derives_required_literals():
 
 
 def test_a_regex_rule_with_a_prefilter_still_finds_every_match(make_root):
-    checker = checker_for(make_root, """\
+    checker = checker_for(
+        make_root,
+        """\
   - id: r
     reason: 过度承诺
     message: m
     regex: '(一定|保证)(能|会)?(退款|到账)'
-""")
+""",
+    )
     text = "前面很多字" * 100 + "一定能退款" + "中间" * 50 + "保证到账"
     assert [f.text for f in checker.check(text)] == ["一定能退款", "保证到账"]
 

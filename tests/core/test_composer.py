@@ -89,14 +89,25 @@ INQUIRY_BODY = """\
 
 @pytest.fixture
 def root(make_root) -> Path:
-    return make_root({
-        "kb/password.md": article("acct-change-password", title="如何修改登录密码?", body=INQUIRY_BODY,
-                                  similar="[密码怎么改, 修改密码]", tags="[密码]"),
-        "kb/refund.md": article("refund-time", title="退款多久到账?", similar="[钱什么时候退回来]"),
-        "kb/outage.md": article("app-outage", title="APP打不开怎么办?", type="故障",
-                                body="## 结论\n非常抱歉,APP部分页面暂时打不开,技术人员正在修复。\n"),
-        "scripts_library/scripts.yaml": SCRIPTS,
-    })
+    return make_root(
+        {
+            "kb/password.md": article(
+                "acct-change-password",
+                title="如何修改登录密码?",
+                body=INQUIRY_BODY,
+                similar="[密码怎么改, 修改密码]",
+                tags="[密码]",
+            ),
+            "kb/refund.md": article("refund-time", title="退款多久到账?", similar="[钱什么时候退回来]"),
+            "kb/outage.md": article(
+                "app-outage",
+                title="APP打不开怎么办?",
+                type="故障",
+                body="## 结论\n非常抱歉,APP部分页面暂时打不开,技术人员正在修复。\n",
+            ),
+            "scripts_library/scripts.yaml": SCRIPTS,
+        }
+    )
 
 
 @pytest.fixture
@@ -136,8 +147,10 @@ def test_inquiry_is_the_three_steps_from_the_article_sections(content) -> None:
     assert draft.article_via == "overlap"
     assert names(draft)[:3] == ["结论", "说明", "操作指引"]
     assert [s.source for s in draft.slots[:3]] == [
-        "article:acct-change-password#结论", "article:acct-change-password#说明",
-        "article:acct-change-password#操作步骤"]
+        "article:acct-change-password#结论",
+        "article:acct-change-password#说明",
+        "article:acct-change-password#操作步骤",
+    ]
     assert draft.slot("结论").text.startswith("您可以在APP【我的-设置-账户安全】中修改密码")
     assert "8-20位" in draft.slot("说明").text
 
@@ -145,7 +158,9 @@ def test_inquiry_is_the_three_steps_from_the_article_sections(content) -> None:
 def test_notes_for_the_agent_are_left_out_of_the_reply(content) -> None:
     draft = compose("密码怎么改?", content, article_id="acct-change-password")
     assert "客户" not in draft.text
-    assert draft.slot("操作指引").text == "1. 打开APP,进入【我的-设置】。\n2. 点击【账户安全-登录密码】,按提示完成验证。"
+    assert (
+        draft.slot("操作指引").text == "1. 打开APP,进入【我的-设置】。\n2. 点击【账户安全-登录密码】,按提示完成验证。"
+    )
 
 
 def test_fault_draft_apologises_with_impact_recovery_time_and_workaround(content) -> None:
@@ -224,7 +239,7 @@ def test_elderly_customer_hears_the_key_fact_twice_in_short_sentences(content) -
     draft = compose("密码怎么改?", content, audience="老年")
     repeat = draft.slot("重复要点")
     assert repeat is not None and repeat.text.startswith("再说一遍:")
-    fact = repeat.text[len("再说一遍:"):]
+    fact = repeat.text[len("再说一遍:") :]
     assert draft.text.count(fact) == 2
     assert names(draft)[-2:] == ["重复要点", "服务闭环"]
     assert draft.slot("说明").text.startswith("新密码需为8-20位。同时包含字母和数字。")
@@ -326,13 +341,22 @@ PARCEL_SCRIPTS = """\
 def test_scripts_for_another_situation_are_not_picked_for_a_late_parcel(make_root) -> None:
     # 还没到 (a parcel) and 没到账 (a refund) share characters, not a situation; the article's own
     # questions and tags (物流, 包裹) say what the complaint is about.
-    content = load_content(make_root({
-        "kb/tracking.md": article("ship-tracking", title="物流信息很久不更新怎么办?", type="故障", tags="[物流, 丢件]",
-                                  similar="[快递咋还没到, 包裹卡在中转站了]"),
-        "kb/refund.md": article("refund-time", title="退款多久到账?", tags="[退款]"),
-        "kb/damaged.md": article("damaged", title="收到商品破损怎么办?", tags="[破损]"),
-        "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
-    }))
+    content = load_content(
+        make_root(
+            {
+                "kb/tracking.md": article(
+                    "ship-tracking",
+                    title="物流信息很久不更新怎么办?",
+                    type="故障",
+                    tags="[物流, 丢件]",
+                    similar="[快递咋还没到, 包裹卡在中转站了]",
+                ),
+                "kb/refund.md": article("refund-time", title="退款多久到账?", tags="[退款]"),
+                "kb/damaged.md": article("damaged", title="收到商品破损怎么办?", tags="[破损]"),
+                "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
+            }
+        )
+    )
     draft = compose("快递三天了还没到,怎么回事", content, article_id="ship-tracking")
     assert draft.triage.type == "投诉"
     assert draft.slot("共情").source == "script:s-empathy-plain"
@@ -340,12 +364,20 @@ def test_scripts_for_another_situation_are_not_picked_for_a_late_parcel(make_roo
 
 
 def test_the_article_is_found_by_what_the_complaint_is_about_not_by_the_word_complaint(make_root) -> None:
-    content = load_content(make_root({
-        "kb/rejected.md": article("refund-rejected", title="退款被拒,客户投诉怎么处理?", type="投诉",
-                                  similar="[我要投诉你们不给退款, 投诉退款]"),
-        "kb/wrong.md": article("wrong-item", title="发错货了怎么办?", type="投诉", similar="[收到的颜色不对]"),
-        "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
-    }))
+    content = load_content(
+        make_root(
+            {
+                "kb/rejected.md": article(
+                    "refund-rejected",
+                    title="退款被拒,客户投诉怎么处理?",
+                    type="投诉",
+                    similar="[我要投诉你们不给退款, 投诉退款]",
+                ),
+                "kb/wrong.md": article("wrong-item", title="发错货了怎么办?", type="投诉", similar="[收到的颜色不对]"),
+                "scripts_library/scripts.yaml": PARCEL_SCRIPTS,
+            }
+        )
+    )
     draft = compose("颜色不对,我要投诉", content)
     assert draft.triage.type == "投诉"
     assert draft.article.id == "wrong-item"

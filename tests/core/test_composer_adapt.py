@@ -7,15 +7,18 @@ import pytest
 from app.core.compose.adapt import customer_facing, key_fact, plain_text, shorten_sentences, spoken, strip_familiar
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("亲,别着急", "别着急"),
-    ("亲~您好", "您好"),
-    ("您好!亲,请稍等", "您好!请稍等"),
-    ("宝,您的订单已发出", "您的订单已发出"),
-    ("Hi 亲, hello", "Hi hello"),
-    ("您可以用支付宝,也可以用银行卡", "您可以用支付宝,也可以用银行卡"),
-    ("请您亲自签收", "请您亲自签收"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("亲,别着急", "别着急"),
+        ("亲~您好", "您好"),
+        ("您好!亲,请稍等", "您好!请稍等"),
+        ("宝,您的订单已发出", "您的订单已发出"),
+        ("Hi 亲, hello", "Hi hello"),
+        ("您可以用支付宝,也可以用银行卡", "您可以用支付宝,也可以用银行卡"),
+        ("请您亲自签收", "请您亲自签收"),
+    ],
+)
 def test_familiar_address_is_removed_but_words_containing_it_stay(text: str, expected: str) -> None:
     assert strip_familiar(text) == expected
 

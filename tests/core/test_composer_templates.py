@@ -16,20 +16,25 @@ def test_bundled_triage_and_template_files_are_clean() -> None:
 
 
 def test_template_mistakes_are_reported_with_file_and_line(make_root) -> None:
-    root = make_root({"scripts_library/templates.yaml": (
-        "kind: templates\n"                             # 1
-        "types:\n"                                      # 2
-        "  咨询:\n"                                      # 3
-        "    - slot: 结论\n"                             # 4
-        "      from: [faq:结论]\n"                       # 5
-        "    - slot: 说明\n"                             # 6
-        "      from: [script:寒暄]\n"                    # 7
-        "    - slot: 指引\n"                             # 8
-        "      from: [script:指引]\n"                    # 9
-        "      require_tags: true\n"                     # 10
-        "  表扬:\n"                                      # 11
-        "    - slot: 感谢\n"                             # 12
-        "      from: [text]\n")})                        # 13
+    root = make_root(
+        {
+            "scripts_library/templates.yaml": (
+                "kind: templates\n"  # 1
+                "types:\n"  # 2
+                "  咨询:\n"  # 3
+                "    - slot: 结论\n"  # 4
+                "      from: [faq:结论]\n"  # 5
+                "    - slot: 说明\n"  # 6
+                "      from: [script:寒暄]\n"  # 7
+                "    - slot: 指引\n"  # 8
+                "      from: [script:指引]\n"  # 9
+                "      require_tags: true\n"  # 10
+                "  表扬:\n"  # 11
+                "    - slot: 感谢\n"  # 12
+                "      from: [text]\n"
+            )
+        }
+    )  # 13
     problems = [p for p in validate_root(root).problems if p.path == "scripts_library/templates.yaml"]
     by_line = {p.line: p for p in problems}
     assert "unknown source 'faq:结论'" in by_line[5].message
@@ -41,21 +46,24 @@ def test_template_mistakes_are_reported_with_file_and_line(make_root) -> None:
 
 
 def test_own_template_changes_the_reply_structure_and_others_stay_bundled(make_root) -> None:
-    root = make_root({
-        "kb/a.md": article("refund-time"),
-        "scripts_library/templates.yaml": (
-            "kind: templates\n"
-            "types:\n"
-            "  咨询:\n"
-            "    - slot: 答复\n"
-            "      from: [article:结论]\n"
-            "    - slot: 提醒\n"
-            "      from: [text]\n"
-            "      text: 到账后请核对金额。\n"),
-    })
+    root = make_root(
+        {
+            "kb/a.md": article("refund-time"),
+            "scripts_library/templates.yaml": (
+                "kind: templates\n"
+                "types:\n"
+                "  咨询:\n"
+                "    - slot: 答复\n"
+                "      from: [article:结论]\n"
+                "    - slot: 提醒\n"
+                "      from: [text]\n"
+                "      text: 到账后请核对金额。\n"
+            ),
+        }
+    )
     content = load_content(root)
     inquiry = compose("退款多久到账?", content, closing=False)
     assert [s.name for s in inquiry.slots] == ["答复", "提醒"]
     assert inquiry.text == "退款1-3个工作日到账。\n到账后请核对金额。"
     complaint = compose("我要投诉", content)
-    assert [s.name for s in complaint.slots][0] == "共情"
+    assert next(s.name for s in complaint.slots) == "共情"

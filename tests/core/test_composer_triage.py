@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.core.compose.library import load_library
-from app.core.content.loader import load_content
 from app.core.compose.triage import load_triage, triage
+from app.core.content.loader import load_content
 from app.core.validation import validate_root
 
 
@@ -42,18 +42,21 @@ def test_traditional_and_full_width_message_points_at_what_was_typed(rules) -> N
     result = triage(message, rules)
     assert result.priority == "high"
     stolen = next(c for c in result.cues if c.field == "priority")
-    assert stolen.text == "被盜" and message[stolen.start:stolen.end] == "被盜"
+    assert stolen.text == "被盜" and message[stolen.start : stolen.end] == "被盜"
     assert result.emotion == "anxious"
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("会员积分如何兑换?", "咨询"),
-    ("商品破损未赔偿", "投诉"),
-    ("希望增加夜间客服", "建议"),
-    ("账号登录失败", "故障"),
-    ("支付系统报错", "故障"),
-    ("你好", "咨询"),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("会员积分如何兑换?", "咨询"),
+        ("商品破损未赔偿", "投诉"),
+        ("希望增加夜间客服", "建议"),
+        ("账号登录失败", "故障"),
+        ("支付系统报错", "故障"),
+        ("你好", "咨询"),
+    ],
+)
 def test_the_four_types_of_the_domain_examples(rules, message: str, expected: str) -> None:
     assert triage(message, rules).type == expected
 
@@ -69,11 +72,16 @@ def test_vip_cue_raises_priority_whatever_the_case(rules) -> None:
 
 
 def test_a_knowledge_manager_can_add_a_cue(make_root) -> None:
-    root = make_root({"scripts_library/triage.yaml": (
-        "kind: triage\n"
-        "types:\n  建议: [要是有]\n"
-        "priority:\n  high:\n    大促: [双十一]\n"
-        "emotion:\n  anxious: [火烧眉毛]\n")})
+    root = make_root(
+        {
+            "scripts_library/triage.yaml": (
+                "kind: triage\n"
+                "types:\n  建议: [要是有]\n"
+                "priority:\n  high:\n    大促: [双十一]\n"
+                "emotion:\n  anxious: [火烧眉毛]\n"
+            )
+        }
+    )
     rules, problems = load_triage(load_content(root))
     assert problems == []
     result = triage("双十一要是有夜间客服就好了,火烧眉毛", rules)
@@ -81,14 +89,19 @@ def test_a_knowledge_manager_can_add_a_cue(make_root) -> None:
 
 
 def test_broken_triage_file_is_reported_with_file_and_line(make_root) -> None:
-    root = make_root({"scripts_library/triage.yaml": (
-        "kind: triage\n"
-        "types:\n"
-        "  表扬: [谢谢]\n"
-        "  投诉:\n"
-        "    - {pattern: '(unclosed'}\n"
-        "emotion:\n"
-        "  happy: [开心]\n")})
+    root = make_root(
+        {
+            "scripts_library/triage.yaml": (
+                "kind: triage\n"
+                "types:\n"
+                "  表扬: [谢谢]\n"
+                "  投诉:\n"
+                "    - {pattern: '(unclosed'}\n"
+                "emotion:\n"
+                "  happy: [开心]\n"
+            )
+        }
+    )
     problems = [p for p in validate_root(root).problems if p.path.endswith("triage.yaml")]
     lines = {p.line: p.message for p in problems}
     assert "unknown type '表扬'" in lines[3]

@@ -29,10 +29,12 @@ def messages(content, level=None):
 
 def test_valid_root_loads_articles_scripts_and_sections(make_root):
     body = "## 结论\n1-3个工作日到账。\n\n## 说明\n原路退回。\n\n## 操作步骤\n1. 打开APP\n\n## 常见误区\n- 周末也到账\n"
-    root = make_root({
-        "kb/returns/refund.md": article("refund", tags="[退款, 到账]", similar="[钱什么时候退回来]", body=body),
-        "scripts_library/scripts/open.yaml": GOOD_SCRIPTS,
-    })
+    root = make_root(
+        {
+            "kb/returns/refund.md": article("refund", tags="[退款, 到账]", similar="[钱什么时候退回来]", body=body),
+            "scripts_library/scripts/open.yaml": GOOD_SCRIPTS,
+        }
+    )
     content = load_content(root)
     assert content.problems == []
     [a] = content.articles
@@ -45,10 +47,12 @@ def test_valid_root_loads_articles_scripts_and_sections(make_root):
 
 
 def test_invalid_yaml_is_reported_with_its_line_and_other_files_still_load(make_root):
-    root = make_root({
-        "kb/a.md": "---\nid: a\ntitle: [未闭合\n---\n## 结论\n正文\n",
-        "kb/b.md": article("b"),
-    })
+    root = make_root(
+        {
+            "kb/a.md": "---\nid: a\ntitle: [未闭合\n---\n## 结论\n正文\n",
+            "kb/b.md": article("b"),
+        }
+    )
     content = load_content(root)
     [(path, line, message)] = messages(content)
     assert path == "kb/a.md" and line in (3, 4) and "invalid YAML" in message
@@ -63,11 +67,13 @@ def test_missing_id_and_title_are_errors(make_root):
 
 
 def test_duplicate_ids_name_both_files(make_root):
-    root = make_root({
-        "kb/one.md": article("same"),
-        "kb/two/two.md": article("same"),
-        "scripts_library/s.yaml": "- id: same\n  title: t\n  text: 您好\n",
-    })
+    root = make_root(
+        {
+            "kb/one.md": article("same"),
+            "kb/two/two.md": article("same"),
+            "scripts_library/s.yaml": "- id: same\n  title: t\n  text: 您好\n",
+        }
+    )
     dupes = [m for m in messages(load_content(root), "error") if "duplicate id" in m[2]]
     assert len(dupes) == 2
     assert all("kb/one.md" in m[2] for m in dupes)
@@ -94,11 +100,13 @@ def test_empty_article_body_is_an_error(make_root, body):
 
 
 def test_malformed_placeholders_are_errors_with_lines(make_root):
-    root = make_root({
-        "kb/a.md": article("a", body="## 结论\n您好{客户称呼,退款已到账。\n"),
-        "scripts_library/s.yaml": "- id: s1\n  title: t\n  text: \"请提供{订单 号}\"\n"
-                                  "- id: s2\n  title: t\n  text: \"好的}\"\n",
-    })
+    root = make_root(
+        {
+            "kb/a.md": article("a", body="## 结论\n您好{客户称呼,退款已到账。\n"),
+            "scripts_library/s.yaml": '- id: s1\n  title: t\n  text: "请提供{订单 号}"\n'
+            '- id: s2\n  title: t\n  text: "好的}"\n',
+        }
+    )
     found = messages(load_content(root), "error")
     assert any(p == "kb/a.md" and line == 6 and "unclosed placeholder “{客户称呼" in m for p, line, m in found)
     assert any(p == "scripts_library/s.yaml" and line == 3 and "malformed placeholder" in m for p, line, m in found)
@@ -108,8 +116,13 @@ def test_malformed_placeholders_are_errors_with_lines(make_root):
 def test_gbk_and_bom_files_are_read_with_a_warning(make_root):
     gbk = article("gbk", title="发票怎么开?", body="## 结论\n在订单详情申请电子发票。\n").encode("gbk")
     bom = b"\xef\xbb\xbf" + article("bom", title="积分规则").encode("utf-8")
-    root = make_root({"kb/gbk.md": gbk, "kb/bom.md": bom,
-                      "scripts_library/s.yaml": "- id: s1\n  title: 致歉\n  text: 非常抱歉\n".encode("gb18030")})
+    root = make_root(
+        {
+            "kb/gbk.md": gbk,
+            "kb/bom.md": bom,
+            "scripts_library/s.yaml": "- id: s1\n  title: 致歉\n  text: 非常抱歉\n".encode("gb18030"),
+        }
+    )
     content = load_content(root)
     assert {a.id: a.title for a in content.articles} == {"gbk": "发票怎么开?", "bom": "积分规则"}
     assert content.articles[1].section("结论") == "在订单详情申请电子发票。"
@@ -119,11 +132,13 @@ def test_gbk_and_bom_files_are_read_with_a_warning(make_root):
 
 
 def test_binary_and_undecodable_files_are_reported_and_skipped(make_root):
-    root = make_root({
-        "kb/image.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-        "kb/garbage.md": bytes([0xFF, 0xFD, 0xFC]) * 50,
-        "kb/ok.md": article("ok"),
-    })
+    root = make_root(
+        {
+            "kb/image.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "kb/garbage.md": bytes([0xFF, 0xFD, 0xFC]) * 50,
+            "kb/ok.md": article("ok"),
+        }
+    )
     content = load_content(root)
     assert [a.id for a in content.articles] == ["ok"]
     assert {p.path for p in content.errors} == {"kb/image.md", "kb/garbage.md"}
@@ -148,8 +163,7 @@ def test_five_megabyte_article_loads_quickly(make_root):
 
 
 def test_loading_never_modifies_the_content_root(make_root):
-    root = make_root({"kb/a.md": article("a"), "kb/b.md": "---\nid: [\n---\n",
-                      "kb/gbk.md": article("g").encode("gbk")})
+    root = make_root({"kb/a.md": article("a"), "kb/b.md": "---\nid: [\n---\n", "kb/gbk.md": article("g").encode("gbk")})
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
     load_content(root)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
@@ -170,19 +184,23 @@ def test_unknown_field_is_a_warning_that_names_it(make_root):
 
 
 def test_library_file_without_kind_is_an_error(make_root):
-    root = make_root({"scripts_library/x.yaml": "foo: bar\n", "scripts_library/rules/r.yaml": "kind: rules\nrules: []\n"})
+    root = make_root(
+        {"scripts_library/x.yaml": "foo: bar\n", "scripts_library/rules/r.yaml": "kind: rules\nrules: []\n"}
+    )
     content = load_content(root)
     assert [p.path for p in content.errors] == ["scripts_library/x.yaml"]
     assert [f.kind for f in content.library] == ["rules"]
 
 
 def test_sync_litter_and_hidden_files_are_ignored(make_root):
-    root = make_root({
-        "kb/a.md": article("a"),
-        "kb/a.sync-conflict-20261101-120000-ABC.md": article("a"),
-        "kb/~$a.md": "garbage",
-        "kb/.hidden/b.md": article("a"),
-    })
+    root = make_root(
+        {
+            "kb/a.md": article("a"),
+            "kb/a.sync-conflict-20261101-120000-ABC.md": article("a"),
+            "kb/~$a.md": "garbage",
+            "kb/.hidden/b.md": article("a"),
+        }
+    )
     content = load_content(root)
     assert [a.id for a in content.articles] == ["a"] and content.problems == []
 
@@ -216,7 +234,9 @@ def test_progress_callback_counts_every_file(make_root):
 
 
 def test_yaml_tags_that_would_build_python_objects_are_rejected(make_root):
-    root = make_root({"scripts_library/s.yaml": "- id: s1\n  title: !!python/object/apply:os.system ['echo hi']\n  text: x\n"})
+    root = make_root(
+        {"scripts_library/s.yaml": "- id: s1\n  title: !!python/object/apply:os.system ['echo hi']\n  text: x\n"}
+    )
     content = load_content(root)
     assert content.scripts == [] and content.errors and "invalid YAML" in content.errors[0].message
     assert Path(root).exists()

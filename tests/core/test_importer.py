@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from app.core.content.loader import load_content
 from app.core.content.importer import ImportFileError, import_faq
+from app.core.content.loader import load_content
 
 CSV = (
     "id,question,similar,answer,category\n"
-    "refund-time,退款多久到账?,钱什么时候退回来|退款一直没到,\"审核通过后1-3个工作日原路退回。\n周末可能顺延。\",退换货\n"
+    'refund-time,退款多久到账?,钱什么时候退回来|退款一直没到,"审核通过后1-3个工作日原路退回。\n周末可能顺延。",退换货\n'
     "invoice,怎么开发票?,发票在哪开,在订单详情申请电子发票。,发票\n"
 )
 
@@ -34,9 +34,16 @@ def test_csv_round_trip_produces_valid_articles(tmp_path, encoding):
 
 def test_jsonl_round_trip_with_list_similar(tmp_path):
     source = tmp_path / "faq.jsonl"
-    rows = [{"id": "a1", "question": "积分怎么兑换", "similar": ["积分咋用", "积分换东西"], "answer": "在【我的-积分】兑换。",
-             "category": "会员积分"},
-            {"id": "a2", "question": "会员等级", "similar": "等级有什么用|怎么升级", "answer": "按成长值升级。"}]
+    rows = [
+        {
+            "id": "a1",
+            "question": "积分怎么兑换",
+            "similar": ["积分咋用", "积分换东西"],
+            "answer": "在【我的-积分】兑换。",
+            "category": "会员积分",
+        },
+        {"id": "a2", "question": "会员等级", "similar": "等级有什么用|怎么升级", "answer": "按成长值升级。"},
+    ]
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     report = import_faq(source, tmp_path / "root")
     assert report.problems == []
@@ -61,10 +68,13 @@ def test_existing_files_are_not_overwritten_without_force(tmp_path):
 
 def test_bad_rows_are_reported_with_row_numbers_and_the_rest_imported(tmp_path):
     source = tmp_path / "faq.jsonl"
-    source.write_text('{"id": "ok", "question": "好问题", "answer": "答案"}\n'
-                      '{"id": "no-q", "answer": "没有问题"}\n'
-                      'not json\n'
-                      '{"id": "ok", "question": "重复", "answer": "x"}\n', encoding="utf-8")
+    source.write_text(
+        '{"id": "ok", "question": "好问题", "answer": "答案"}\n'
+        '{"id": "no-q", "answer": "没有问题"}\n'
+        "not json\n"
+        '{"id": "ok", "question": "重复", "answer": "x"}\n',
+        encoding="utf-8",
+    )
     report = import_faq(source, tmp_path / "root")
     assert [p.row for p in report.failed_rows] == [3, 2, 4] or sorted(p.row for p in report.failed_rows) == [2, 3, 4]
     assert [p.name for p in report.written] == ["ok.md"]
@@ -72,18 +82,23 @@ def test_bad_rows_are_reported_with_row_numbers_and_the_rest_imported(tmp_path):
 
 def test_category_and_id_cannot_escape_the_target_folder(tmp_path):
     source = tmp_path / "faq.jsonl"
-    source.write_text('{"id": "../../evil", "question": "问", "answer": "答", "category": "../../../etc"}\n', encoding="utf-8")
+    source.write_text(
+        '{"id": "../../evil", "question": "问", "answer": "答", "category": "../../../etc"}\n', encoding="utf-8"
+    )
     report = import_faq(source, tmp_path / "root")
     [written] = report.written
     assert written.resolve().is_relative_to((tmp_path / "root" / "kb").resolve())
     assert not (tmp_path / "evil.md").exists()
 
 
-@pytest.mark.parametrize("name,content,needle", [
-    ("faq.xlsx", b"PK\x03\x04", "unsupported file type"),
-    ("faq.csv", b"foo,bar\n1,2\n", "no 'question' column"),
-    ("missing.csv", None, "not found"),
-])
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("faq.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("faq.csv", b"foo,bar\n1,2\n", "no 'question' column"),
+        ("missing.csv", None, "not found"),
+    ],
+)
 def test_whole_file_problems_raise_a_clear_error(tmp_path, name, content, needle):
     source = tmp_path / name
     if content is not None:

@@ -36,8 +36,14 @@ def test_sync_never_publishes_the_personal_layer(tmp_path):
 def test_a_script_saved_from_the_app_loads_back_and_is_searchable(make_root, zhida_home):
     from app.core.search.index import SearchIndex
 
-    saved = save_personal_script("物流安抚", "亲,包裹已经在路上了,{预计时间}前送达。", type="咨询", stage="安抚",
-                                 shortcut="wlaf", home=zhida_home)
+    saved = save_personal_script(
+        "物流安抚",
+        "亲,包裹已经在路上了,{预计时间}前送达。",
+        type="咨询",
+        stage="安抚",
+        shortcut="wlaf",
+        home=zhida_home,
+    )
     assert (saved.title, saved.type, saved.stage, saved.shortcut) == ("物流安抚", "咨询", "安抚", "wlaf")
     assert [s.id for s in load_layered(make_root({}), home=zhida_home).personal.scripts] == [saved.id]
     hit = SearchIndex(make_root({}), home=zhida_home).search("包裹在路上")[0]

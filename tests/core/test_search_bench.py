@@ -16,8 +16,15 @@ def test_corpus_is_real_text_replicated_with_variation(tmp_path):
 
 def test_bench_reports_every_key_for_both_sides():
     result = run_bench(docs=30)
-    keys = {"build_s", "incremental_10_s", "cold_open_first_query_s", "short_p50_ms", "short_p95_ms",
-            "long_p95_ms", "peak_rss_mb"}
+    keys = {
+        "build_s",
+        "incremental_10_s",
+        "cold_open_first_query_s",
+        "short_p50_ms",
+        "short_p95_ms",
+        "long_p95_ms",
+        "peak_rss_mb",
+    }
     assert result["docs"] == 30 and keys <= set(result)
     assert keys <= set(result["baseline"])
     assert all(isinstance(result[k], (int, float)) and result[k] >= 0 for k in keys)

@@ -9,13 +9,15 @@ import sys
 import threading
 from pathlib import Path
 
-from app.core.search.store import META_FILE, write_lock
 from app.core.search.index import SearchIndex
+from app.core.search.store import META_FILE, write_lock
 from tests.conftest import REPO_ROOT, article
 
 
 def _root(make_root, count: int = 3) -> Path:
-    files = {f"kb/a{i}.md": article(f"a{i}", f"第{i}号退款规则", body=f"## 结论\n退款说明{i}。\n") for i in range(count)}
+    files = {
+        f"kb/a{i}.md": article(f"a{i}", f"第{i}号退款规则", body=f"## 结论\n退款说明{i}。\n") for i in range(count)
+    }
     files["kb/invoice.md"] = article("invoice", "发票怎么开", body="## 结论\n订单页申请。\n")
     return make_root(files)
 
@@ -36,7 +38,9 @@ def test_update_touches_only_added_changed_and_deleted_files(make_root):
     first = index.update()
     assert first.rebuilt and first.added == 4 and first.documents == 4
     assert index.update().touched == 0
-    (root / "kb/a1.md").write_text(article("a1", "第1号退款规则", body="## 结论\n已改成七天无理由。\n"), encoding="utf-8")
+    (root / "kb/a1.md").write_text(
+        article("a1", "第1号退款规则", body="## 结论\n已改成七天无理由。\n"), encoding="utf-8"
+    )
     (root / "kb/a2.md").unlink()
     (root / "kb/new.md").write_text(article("new", "会员积分兑换"), encoding="utf-8")
     report = index.update()
@@ -143,7 +147,7 @@ def test_two_writers_in_threads_take_turns(make_root):
     def write() -> None:
         try:
             SearchIndex(root).update(rebuild=True)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write) for _ in range(2)]
@@ -168,8 +172,17 @@ print(index.search("发票")[0].id)
 def test_two_writer_processes_never_see_a_lock_error(make_root, zhida_home):
     root = _root(make_root, count=30)
     env = dict(os.environ, ZHIDA_HOME=str(zhida_home), PYTHONPATH=str(REPO_ROOT))
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(root)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
@@ -182,7 +195,6 @@ def test_a_new_synonym_word_recuts_texts_indexed_before_it(make_root):
     root = make_root({"kb/a.md": article("damaged", "杯子碎了怎么办"), "kb/b.md": article("other", "会员积分规则")})
     index = SearchIndex(root)
     index.update()
-    (root / "scripts_library/synonyms.yaml").write_text("kind: synonyms\ngroups:\n  - [碎了, 破损]\n",
-                                                         encoding="utf-8")
+    (root / "scripts_library/synonyms.yaml").write_text("kind: synonyms\ngroups:\n  - [碎了, 破损]\n", encoding="utf-8")
     assert index.update().rebuilt
     assert index.search("破损")[0].id == "damaged"

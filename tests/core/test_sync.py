@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
 from app.core.sync.engine import sync
+from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict, restore
 from app.core.sync.share import Head, Share, canonical_json, sha256_bytes
 from tests.core.sync_world import SimulatedCrash, art, crash_at, make_world, share_objects, snapshot, tmp_litter
 
@@ -144,8 +144,9 @@ def test_row7_share_gone_mid_sync_aborts_with_no_local_deletion_and_base_unchang
     assert report.exit_code == 1 and report.failed
     assert snapshot(a0.root) == content_before
     after = snapshot(a0.home / "sync")
-    assert {k: v for k, v in after.items() if k.endswith("state.json")} == \
-        {k: v for k, v in state_before.items() if k.endswith("state.json")}
+    assert {k: v for k, v in after.items() if k.endswith("state.json")} == {
+        k: v for k, v in state_before.items() if k.endswith("state.json")
+    }
 
 
 def test_row8_manifest_before_objects_waits_then_applies(world):
@@ -194,9 +195,16 @@ def test_row8_object_with_wrong_contents_is_never_applied(world):
 
 def test_row9_sync_tool_litter_in_the_share_and_the_content_root_is_ignored(world):
     share, m0, m1, a0 = world
-    litter = [".zhida/heads/m0.sync-conflict-20261101-101010-ABCDEF.json", ".zhida/heads/.syncthing.m0.json.tmp",
-              ".zhida/heads/~syncthing~m0.json.tmp", ".zhida/heads/m0 (conflicted copy).json", "~$readme.docx",
-              ".~lock.x.md#", ".zhida/objects/ab/.syncthing.zz.tmp", ".zhida/manifests/x.sync-conflict-1.json"]
+    litter = [
+        ".zhida/heads/m0.sync-conflict-20261101-101010-ABCDEF.json",
+        ".zhida/heads/.syncthing.m0.json.tmp",
+        ".zhida/heads/~syncthing~m0.json.tmp",
+        ".zhida/heads/m0 (conflicted copy).json",
+        "~$readme.docx",
+        ".~lock.x.md#",
+        ".zhida/objects/ab/.syncthing.zz.tmp",
+        ".zhida/manifests/x.sync-conflict-1.json",
+    ]
     for rel in litter:
         (share / rel).parent.mkdir(parents=True, exist_ok=True)
         (share / rel).write_text("{garbage", encoding="utf-8")
@@ -361,17 +369,24 @@ def _forge(share: Path, publisher: str, files: dict[str, bytes], extra: dict | N
     s = Share(share)
     items = {rel: {"h": s.write_object(data), "v": {publisher: 5}, "prev": None} for rel, data in files.items()}
     items.update(extra or {})
-    digest = s.write_manifest(canonical_json({"format": 1, "publisher": publisher, "seq": 1, "parents": [],
-                                              "items": items}))
+    digest = s.write_manifest(
+        canonical_json({"format": 1, "publisher": publisher, "seq": 1, "parents": [], "items": items})
+    )
     s.write_head(Head(publisher, 1, digest))
 
 
 def test_row17_non_utf8_and_corrupt_files_are_reported_and_the_rest_syncs(world):
     share, m0, m1, a0 = world
-    _forge(share, "broken", {"kb/gbk.md": art("g", "中文").encode("gbk"),
-                             "scripts_library/bad.yaml": b"- id: [unclosed\n",
-                             "kb/binary.md": b"\x00\x01\x02",
-                             "kb/ok.md": art("ok", "好的").encode()})
+    _forge(
+        share,
+        "broken",
+        {
+            "kb/gbk.md": art("g", "中文").encode("gbk"),
+            "scripts_library/bad.yaml": b"- id: [unclosed\n",
+            "kb/binary.md": b"\x00\x01\x02",
+            "kb/ok.md": art("ok", "好的").encode(),
+        },
+    )
     report = a0.sync()
     assert report.pulled == ["kb/ok.md"]
     reasons = dict(report.skipped)
@@ -388,14 +403,32 @@ def test_row17_local_non_utf8_file_is_not_published(world):
     assert report.published == [] and any(p == "kb/gbk.md" for p, _ in report.skipped)
 
 
-@pytest.mark.parametrize("rel", ["../evil.md", "/etc/evil.md", "C:/evil.md", "kb/../../evil.md", "kb\\..\\evil.md",
-                                 "kb/CON.md", "kb/aux.txt", "kb/lpt1", "other/x.md", "kb/a:b.md", "kb/trail. "])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "../evil.md",
+        "/etc/evil.md",
+        "C:/evil.md",
+        "kb/../../evil.md",
+        "kb\\..\\evil.md",
+        "kb/CON.md",
+        "kb/aux.txt",
+        "kb/lpt1",
+        "other/x.md",
+        "kb/a:b.md",
+        "kb/trail. ",
+    ],
+)
 def test_share_paths_escaping_the_content_root_are_refused_and_never_written(world, tmp_path, rel):
     share, m0, m1, a0 = world
     data = art("evil", "恶意").encode()
     s = Share(share)
-    _forge(share, "mallory", {"kb/fine.md": art("fine", "正常").encode()},
-           {rel: {"h": s.write_object(data), "v": {"mallory": 9}, "prev": None}})
+    _forge(
+        share,
+        "mallory",
+        {"kb/fine.md": art("fine", "正常").encode()},
+        {rel: {"h": s.write_object(data), "v": {"mallory": 9}, "prev": None}},
+    )
     report = a0.sync()
     assert report.pulled == ["kb/fine.md"]
     assert any(p == rel[:200] and r.startswith("refused") for p, r in report.skipped)
@@ -451,8 +484,7 @@ def test_state_lives_under_zhida_home_and_the_share_only_gets_protocol_files(wor
     m0.sync()
     a0.sync()
     assert sorted(p.name for p in share.iterdir()) == [".zhida"]
-    assert sorted(p.name for p in (share / ".zhida").iterdir()) == ["FORMAT", "heads", "leases", "manifests",
-                                                                      "objects"]
+    assert sorted(p.name for p in (share / ".zhida").iterdir()) == ["FORMAT", "heads", "leases", "manifests", "objects"]
     assert sorted(p.name for p in a0.root.iterdir()) == ["kb", "scripts_library"]
     assert tmp_litter(a0.root) == [] and tmp_litter(share) == []
     state = json.loads(next((a0.home / "sync").rglob("state.json")).read_text(encoding="utf-8"))

@@ -16,16 +16,37 @@ import pytest
 from app.core.settings import Settings, save_settings
 from tests.core.sync_world import SimulatedCrash, art, crash_at, make_world
 
-PUBLISH_CRASHES = [("publish:lease_taken", 1), ("publish:object_written", 1), ("publish:object_written", 2),
-                   ("publish:objects_written", 1), ("publish:manifest_written", 1), ("publish:head_written", 1),
-                   ("state_saved", 1)]
-PULL_CRASHES = [("pull:heads_read", 1), ("pull:write_temp", 1), ("pull:before_replace", 2),
-                ("pull:file_applied", 1), ("pull:file_applied", 2), ("pull:applied", 1), ("state_saved", 1)]
+PUBLISH_CRASHES = [
+    ("publish:lease_taken", 1),
+    ("publish:object_written", 1),
+    ("publish:object_written", 2),
+    ("publish:objects_written", 1),
+    ("publish:manifest_written", 1),
+    ("publish:head_written", 1),
+    ("state_saved", 1),
+]
+PULL_CRASHES = [
+    ("pull:heads_read", 1),
+    ("pull:write_temp", 1),
+    ("pull:before_replace", 2),
+    ("pull:file_applied", 1),
+    ("pull:file_applied", 2),
+    ("pull:applied", 1),
+    ("state_saved", 1),
+]
 
-OLD = {"kb/x.md": art("x", "旧x"), "kb/y.md": art("y", "旧y"), "kb/w.md": art("w", "旧w"),
-       "scripts_library/s.yaml": "- id: s1\n  title: 问候\n  text: 您好\n"}
-NEW = {"kb/x.md": art("x", "新x"), "kb/y.md": art("y", "新y"), "kb/z.md": art("z", "新z"),
-       "scripts_library/s.yaml": "- id: s1\n  title: 问候\n  text: 您好\n"}
+OLD = {
+    "kb/x.md": art("x", "旧x"),
+    "kb/y.md": art("y", "旧y"),
+    "kb/w.md": art("w", "旧w"),
+    "scripts_library/s.yaml": "- id: s1\n  title: 问候\n  text: 您好\n",
+}
+NEW = {
+    "kb/x.md": art("x", "新x"),
+    "kb/y.md": art("y", "新y"),
+    "kb/z.md": art("z", "新z"),
+    "scripts_library/s.yaml": "- id: s1\n  title: 问候\n  text: 您好\n",
+}
 
 
 def _world(tmp_path: Path):

@@ -11,9 +11,20 @@ import pytest
 from app.core.sync.resolve import pending_conflicts, resolve_conflict
 from tests.core.sync_world import SimulatedCrash, art, make_world, share_objects
 
-FAULT_STEPS = ["start", "pull:heads_read", "pull:write_temp", "pull:before_replace", "pull:file_applied",
-               "pull:applied", "publish:lease_taken", "publish:object_written", "publish:objects_written",
-               "publish:manifest_written", "publish:head_written", "state_saved"]
+FAULT_STEPS = [
+    "start",
+    "pull:heads_read",
+    "pull:write_temp",
+    "pull:before_replace",
+    "pull:file_applied",
+    "pull:applied",
+    "publish:lease_taken",
+    "publish:object_written",
+    "publish:objects_written",
+    "publish:manifest_written",
+    "publish:head_written",
+    "state_saved",
+]
 
 
 class Sim:
@@ -56,6 +67,7 @@ class Sim:
             def hook(name: str, info: dict, step=step, code=code) -> None:
                 if name == step and self.rng.random() < 0.7:
                     raise OSError(code, "injected")
+
         objects_before = set((self.share / ".zhida/objects").rglob("*"))
         try:
             client.sync(hook=hook, clock=self.clock, confirm_deletes=not faults, **kw)
@@ -96,8 +108,9 @@ class Sim:
             self.doomed[rel] = m.name
             m.write(rel, self.text(m.name, rel))
         elif op < 0.40:
-            mine = [r for r, who in self.doomed.items() if who == m.name and r not in self.gone
-                    and m.read(r) is not None]
+            mine = [
+                r for r, who in self.doomed.items() if who == m.name and r not in self.gone and m.read(r) is not None
+            ]
             if mine:
                 rel = rng.choice(mine)
                 self.gone.add(rel)
@@ -131,7 +144,8 @@ class Sim:
                 self.sync(a, faults=False)
             views = [c.files() for c in self.clients]
             if all(v == views[0] for v in views) and not any(
-                    pending_conflicts(m.root, self.share, home=m.home) for m in self.managers):
+                pending_conflicts(m.root, self.share, home=m.home) for m in self.managers
+            ):
                 return
         raise AssertionError("clients did not converge")
 

@@ -18,7 +18,7 @@ def nfd(rel: str) -> str:
     return unicodedata.normalize("NFD", rel)
 
 
-CAFE = "kb/caf\u00e9.md"          # composed é: what Windows and Linux editors write
+CAFE = "kb/caf\u00e9.md"  # composed é: what Windows and Linux editors write
 GUIDE = "kb/\u30ac\u30a4\u30c9.md"  # ガイド: ガ and ド decompose into kana + dakuten on macOS
 assert nfd(CAFE) != CAFE and nfd(GUIDE) != GUIDE
 
@@ -36,8 +36,15 @@ def put(root: Path, rel: str, text: str) -> None:
 
 
 def quiet(report) -> bool:
-    return (report.exit_code == 0 and not report.pulled and not report.deleted and not report.moved
-            and not report.published and not report.conflicts and not report.skipped)
+    return (
+        report.exit_code == 0
+        and not report.pulled
+        and not report.deleted
+        and not report.moved
+        and not report.published
+        and not report.conflicts
+        and not report.skipped
+    )
 
 
 def manifest_paths(share: Path, publisher: str) -> list[str]:
@@ -148,8 +155,9 @@ def _forge_legacy(share: Path, publisher: str, files: dict[str, bytes]) -> None:
     """A manifest as a Mac publisher wrote it before this change: NFD keys."""
     s = Share(share)
     items = {nfd(rel): {"h": s.write_object(data), "v": {publisher: 1}, "prev": None} for rel, data in files.items()}
-    digest = s.write_manifest(canonical_json({"format": 1, "publisher": publisher, "seq": 1, "parents": [],
-                                              "items": items}))
+    digest = s.write_manifest(
+        canonical_json({"format": 1, "publisher": publisher, "seq": 1, "parents": [], "items": items})
+    )
     s.write_head(Head(publisher, 1, digest))
 
 
@@ -198,8 +206,10 @@ def test_old_history_lines_with_nfd_paths_restore_into_the_existing_file(world):
     store.dir.mkdir(parents=True, exist_ok=True)
     digest = store.put(art("c", "旧版本").encode())
     with open(store.history_path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"time": 1.0, "path": nfd(CAFE), "hash": digest, "action": "replaced"},
-                            ensure_ascii=False) + "\n")
+        fh.write(
+            json.dumps({"time": 1.0, "path": nfd(CAFE), "hash": digest, "action": "replaced"}, ensure_ascii=False)
+            + "\n"
+        )
     (entry,) = store.history(CAFE)
     assert restore(a0.root, entry.id, home=a0.home) == CAFE
     assert listing(a0.root / "kb") == sorted([nfd(CAFE)[3:], "x.md"])

@@ -58,10 +58,12 @@ def bundled():
 
 @pytest.fixture
 def root(make_root) -> Path:
-    root = make_root({
-        "kb/returns/damaged.md": article("damaged", title="收到商品破损怎么办?", type="投诉", body=DAMAGED_BODY),
-        "kb/returns/refund.md": article("refund", title="退款多久到账?", body=REFUND_BODY),
-    })
+    root = make_root(
+        {
+            "kb/returns/damaged.md": article("damaged", title="收到商品破损怎么办?", type="投诉", body=DAMAGED_BODY),
+            "kb/returns/refund.md": article("refund", title="退款多久到账?", body=REFUND_BODY),
+        }
+    )
     # The real rules, templates, triage cues and scripts, so the checker and composer behave as shipped.
     for path in (REPO_ROOT / "scripts_library").iterdir():
         target = root / "scripts_library" / path.name
@@ -121,8 +123,9 @@ def test_complaint_without_empathy_first_loses_empathy(root):
 def test_unmasked_phone_number_loses_privacy_and_better_shows_the_mask(root):
     content = load_content(root)
     drill = _drill(content, "c1")
-    reply = ("非常理解您的心情。请您提供破损照片,我们核实后为您补发或退款,今天18点前给您回复到13812345678。"
-             "还有其他需求吗?")
+    reply = (
+        "非常理解您的心情。请您提供破损照片,我们核实后为您补发或退款,今天18点前给您回复到13812345678。还有其他需求吗?"
+    )
     score = score_reply(drill, reply, content)
     item = _item(score, "隐私")
     assert not item.ok and item.points < 0
@@ -168,7 +171,8 @@ def test_broken_drills_file_is_reported_with_file_and_line(root):
         "kind: drills\ndrills:\n  - id: ok1\n    title: t\n    type: 咨询\n    message: m\n"
         "  - id: bad\n    title: t\n    type: 闲聊\n    message: m\n"
         "  - id: no-article\n    title: t\n    type: 投诉\n    message: m\n    article: missing\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     problems = [p for p in validate_root(root).problems if p.path.endswith("drills.yaml")]
     assert [(p.line, p.level) for p in problems] == [(9, "error"), (15, "warning")]
     assert "闲聊" in problems[0].message and "missing" in problems[1].message
@@ -188,7 +192,9 @@ def test_negated_options_and_bare_keywords_earn_nothing(root):
 def test_broken_scoring_cue_is_reported_at_its_line(root):
     (root / "scripts_library" / "drills.yaml").write_text(
         "kind: drills\nscoring:\n  elements:\n    共情:\n      cues: [理解您, {pattern: '(未闭合'}]\n"
-        "  types:\n    投诉: {共情: 10, 不存在: 5}\ndrills: []\n", encoding="utf-8")
+        "  types:\n    投诉: {共情: 10, 不存在: 5}\ndrills: []\n",
+        encoding="utf-8",
+    )
     problems = [p.format() for p in validate_root(root).problems if p.path.endswith("drills.yaml")]
     assert any(":5: error: " in p and "(未闭合" in p for p in problems)
     assert any(":7: error: " in p and "不存在" in p for p in problems)

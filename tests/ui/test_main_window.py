@@ -16,8 +16,10 @@ from app.ui.main_window import TAB_ARTICLE, TAB_BUILDER, TAB_PROBLEMS, TAB_SCRIP
 from app.ui.results import hit_html
 from tests.conftest import REPO_ROOT, article
 
-REFUND_BODY = ("## 结论\n退款审核通过后1-3个工作日原路退回。\n\n## 说明\n银行处理需要时间,周末可能顺延。\n\n"
-               "## 操作步骤\n1. 打开APP【我的-订单】\n2. 查看退款进度\n\n## 常见误区\n- 退款不会退到余额\n")
+REFUND_BODY = (
+    "## 结论\n退款审核通过后1-3个工作日原路退回。\n\n## 说明\n银行处理需要时间,周末可能顺延。\n\n"
+    "## 操作步骤\n1. 打开APP【我的-订单】\n2. 查看退款进度\n\n## 常见误区\n- 退款不会退到余额\n"
+)
 SCRIPTS = """\
 - id: s-empathy
   title: 投诉共情
@@ -36,13 +38,26 @@ SCRIPTS = """\
 
 @pytest.fixture
 def content_root(make_root) -> Path:
-    root = make_root({
-        "kb/returns/refund.md": article("refund-time", title="退款多久到账?", category="退换货",
-                                        similar="[钱什么时候退回来, 退款一直没到账]", tags="[退款, 到账]", body=REFUND_BODY),
-        "kb/invoice/invoice.md": article("invoice-open", title="怎么开电子发票?", category="发票",
-                                         similar="[发票在哪开, 要发票]", body="## 结论\n在订单详情申请电子发票。\n"),
-        "scripts_library/scripts/s.yaml": SCRIPTS,
-    })
+    root = make_root(
+        {
+            "kb/returns/refund.md": article(
+                "refund-time",
+                title="退款多久到账?",
+                category="退换货",
+                similar="[钱什么时候退回来, 退款一直没到账]",
+                tags="[退款, 到账]",
+                body=REFUND_BODY,
+            ),
+            "kb/invoice/invoice.md": article(
+                "invoice-open",
+                title="怎么开电子发票?",
+                category="发票",
+                similar="[发票在哪开, 要发票]",
+                body="## 结论\n在订单详情申请电子发票。\n",
+            ),
+            "scripts_library/scripts/s.yaml": SCRIPTS,
+        }
+    )
     # The real rule, template and triage files, so checker and composer behave as shipped.
     library = REPO_ROOT / "scripts_library"
     for path in library.iterdir():
@@ -92,7 +107,7 @@ def test_search_box_has_focus_and_typing_shows_results(qtbot, window):
 
 def test_enter_opens_the_selected_article(qtbot, window):
     search(qtbot, window, "退款")
-    qtbot.keyClick(window.search_box, Qt.Key_Return)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == TAB_ARTICLE
     assert window.article_view.title.text() == "退款多久到账?"
     assert "1-3个工作日" in window.article_view.browser.toPlainText()
@@ -105,14 +120,14 @@ def test_enter_while_the_input_method_is_composing_does_nothing(qtbot, window):
     QGuiApplication.sendEvent(window.search_box, QInputMethodEvent("fapiao", []))
     assert window.search_box.composing
     with qtbot.assertNotEmitted(window.search_box.submitted):
-        qtbot.keyClick(window.search_box, Qt.Key_Return)
+        qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == TAB_BUILDER
     commit = QInputMethodEvent()
     commit.setCommitString("发票")
     QGuiApplication.sendEvent(window.search_box, commit)
     assert not window.search_box.composing
     with qtbot.waitSignal(window.search_box.submitted):
-        qtbot.keyClick(window.search_box, Qt.Key_Return)
+        qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
 
 
 def test_an_older_search_never_overwrites_a_newer_one(qtbot, window):
@@ -124,7 +139,7 @@ def test_an_older_search_never_overwrites_a_newer_one(qtbot, window):
 
 def test_section_button_sends_the_section_to_the_builder(qtbot, window):
     window.article_view.show_article(window.workspace.content.article("refund-time"))
-    qtbot.mouseClick(window.article_view.buttons["操作步骤"], Qt.LeftButton)
+    qtbot.mouseClick(window.article_view.buttons["操作步骤"], Qt.MouseButton.LeftButton)
     assert window.tabs.currentIndex() == TAB_BUILDER
     assert "查看退款进度" in window.builder.editor.toPlainText()
 
@@ -133,13 +148,19 @@ def test_pasting_a_complaint_builds_an_empathy_first_draft(qtbot, window):
     builder = window.builder
     builder.message.setPlainText("你们怎么回事!!!退款多次申请都没到账,再不处理我就投诉曝光!")
     with qtbot.waitSignal(builder.editor.textChanged, timeout=15000):
-        qtbot.keyClick(window, Qt.Key_G, Qt.ControlModifier)
-    chips = {label.objectName(): label.text() for label in builder.findChildren(type(builder.article_label))
-             if label.objectName().startswith("chip-")}
+        qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    chips = {
+        label.objectName(): label.text()
+        for label in builder.findChildren(type(builder.article_label))
+        if label.objectName().startswith("chip-")
+    }
     assert chips["chip-type"] == "投诉" and chips["chip-priority"] == "高优先级"
-    assert "理解" in builder.editor.toPlainText().split("\n")[0] or "抱歉" in builder.editor.toPlainText().split("\n")[0]
-    assert "投诉" in builder.findChild(type(builder.article_label), "chip-type").toolTip() or \
-        builder.findChild(type(builder.article_label), "chip-type").toolTip().startswith("判断依据")
+    assert (
+        "理解" in builder.editor.toPlainText().split("\n")[0] or "抱歉" in builder.editor.toPlainText().split("\n")[0]
+    )
+    assert "投诉" in builder.findChild(type(builder.article_label), "chip-type").toolTip() or builder.findChild(
+        type(builder.article_label), "chip-type"
+    ).toolTip().startswith("判断依据")
 
 
 def test_forbidden_phrase_is_underlined_and_fixed_in_one_action(qtbot, window):
@@ -156,7 +177,7 @@ def test_forbidden_phrase_is_underlined_and_fixed_in_one_action(qtbot, window):
     builder.editor.setTextCursor(cursor)
     builder.editor.setFocus()
     with qtbot.waitSignal(builder.draft_checked, timeout=5000):
-        qtbot.keyClick(builder.editor, Qt.Key_Period, Qt.ControlModifier)
+        qtbot.keyClick(builder.editor, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
     text = builder.editor.toPlainText()
     assert "我不知道" not in text and text.startswith("这个问题") and text.endswith(",您稍等。")
     assert not [f for f in builder.editor.findings if f.level == "error"]
@@ -169,7 +190,7 @@ def test_copy_puts_the_draft_on_the_clipboard(qtbot, window):
         builder.editor.setPlainText("您好,退款审核通过后1-3个工作日原路退回。")
     QGuiApplication.clipboard().clear()
     with qtbot.waitSignal(builder.copied):
-        qtbot.mouseClick(builder.copy_button, Qt.LeftButton)
+        qtbot.mouseClick(builder.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "您好,退款审核通过后1-3个工作日原路退回。"
 
 
@@ -184,7 +205,7 @@ def test_unfilled_placeholder_stops_the_copy_until_filled_or_overridden(qtbot, w
     assert builder.guard.isVisible() and "{订单号}" in builder.guard_label.text()
     edit = builder.fill_edits["订单号"]
     type_text(edit, "2026112200123")
-    qtbot.keyClick(edit, Qt.Key_Return)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert builder.open_placeholders() == []
     assert builder.copy_draft() is True
     assert "2026112200123" in QGuiApplication.clipboard().text()
@@ -202,7 +223,7 @@ def test_ctrl_enter_on_a_script_with_placeholders_goes_to_the_builder(qtbot, win
     search(qtbot, window, "订单号")
     assert window.results.current_hit().id == "s-order"
     QGuiApplication.clipboard().setText("旧内容")
-    qtbot.keyClick(window.search_box, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == TAB_BUILDER
     assert "{订单号}" in window.builder.editor.toPlainText()
     assert QGuiApplication.clipboard().text() == "旧内容"
@@ -216,15 +237,15 @@ def test_foreign_customer_gets_the_english_variant(qtbot, window):
 
 def test_narrow_side_panel_stacks_and_wide_window_splits(qtbot, window):
     window.resize(420, 900)
-    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Vertical)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Orientation.Vertical)
     window.resize(1400, 900)
-    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Horizontal)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Orientation.Horizontal)
 
 
 def test_f1_shows_every_keyboard_path(qtbot, window):
-    qtbot.keyClick(window.search_box, Qt.Key_F1)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_F1)
     assert window.help.isVisible()
-    qtbot.keyClick(window.help, Qt.Key_Escape)
+    qtbot.keyClick(window.help, Qt.Key.Key_Escape)
     assert not window.help.isVisible()
 
 
@@ -253,9 +274,13 @@ def test_broken_content_is_listed_and_the_rest_still_works(qtbot, make_root, zhi
 def test_article_html_is_sanitized_and_loads_nothing(qtbot, window, make_root):
     from app.core.content.model import Article
 
-    evil = Article(id="x", title="t", path="kb/x.md",
-                   body="## 结论\n<script>alert(1)</script><img src='http://example.com/a.png'>正文\n",
-                   sections={"结论": "正文"})
+    evil = Article(
+        id="x",
+        title="t",
+        path="kb/x.md",
+        body="## 结论\n<script>alert(1)</script><img src='http://example.com/a.png'>正文\n",
+        sections={"结论": "正文"},
+    )
     window.article_view.show_article(evil)
     html = window.article_view.browser.toHtml()
     assert "alert" not in html and "example.com" not in html and "正文" in html
@@ -277,8 +302,9 @@ def test_sync_pulls_a_published_article_and_it_becomes_searchable(qtbot, tmp_pat
     share = tmp_path / "share"
     share.mkdir()
     init_share(share)
-    manager_root = make_root({"kb/new.md": article("new-policy", title="以旧换新补贴怎么领", category="售后维修")},
-                             name="manager")
+    manager_root = make_root(
+        {"kb/new.md": article("new-policy", title="以旧换新补贴怎么领", category="售后维修")}, name="manager"
+    )
     report = sync(manager_root, share, publish=True, publisher="manager", home=tmp_path / "manager-home")
     assert report.published
     agent_root = make_root({"kb/old.md": article("old", title="发票怎么开")}, name="agent")
@@ -301,8 +327,9 @@ def _window_with_personal_script(qtbot, content_root: Path, home: Path, title: s
     """A loaded window whose agent has one personal script with the id a team script already uses."""
     personal = home / "personal" / "scripts_library"
     personal.mkdir(parents=True)
-    (personal / "mine.yaml").write_text(f"- id: s-empathy\n  title: {title}\n  type: 投诉\n  text: {text}\n",
-                                        encoding="utf-8")
+    (personal / "mine.yaml").write_text(
+        f"- id: s-empathy\n  title: {title}\n  type: 投诉\n  text: {text}\n", encoding="utf-8"
+    )
     win = MainWindow(content_root, Settings(), home=home)
     qtbot.addWidget(win)
     win.show()
@@ -327,7 +354,7 @@ def test_a_personal_script_is_found_by_search_badged_and_opened_in_its_group(qtb
     hit = win.results.current_hit()
     assert (hit.id, hit.layer) == ("s-empathy", "personal")
     assert "【个人话术】" in hit_html(hit)
-    qtbot.keyClick(win.search_box, Qt.Key_Return)
+    qtbot.keyClick(win.search_box, Qt.Key.Key_Return)
     assert win.tabs.currentIndex() == TAB_SCRIPTS
     chosen = win.script_browser.current_script()
     assert chosen.title == "我的加急安抚"  # the personal one, not the team script with the same id
@@ -337,7 +364,7 @@ def test_a_draft_saved_as_a_personal_script_is_browsable_and_searchable_at_once(
     builder = window.builder
     window.tabs.setCurrentIndex(TAB_BUILDER)
     builder.editor.setPlainText("亲,包裹已经在路上了,明天前送达,请您耐心等待。")
-    qtbot.mouseClick(builder.save_button, Qt.LeftButton)
+    qtbot.mouseClick(builder.save_button, Qt.MouseButton.LeftButton)
     dialog = window.personal_dialog
     assert dialog.isVisible() and dialog.title_edit.text() == "亲"  # first words, editable
     dialog.title_edit.setText("物流在途安抚")
@@ -374,7 +401,7 @@ def test_training_scores_a_reply_with_reasons_and_better_phrasing(qtbot, zhida_h
     training.reply.setFocus()
     type_text(training.reply, "我不知道,你自己看说明。")
     with qtbot.waitSignal(training.scored, timeout=10000):
-        qtbot.keyClick(training.reply, Qt.Key_Return, Qt.ControlModifier)
+        qtbot.keyClick(training.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     score = training.score
     assert score.total < 40 and score.grade == "需加强"
     shown = training.result.toPlainText()
@@ -383,7 +410,7 @@ def test_training_scores_a_reply_with_reasons_and_better_phrasing(qtbot, zhida_h
     assert training.reply.toPlainText() == "" and training.result.toPlainText() == ""
     training.reply.setPlainText(score.model_answer)
     with qtbot.waitSignal(training.scored, timeout=10000):
-        qtbot.mouseClick(training.submit_button, Qt.LeftButton)
+        qtbot.mouseClick(training.submit_button, Qt.MouseButton.LeftButton)
     assert training.score.total >= 90
 
 

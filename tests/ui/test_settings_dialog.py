@@ -18,13 +18,19 @@ def test_edited_values_come_back_and_survive_a_restart(qtbot, make_root, zhida_h
     dialog.channel.setCurrentText("电话")
     dialog.font_size.setValue(14)
     dialog.on_top.setChecked(True)
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() == SettingsDialog.Accepted
     save_settings(dialog.result_settings())
     settings, warning = load_settings()
     assert warning is None
-    assert (settings.content_root, settings.role, settings.audience, settings.channel, settings.font_size,
-            settings.always_on_top) == (str(root), "知识管理员", "老年", "电话", 14, True)
+    assert (
+        settings.content_root,
+        settings.role,
+        settings.audience,
+        settings.channel,
+        settings.font_size,
+        settings.always_on_top,
+    ) == (str(root), "知识管理员", "老年", "电话", 14, True)
     assert (zhida_home / "settings.json").exists()
 
 
@@ -36,7 +42,7 @@ def test_a_folder_without_kb_is_refused(qtbot, tmp_path, monkeypatch):
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
     dialog.content.setText(str(tmp_path))
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() != SettingsDialog.Accepted
     assert warnings and "kb/" in warnings[0]
 

@@ -31,7 +31,7 @@ def test_diff_marks_only_the_changed_lines_and_keeps_columns_aligned():
     left, right, blocks = diff_html("一\n二\n三", "一\n贰\n三\n四")
     assert blocks == 2
     assert "background-color" in left and left.count("<div") == right.count("<div")
-    assert '<div>一</div>' in left and '<div>一</div>' in right
+    assert "<div>一</div>" in left and "<div>一</div>" in right
 
 
 def test_conflict_dialog_shows_both_versions_side_by_side_and_keeps_mine(qtbot, conflicted):
@@ -112,4 +112,4 @@ def test_controller_reports_a_missing_share_as_failure(qtbot, tmp_path):
 def test_controller_jitter_stays_within_bounds():
     ctl = SyncController(Path("."), Path("."), interval=60, jitter=0.2)
     delays = [ctl.next_delay() for _ in range(200)]
-    assert 48 <= min(delays) and max(delays) <= 72 and len(set(delays)) > 1
+    assert min(delays) >= 48 and max(delays) <= 72 and len(set(delays)) > 1

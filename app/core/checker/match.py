@@ -10,8 +10,8 @@ Regex rules run on the same squeezed text, and only when a literal they require 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import ahocorasick
 
@@ -22,6 +22,7 @@ from app.core.content.model import ERROR, Content, Problem
 from app.core.text.fold import fold
 from app.core.text.squeeze import squeeze_with_map
 from app.core.vocab import AUDIENCES, CHANNELS, GENERAL, LEVEL_RANK, ONLINE
+
 # A natural sentence boundary inside a match means two sentences, not an evasion ("尽快,点击" ≠ "快点").
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r")
 _TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR = range(5)
@@ -50,9 +51,16 @@ class Finding:
 
     def as_dict(self) -> dict:
         """The JSON form `zhida check --json` prints."""
-        return {"start": self.start, "end": self.end, "text": self.text, "rule": self.rule,
-                "level": self.level, "reason": self.reason, "message": self.message,
-                "suggestions": list(self.suggestions)}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+            "level": self.level,
+            "reason": self.reason,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+        }
 
 
 class Checker:
@@ -96,7 +104,7 @@ class Checker:
         self._empty = not keys
 
     @classmethod
-    def from_content(cls, content: Content) -> "Checker":
+    def from_content(cls, content: Content) -> Checker:
         """Compile the rules of every `kind: rules` file; broken rules end up in `.problems`."""
         rules, problems = parse_rule_files(content.library_of("rules"))
         return cls(rules, problems)
@@ -131,7 +139,7 @@ class Checker:
             byte_pos = char_pos = 0
             for byte_end, (length, entries) in self._automaton.iter(raw.decode("latin-1")):
                 # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
-                char_pos += len(raw[byte_pos:byte_end + 1].decode("utf-8", "surrogatepass"))
+                char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
                 byte_pos = byte_end + 1
                 end = char_pos - 1
                 s = end - length + 1
@@ -149,7 +157,7 @@ class Checker:
                         continue
                     if tag == _TAG_UNLESS:
                         unless.setdefault(ri, []).append(span)
-                    elif tag == _TAG_PHRASE or _whole_word(folded, span, stripped[s:end + 1]):
+                    elif tag == _TAG_PHRASE or _whole_word(folded, span, stripped[s : end + 1]):
                         spans.setdefault(ri, []).append(span)
         for ri, pattern, needs_literal, width in self._regex:
             if not active[ri] or (needs_literal and ri not in triggered):
@@ -161,14 +169,17 @@ class Checker:
                 continue
             found = []
             for lo, hi in _windows(triggered.get(ri), width, len(stripped)):
-                found.extend((kept[m.start()], kept[m.end() - 1] + 1) for m in pattern.finditer(stripped, lo, hi)
-                             if m.end() > m.start() and _natural(folded, kept, m.start(), m.end()))
+                found.extend(
+                    (kept[m.start()], kept[m.end() - 1] + 1)
+                    for m in pattern.finditer(stripped, lo, hi)
+                    if m.end() > m.start() and _natural(folded, kept, m.start(), m.end())
+                )
             if found:
                 spans.setdefault(ri, []).extend(found)
         pii_masks: dict[tuple[int, int], str] = {}
         detect_active = [ri for ri in self._detect if active[ri]]
         if detect_active:
-            kinds = tuple({rules[ri].detect for ri in detect_active})  # type: ignore[misc]
+            kinds = tuple({d for ri in detect_active if (d := rules[ri].detect)})
             hits = find_pii(folded, kinds)
             for ri in detect_active:
                 for hit in hits:
@@ -183,14 +194,24 @@ class Checker:
             exceptions = unless.get(ri, ())
             chosen = _non_overlapping(s for s in found if not any(s[0] < ue and us < s[1] for us, ue in exceptions))
             if rule.limit is not None:
-                chosen = chosen[rule.limit:]
+                chosen = chosen[rule.limit :]
             for start, end in chosen:
                 original = text[start:end]
                 suggestions = rule.suggest
                 if rule.detect:
                     suggestions = (pii_masks.get((start, end), "****"), *rule.suggest)
-                findings.append(Finding(start, end, original, rule.id, rule.level, rule.reason,
-                                        rule.message.replace("{match}", original), tuple(suggestions)))
+                findings.append(
+                    Finding(
+                        start,
+                        end,
+                        original,
+                        rule.id,
+                        rule.level,
+                        rule.reason,
+                        rule.message.replace("{match}", original),
+                        tuple(suggestions),
+                    )
+                )
         return findings
 
     def run_specs(self) -> list[Problem]:
@@ -200,12 +221,16 @@ class Checker:
             for spec in rule.specs:
                 context = CheckContext(
                     audience=spec.audience or (sorted(rule.audiences)[0] if rule.audiences else GENERAL),
-                    channel=spec.channel or (sorted(rule.channels)[0] if rule.channels else ONLINE))
+                    channel=spec.channel or (sorted(rule.channels)[0] if rule.channels else ONLINE),
+                )
                 flagged = any(f.rule == rule.id for f in self._check(spec.text, context))
                 if flagged != spec.flag:
                     what = "should be flagged but is not" if spec.flag else "must not be flagged but is"
-                    problems.append(Problem(rule.path, spec.line, ERROR,
-                                            f"rule '{rule.id}' contradicts its spec: {spec.text!r} {what}"))
+                    problems.append(
+                        Problem(
+                            rule.path, spec.line, ERROR, f"rule '{rule.id}' contradicts its spec: {spec.text!r} {what}"
+                        )
+                    )
         return problems
 
 
@@ -232,7 +257,7 @@ def _natural(folded: str, kept: list[int], s: int, e: int) -> bool:
     """False when a sentence boundary splits the match but the letters are not spaced out one by one."""
     if e - s < 2 or kept[e - 1] - kept[s] == e - s - 1:
         return True
-    gaps = [folded[kept[k] + 1:kept[k + 1]] for k in range(s, e - 1)]
+    gaps = [folded[kept[k] + 1 : kept[k + 1]] for k in range(s, e - 1)]
     if len(gaps) >= 2 and all(gaps):  # "我,不,知,道": every letter separated on purpose
         return True
     return not any(ch in _STRONG for gap in gaps for ch in gap)
@@ -266,8 +291,14 @@ def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
     findings.sort(key=lambda f: (f.start, -f.end, -LEVEL_RANK[f.level], f.rule))
     kept: list[Finding] = []
     for f in findings:
-        if any(o.start <= f.start and f.end <= o.end and LEVEL_RANK[o.level] >= LEVEL_RANK[f.level]
-               and (o.end - o.start) > (f.end - f.start) for o in kept if o.end > f.start):
+        if any(
+            o.start <= f.start
+            and f.end <= o.end
+            and LEVEL_RANK[o.level] >= LEVEL_RANK[f.level]
+            and (o.end - o.start) > (f.end - f.start)
+            for o in kept
+            if o.end > f.start
+        ):
             continue
         kept.append(f)
     kept.sort(key=lambda f: (f.start, f.end, f.rule))

@@ -8,14 +8,18 @@ and the company hotline (400-…) are not reported. Each hit carries its masked 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 # Not glued to a longer run of digits or letters on the left (also across one - or space).
 _LEFT = r"(?<![0-9a-z])(?<![0-9][- ])"
 _MOBILE = re.compile(r"(?:(?<=\+86)|(?<=\+86[ -])|" + _LEFT + r")(1[3-9]\d(?:[ -]?\d){8})(?![0-9])(?![- ]\d)")
-_LANDLINE = re.compile(_LEFT + r"((?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))[ -]?[2-8]\d{6,7})(?![0-9])(?!-\d)")
-_ID = re.compile(_LEFT + r"([1-9]\d{5}[ -]?(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}[0-9x])(?![0-9a-z])")
+_LANDLINE = re.compile(
+    _LEFT + r"((?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))[ -]?[2-8]\d{6,7})(?![0-9])(?!-\d)"
+)
+_ID = re.compile(
+    _LEFT + r"([1-9]\d{5}[ -]?(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}[0-9x])(?![0-9a-z])"
+)
 _CARD = re.compile(_LEFT + r"([3-69]\d{3}(?:[ -]?\d){12,15})(?![0-9])(?![- ]\d)")
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?![a-z0-9-])")
 # A long number right after these words is an order/waybill/invoice number, not a bank card.
@@ -99,7 +103,7 @@ def _valid_card(s: str, start: int, folded: str) -> bool:
     d = _digits(s)
     if not 16 <= len(d) <= 19 or not luhn_ok(d):
         return False
-    return not _NOT_CARD_CUE.search(folded[max(0, start - 12):start])
+    return not _NOT_CARD_CUE.search(folded[max(0, start - 12) : start])
 
 
 def find_pii(folded: str, kinds: tuple[str, ...] | None = None) -> list[PiiHit]:
@@ -113,8 +117,12 @@ def find_pii(folded: str, kinds: tuple[str, ...] | None = None) -> list[PiiHit]:
         return hits
     taken: list[tuple[int, int]] = []
 
-    def add(kind: str, regex: re.Pattern[str], mask: Callable[[str], str],
-            valid: Callable[[re.Match[str]], bool] = lambda m: True) -> None:
+    def add(
+        kind: str,
+        regex: re.Pattern[str],
+        mask: Callable[[str], str],
+        valid: Callable[[re.Match[str]], bool] = lambda m: True,
+    ) -> None:
         for m in _finditer(regex, folded, windows if regex is not _EMAIL else [(0, len(folded))]):
             s, e = m.span(1)
             if any(s < te and ts < e for ts, te in taken) or not valid(m):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+
 def required_literals(pattern: str) -> set[str] | None:
     """Strings one of which every match of `pattern` must contain, or None when none can be derived.
 
@@ -22,7 +23,7 @@ def regex_info(pattern: str) -> tuple[set[str] | None, int]:
     try:
         parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
         width = parsed.getwidth()[1]
-    except Exception:  # noqa: BLE001 - a pattern the parser rejects simply gets no prefilter
+    except Exception:
         return None, 0
     found = _seq_literals(list(parsed))
     return (found if found and all(found) else None), (width if width < 1000 else 0)
@@ -36,7 +37,7 @@ def _cost(literals: set[str]) -> float:
     return sum(1.0 if len(x) == 1 else 0.15 if len(x) == 2 else 0.03 for x in literals)
 
 
-def _exact(op, av) -> set[str] | None:  # noqa: ANN001 - sre parser internals
+def _exact(op, av) -> set[str] | None:
     """The complete set of strings one parsed item matches, when it is small and finite."""
     c = re._constants  # type: ignore[attr-defined]
     if op is c.LITERAL:

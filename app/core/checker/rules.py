@@ -8,18 +8,54 @@ The format borrows from Vale (existence / substitution / occurrence rules, three
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from app.core.content.model import ERROR, LibraryFile, Problem, ProblemCollector
 from app.core.text.squeeze import squeeze
 from app.core.vocab import AUDIENCES, CHANNELS, LEVELS, WARNING_LEVEL
-REASONS = ("推诿", "甩锅", "指责", "态度", "催促", "拒绝", "过度承诺", "消极应急", "术语", "称呼",
-           "敏感话题", "歧视", "表情", "隐私", "违规", "渠道", "用语")
+
+REASONS = (
+    "推诿",
+    "甩锅",
+    "指责",
+    "态度",
+    "催促",
+    "拒绝",
+    "过度承诺",
+    "消极应急",
+    "术语",
+    "称呼",
+    "敏感话题",
+    "歧视",
+    "表情",
+    "隐私",
+    "违规",
+    "渠道",
+    "用语",
+)
 DETECTORS = ("mobile", "landline", "id_card", "bank_card", "email")
 
-RULE_KEYS = {"id", "level", "reason", "message", "phrases", "words", "regex", "raw", "detect",
-             "suggest", "unless", "unless_text", "when", "limit", "specs", "note", "link"}
+RULE_KEYS = {
+    "id",
+    "level",
+    "reason",
+    "message",
+    "phrases",
+    "words",
+    "regex",
+    "raw",
+    "detect",
+    "suggest",
+    "unless",
+    "unless_text",
+    "when",
+    "limit",
+    "specs",
+    "note",
+    "link",
+}
 FILE_KEYS = {"kind", "name", "description", "defaults", "rules"}
 DEFAULT_KEYS = {"level", "reason", "when"}
 
@@ -61,8 +97,9 @@ class Rule:
 
     def applies(self, audience: str, channel: str) -> bool:
         """True when the rule's `when` conditions hold for this audience and channel."""
-        return ((self.audiences is None or audience in self.audiences)
-                and (self.channels is None or channel in self.channels))
+        return (self.audiences is None or audience in self.audiences) and (
+            self.channels is None or channel in self.channels
+        )
 
 
 def parse_rule_files(files: Iterable[LibraryFile]) -> tuple[list[Rule], list[Problem]]:
@@ -76,8 +113,14 @@ def parse_rule_files(files: Iterable[LibraryFile]) -> tuple[list[Rule], list[Pro
         for rule in file_rules:
             if rule.id in seen:
                 other = seen[rule.id]
-                problems.append(Problem(rule.path, rule.line, ERROR,
-                                        f"duplicate rule id '{rule.id}' (also in {other.path}:{other.line})"))
+                problems.append(
+                    Problem(
+                        rule.path,
+                        rule.line,
+                        ERROR,
+                        f"duplicate rule id '{rule.id}' (also in {other.path}:{other.line})",
+                    )
+                )
                 continue
             seen[rule.id] = rule
             rules.append(rule)
@@ -91,7 +134,9 @@ def parse_rule_file(lib: LibraryFile) -> tuple[list[Rule], list[Problem]]:
     data = lib.data
     for key in data:
         if key not in FILE_KEYS:
-            report.warning(_line_of(data, key), f"unknown key '{key}' in a rules file (known: {', '.join(sorted(FILE_KEYS))})")
+            report.warning(
+                _line_of(data, key), f"unknown key '{key}' in a rules file (known: {', '.join(sorted(FILE_KEYS))})"
+            )
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         report.error(_line_of(data, "defaults"), "'defaults' must be a mapping like {level: error, reason: 推诿}")
@@ -115,15 +160,18 @@ def _line_of(mapping: Any, key: str) -> int:
     return mapping.line_of(key) if hasattr(mapping, "line_of") else 1
 
 
-def _parse_rule(item: Any, index: int, defaults: dict, path: str, list_line: int,
-                report: ProblemCollector) -> Rule | None:
+def _parse_rule(
+    item: Any, index: int, defaults: dict, path: str, list_line: int, report: ProblemCollector
+) -> Rule | None:
     if not isinstance(item, dict):
         report.error(list_line, f"rule #{index + 1} must be a mapping with at least id, message and what it matches")
         return None
     line = getattr(item, "line", list_line)
     for key in item:
         if key not in RULE_KEYS:
-            report.warning(_line_of(item, key), f"unknown key '{key}' in a rule (known: {', '.join(sorted(RULE_KEYS))})")
+            report.warning(
+                _line_of(item, key), f"unknown key '{key}' in a rule (known: {', '.join(sorted(RULE_KEYS))})"
+            )
     rule_id = item.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[^\s]{1,80}", rule_id.strip()):
         report.error(line, f"rule #{index + 1} needs an 'id' (one word, no spaces)")
@@ -197,10 +245,25 @@ def _parse_rule(item: Any, index: int, defaults: dict, path: str, list_line: int
     if not ok:
         return None
     return Rule(
-        id=rule_id, level=level, reason=reason.strip(), message=message.strip(), path=path, line=line,
-        phrases=phrases, words=words, regex=regex, raw=raw, detect=detect, suggest=suggest,
-        unless=unless, unless_text=unless_text, audiences=audiences, channels=channels,
-        limit=limit, link=link if isinstance(link, str) else "", specs=specs,
+        id=rule_id,
+        level=level,
+        reason=reason.strip(),
+        message=message.strip(),
+        path=path,
+        line=line,
+        phrases=phrases,
+        words=words,
+        regex=regex,
+        raw=raw,
+        detect=detect,
+        suggest=suggest,
+        unless=unless,
+        unless_text=unless_text,
+        audiences=audiences,
+        channels=channels,
+        limit=limit,
+        link=link if isinstance(link, str) else "",
+        specs=specs,
     )
 
 
@@ -227,13 +290,18 @@ def _phrase_list(item: dict, key: str, where: str, report: ProblemCollector) -> 
     for phrase in _text_list(item, key, where, report):
         squeezed = squeeze(phrase)
         if not squeezed:
-            report.error(_line_of(item, key), f"{where}: '{key}' entry {phrase!r} has no letters left after removing spaces and punctuation")
+            report.error(
+                _line_of(item, key),
+                f"{where}: '{key}' entry {phrase!r} has no letters left after removing spaces and punctuation",
+            )
         elif squeezed not in out:
             out.append(squeezed)
     return tuple(out)
 
 
-def _parse_when(when: Any, item: dict, where: str, report: ProblemCollector) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def _parse_when(
+    when: Any, item: dict, where: str, report: ProblemCollector
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
     if when is None:
         return None, None
     line = _line_of(item, "when")
@@ -241,8 +309,10 @@ def _parse_when(when: Any, item: dict, where: str, report: ProblemCollector) -> 
         report.error(line, f"{where}: 'when' must be a mapping like {{audience: [外籍], channel: [在线]}}")
         return frozenset(), None
     result: list[frozenset[str] | None] = []
-    for key, normalize, known in (("audience", AUDIENCES.normalize, AUDIENCES),
-                                  ("channel", CHANNELS.normalize, CHANNELS)):
+    for key, normalize, known in (
+        ("audience", AUDIENCES.normalize, AUDIENCES),
+        ("channel", CHANNELS.normalize, CHANNELS),
+    ):
         value = when.get(key)
         if value is None:
             result.append(None)
@@ -291,10 +361,13 @@ def _parse_specs(item: dict, where: str, report: ProblemCollector) -> list[Spec]
                 channel = entry.get("channel")
                 audience = AUDIENCES.normalize(audience) if isinstance(audience, str) else None
                 channel = CHANNELS.normalize(channel) if isinstance(channel, str) else None
-                specs.append(Spec(str(entry["text"]), expected, getattr(entry, "line", 0) or spec_line,
-                                  audience, channel))
+                specs.append(
+                    Spec(str(entry["text"]), expected, getattr(entry, "line", 0) or spec_line, audience, channel)
+                )
             else:
-                report.error(spec_line, f"{where}: spec {entry!r} must be text or {{text: …, audience: …, channel: …}}"[:200])
+                report.error(
+                    spec_line, f"{where}: spec {entry!r} must be text or {{text: …, audience: …, channel: …}}"[:200]
+                )
     for key in value:
         if key not in ("flag", "pass"):
             report.warning(_line_of(value, key), f"{where}: unknown specs key '{key}' (known: flag, pass)")

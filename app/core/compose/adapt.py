@@ -22,8 +22,16 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _AGENT_NOTE = re.compile(r"客户(?!服务)|坐席|工单|工作台")
 # 亲/宝 used as a form of address: at the start of a sentence or line, followed by punctuation or a space.
 _PUNCT = "\u3002!?,~:\uff01\uff1f\uff0c\uff5e\uff1a"
-_FAMILIAR = re.compile(r"(?:(?<=^)|(?<=[\s" + _PUNCT + r"]))\s*(?:亲爱的|亲亲|亲|宝宝|宝子|宝贝|宝)(?=[\s" + _PUNCT
-                       + r"]|$)[\s" + _PUNCT.replace("\u3002", "") + r"]*", re.MULTILINE)
+_FAMILIAR = re.compile(
+    r"(?:(?<=^)|(?<=[\s"
+    + _PUNCT
+    + r"]))\s*(?:亲爱的|亲亲|亲|宝宝|宝子|宝贝|宝)(?=[\s"
+    + _PUNCT
+    + r"]|$)[\s"
+    + _PUNCT.replace("\u3002", "")
+    + r"]*",
+    re.MULTILINE,
+)
 _EMOJI_TOKEN = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _MENU_PATH = re.compile(r"【([^【】]+)】")
 _OPENING_APOLOGY = re.compile(r"^(?:非常|十分|很|实在)?(?:抱歉|不好意思)[,\uff0c]\s*")
@@ -100,8 +108,9 @@ def key_fact(texts: list[str]) -> str:
 def spoken(text: str) -> str:
     """Phone style: menu paths said as words, numbered steps as 第一步…, no emoji codes or line lists."""
     text = _EMOJI_TOKEN.sub("", text)
-    text = _MENU_PATH.sub(lambda m: "、".join(f"“{p.strip()}”" for p in re.split(r"[-—>→]", m.group(1)) if p.strip()),
-                          text)
+    text = _MENU_PATH.sub(
+        lambda m: "、".join(f"“{p.strip()}”" for p in re.split(r"[-—>→]", m.group(1)) if p.strip()), text
+    )
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     out: list[str] = []
     step = 0

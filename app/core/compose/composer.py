@@ -8,7 +8,8 @@ Everything is plain data in, dataclasses out. Search and the checker are injecte
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from app.core.checker.match import CheckContext, Checker
 from app.core.compose.library import ReplyLibrary
@@ -30,12 +31,23 @@ def fill(text: Draft | str, values: Mapping[str, str]) -> str:
     def sub(match: Any) -> str:
         value = values.get(match.group(1))
         return value.strip() if isinstance(value, str) and value.strip() else match.group(0)
+
     return PLACEHOLDER_RE.sub(sub, text)
 
 
-def compose(message: str, content: Content, *, searcher: Searcher | None = None, checker: Checker | None = None,
-            article_id: str | None = None, audience: str = GENERAL, channel: str = ONLINE,
-            greeting: bool | None = None, closing: bool = True, library: ReplyLibrary | None = None) -> Draft:
+def compose(
+    message: str,
+    content: Content,
+    *,
+    searcher: Searcher | None = None,
+    checker: Checker | None = None,
+    article_id: str | None = None,
+    audience: str = GENERAL,
+    channel: str = ONLINE,
+    greeting: bool | None = None,
+    closing: bool = True,
+    library: ReplyLibrary | None = None,
+) -> Draft:
     """Triage `message`, choose the article (given, else the top search hit), fill the type's template,
     adapt it to audience and channel, and run the checker over the assembled text.
 
@@ -45,18 +57,26 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
     library = library if library is not None else ReplyLibrary.build(content)
     templates = library.templates
     tri = triage(message, library.triage)
-    article, via = _choose_article(_topic_query(message, tri), content, searcher or library.overlap, article_id,
-                                   "overlap" if searcher is None else "search")
+    article, via = _choose_article(
+        _topic_query(message, tri),
+        content,
+        searcher or library.overlap,
+        article_id,
+        "overlap" if searcher is None else "search",
+    )
     reply_type = tri.type
     if not tri.type_from_cues and article is not None and article.type != tri.type:
         # No type cue in the message: the article knows better what kind of question this is.
         reply_type = article.type
-        tri = dataclasses.replace(tri, type=reply_type, cues=tri.cues + (
-            Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"),))
+        tri = dataclasses.replace(
+            tri, type=reply_type, cues=tri.cues + (Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"),)
+        )
     ctx = slot_context(message, tri, reply_type, article, audience, channel, library)
 
     specs: list[SlotSpec] = list(templates.types.get(reply_type, []))
-    if templates.opening is not None and (greeting or (greeting is None and channel in templates.opening.auto_channels)):
+    if templates.opening is not None and (
+        greeting or (greeting is None and channel in templates.opening.auto_channels)
+    ):
         specs.insert(0, templates.opening)
     if templates.closing is not None and closing:
         specs.append(templates.closing)
@@ -76,7 +96,7 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
             slots.append(Slot(spec.name, "", "", others))
             continue
         if best.source.startswith("script:"):
-            used.add(best.source[len("script:"):].split("@")[0])
+            used.add(best.source[len("script:") :].split("@")[0])
         slots.append(Slot(spec.name, best.text, best.source, others))
     has_opening = bool(specs) and specs[0] is templates.opening
     has_closing = bool(specs) and specs[-1] is templates.closing and templates.closing is not None
@@ -85,7 +105,7 @@ def compose(message: str, content: Content, *, searcher: Searcher | None = None,
 
 
 def edit_slot(draft: Draft, name: str, text: str, checker: Checker | None = None) -> Draft:
-    """The draft with one slot's text replaced (an alternative or the agent's own words), re-assembled and re-checked."""
+    """The draft with one slot's text replaced (an alternative or the agent's own words), re-assembled, re-checked."""
     slots = []
     for slot in draft.slots:
         if slot.name != name:
@@ -98,8 +118,7 @@ def edit_slot(draft: Draft, name: str, text: str, checker: Checker | None = None
         slots.append(Slot(name, text, chosen.source if chosen else "edited", tuple(others[:MAX_ALTERNATIVES])))
     if not any(s.name == name for s in draft.slots):
         raise KeyError(name)
-    return _finish(draft.triage, draft.article, draft.article_via, tuple(slots), draft.audience, draft.channel,
-                   checker)
+    return _finish(draft.triage, draft.article, draft.article_via, tuple(slots), draft.audience, draft.channel, checker)
 
 
 def assemble(slots: Iterable[Slot], channel: str = ONLINE) -> str:
@@ -108,14 +127,31 @@ def assemble(slots: Iterable[Slot], channel: str = ONLINE) -> str:
     return sep.join(s.text.strip() for s in slots if s.text.strip())
 
 
-def _finish(tri: Triage, article: Article | None, via: str, slots: tuple[Slot, ...], audience: str,
-            channel: str, checker: Checker | None) -> Draft:
+def _finish(
+    tri: Triage,
+    article: Article | None,
+    via: str,
+    slots: tuple[Slot, ...],
+    audience: str,
+    channel: str,
+    checker: Checker | None,
+) -> Draft:
     text = assemble(slots, channel)
     findings: tuple[Any, ...] = ()
     if checker is not None:
         findings = tuple(checker.check(text, CheckContext(audience=audience, channel=channel)))
-    return Draft(tri, article, slots, text, tuple(find_placeholders(text)), findings, audience, channel, via,
-                 checked=checker is not None)
+    return Draft(
+        tri,
+        article,
+        slots,
+        text,
+        tuple(find_placeholders(text)),
+        findings,
+        audience,
+        channel,
+        via,
+        checked=checker is not None,
+    )
 
 
 def _topic_query(message: str, tri: Triage) -> str:
@@ -127,15 +163,16 @@ def _topic_query(message: str, tri: Triage) -> str:
         return message
     kept, cursor = [], 0
     for start, end in spans:
-        kept.append(message[cursor:max(cursor, start)])
+        kept.append(message[cursor : max(cursor, start)])
         cursor = max(cursor, end)
     kept.append(message[cursor:])
     rest = " ".join(part for part in kept if part.strip())
     return rest if any(ch.isalnum() for ch in rest) else message
 
 
-def _choose_article(message: str, content: Content, searcher: Searcher | None, article_id: str | None,
-                    via: str) -> tuple[Article | None, str]:
+def _choose_article(
+    message: str, content: Content, searcher: Searcher | None, article_id: str | None, via: str
+) -> tuple[Article | None, str]:
     if article_id:
         article = content.article(article_id)
         if article is None:

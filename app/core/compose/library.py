@@ -37,8 +37,14 @@ def check_library(content: Content) -> list[Problem]:
     if files:
         missing = [t for t in ARTICLE_TYPES if t not in templates.types]
         if missing:
-            problems.append(Problem(files[0].path, 1, WARNING_LEVEL,
-                                    f"no template for {', '.join(missing)}: the bundled template is used"))
+            problems.append(
+                Problem(
+                    files[0].path,
+                    1,
+                    WARNING_LEVEL,
+                    f"no template for {', '.join(missing)}: the bundled template is used",
+                )
+            )
     return problems
 
 
@@ -50,20 +56,30 @@ class ReplyLibrary:
     triage: TriageRules
     templates: TemplateSet
     problems: list[Problem] = field(default_factory=list)
-    function_tags: frozenset[str] = frozenset()   # what templates ask for (感谢, 用户需求 …): not topic
+    function_tags: frozenset[str] = frozenset()  # what templates ask for (感谢, 用户需求 …): not topic
     function_words: frozenset[str] = frozenset()  # those tags and their words
     by_stage: dict[str, list[tuple[int, Script]]] = field(default_factory=dict)
-    situations: str = ""                          # every article's questions, tags, category, folded
+    situations: str = ""  # every article's questions, tags, category, folded
     script_idf: dict[str, float] = field(default_factory=dict)
-    overlap: OverlapSearcher | None = None        # article choice without the index
+    overlap: OverlapSearcher | None = None  # article choice without the index
 
     @classmethod
-    def build(cls, content: Content) -> "ReplyLibrary":
+    def build(cls, content: Content) -> ReplyLibrary:
         """Everything `compose` needs from `content`, computed once."""
         rules, templates, problems = load_library(content)
         tags, words = _function_tags(templates)
-        return cls(content, rules, templates, problems, tags, words, _by_stage(content.scripts),
-                   _situations(content.articles), _script_idf(content.scripts), OverlapSearcher(content))
+        return cls(
+            content,
+            rules,
+            templates,
+            problems,
+            tags,
+            words,
+            _by_stage(content.scripts),
+            _situations(content.articles),
+            _script_idf(content.scripts),
+            OverlapSearcher(content),
+        )
 
 
 def _function_tags(templates: TemplateSet) -> tuple[frozenset[str], frozenset[str]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from app.core.compose.triage import Triage
 from app.core.content.model import Article
@@ -41,8 +42,12 @@ class Slot:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: {name, text, source, alternatives}."""
-        return {"name": self.name, "text": self.text, "source": self.source,
-                "alternatives": [a.to_dict() for a in self.alternatives]}
+        return {
+            "name": self.name,
+            "text": self.text,
+            "source": self.source,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,8 @@ class Draft:
     findings: tuple[Any, ...] = ()
     audience: str = GENERAL
     channel: str = ONLINE
-    article_via: str = ""      # "given" | "search" | "overlap" | ""
-    checked: bool = False      # False when no checker was available
+    article_via: str = ""  # "given" | "search" | "overlap" | ""
+    checked: bool = False  # False when no checker was available
 
     def slot(self, name: str) -> Slot | None:
         """The slot with this name, or None."""
@@ -85,5 +90,6 @@ def finding_to_dict(finding: Any) -> dict[str, Any]:
     """A checker Finding as JSON (tuples become lists)."""
     if hasattr(finding, "as_dict"):
         return finding.as_dict()
-    data = dataclasses.asdict(finding) if dataclasses.is_dataclass(finding) else dict(vars(finding))
+    is_instance = dataclasses.is_dataclass(finding) and not isinstance(finding, type)
+    data = dataclasses.asdict(finding) if is_instance else dict(vars(finding))
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}

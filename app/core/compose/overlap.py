@@ -37,7 +37,17 @@ class OverlapSearcher:
         for article, key, body in zip(self._articles, self._keys, self._bodies):
             score = sum(self._idf.get(g, 0.0) * (1.0 if g in key else 0.3 if g in body else 0.0) for g in grams)
             if score >= self.MIN_SCORE:
-                hits.append(Hit(article.id, "article", article.title, round(score, 3), snippet="",
-                                category=article.category, type=article.type, path=article.path))
+                hits.append(
+                    Hit(
+                        article.id,
+                        "article",
+                        article.title,
+                        round(score, 3),
+                        snippet="",
+                        category=article.category,
+                        type=article.type,
+                        path=article.path,
+                    )
+                )
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]

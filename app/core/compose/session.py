@@ -8,8 +8,8 @@ finding or an open placeholder on the clipboard without the agent's explicit ove
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from app.core.checker.fixes import apply_fix
 from app.core.checker.match import CheckContext, Checker, Finding
@@ -40,8 +40,9 @@ class CopyBlockers:
         if self.placeholders:
             reasons.append("还有未填写的内容:" + "、".join(f"{{{n}}}" for n in self.placeholders))
         if self.errors:
-            reasons.append(f"还有 {len(self.errors)} 处禁忌或隐私问题:"
-                           + "、".join(f"“{f.text}”" for f in self.errors[:3]))
+            reasons.append(
+                f"还有 {len(self.errors)} 处禁忌或隐私问题:" + "、".join(f"“{f.text}”" for f in self.errors[:3])
+            )
         return ";".join(reasons)
 
 

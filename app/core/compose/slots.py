@@ -17,8 +17,20 @@ from app.core.compose.words import folded_word, script_words, topic_words
 from app.core.content.model import Article, Script
 from app.core.content.placeholders import find_placeholders
 from app.core.text.fold import fold
-from app.core.vocab import (ANGRY, ELDERLY, ERROR_LEVEL, FOREIGN, GENERAL_TYPE, HEARING, HIGH, INQUIRY, PHONE,
-                            SPECIAL_AUDIENCES, SUGGESTION_LEVEL, WARNING_LEVEL)
+from app.core.vocab import (
+    ANGRY,
+    ELDERLY,
+    ERROR_LEVEL,
+    FOREIGN,
+    GENERAL_TYPE,
+    HEARING,
+    HIGH,
+    INQUIRY,
+    PHONE,
+    SPECIAL_AUDIENCES,
+    SUGGESTION_LEVEL,
+    WARNING_LEVEL,
+)
 
 # Marks the source of an article section written for the agent (它说“请客户…”), not for the customer.
 AGENT_NOTE = " (坐席提示)"
@@ -48,16 +60,33 @@ class SlotContext:
     situations: str = ""  # every article's questions, tags and category, folded
 
 
-def slot_context(message: str, tri: Triage, reply_type: str, article: Article | None, audience: str, channel: str,
-                 library: ReplyLibrary) -> SlotContext:
+def slot_context(
+    message: str,
+    tri: Triage,
+    reply_type: str,
+    article: Article | None,
+    audience: str,
+    channel: str,
+    library: ReplyLibrary,
+) -> SlotContext:
     """What the reply is about: the message and the chosen article's questions, tags and category."""
     topic_text = message
     if article is not None:
         tags = [t for t in article.tags if folded_word(t) not in library.function_tags]
         topic_text = " ".join([message, article.title, article.category, *tags, *article.similar])
-    return SlotContext(message, fold(topic_text), tri, reply_type, article, audience, channel,
-                       set(topic_words(topic_text) - library.function_words), library.script_idf, library.by_stage,
-                       library.situations)
+    return SlotContext(
+        message,
+        fold(topic_text),
+        tri,
+        reply_type,
+        article,
+        audience,
+        channel,
+        set(topic_words(topic_text) - library.function_words),
+        library.script_idf,
+        library.by_stage,
+        library.situations,
+    )
 
 
 _LEVEL_PENALTY = {ERROR_LEVEL: 10 * _SOURCE_STEP, WARNING_LEVEL: 8.0, SUGGESTION_LEVEL: 1.0}
@@ -101,8 +130,11 @@ def candidates(spec: SlotSpec, ctx: SlotContext, used: set[str]) -> list[Alterna
                     continue
                 text, suffix = _script_text(script, ctx)
                 # order keeps ties stable in file order.
-                found.append(Alternative(text, f"script:{script.id}{suffix}",
-                                         base + min(relevance, _RELEVANCE_CAP) - order * 1e-6))
+                found.append(
+                    Alternative(
+                        text, f"script:{script.id}{suffix}", base + min(relevance, _RELEVANCE_CAP) - order * 1e-6
+                    )
+                )
         elif spec.text:
             english = ctx.audience == FOREIGN and "en" in spec.variants
             text = spec.variants["en"] if english else spec.text
@@ -148,8 +180,9 @@ def _script_relevance(script: Script, spec: SlotSpec, ctx: SlotContext) -> float
         return None
     topic = sum(ctx.idf.get(w, 0.0) for w in script_words(script) & ctx.topic)
     # ctx.folded holds the message and the article's questions and tags: a 物流 script fits a parcel article.
-    tags_in_message = sum(1 for t in script.tags if t not in SPECIAL_AUDIENCES and t not in spec.tags
-                          and folded_word(t) in ctx.folded)
+    tags_in_message = sum(
+        1 for t in script.tags if t not in SPECIAL_AUDIENCES and t not in spec.tags and folded_word(t) in ctx.folded
+    )
     if spec.topical and topic < _TOPIC_MIN and not tags_in_message:
         return None
     score = 6.0 * (script.type == ctx.type) + 5.0 * min(tag_hits, 2) + 12.0 * bool(audience_tags)
@@ -157,8 +190,14 @@ def _script_relevance(script: Script, spec: SlotSpec, ctx: SlotContext) -> float
     # A tag naming another situation customers ask about (退款 or 大促 for a late parcel) makes the script's
     # details wrong here. Situations are what the knowledge base's questions talk about; tags such as
     # 情绪安抚 or 满意答复 say how a script speaks, not what about, and cost nothing.
-    elsewhere = [t for t in script.tags if t not in SPECIAL_AUDIENCES and t not in spec.tags
-                 and folded_word(t) not in ctx.folded and folded_word(t) in ctx.situations]
+    elsewhere = [
+        t
+        for t in script.tags
+        if t not in SPECIAL_AUDIENCES
+        and t not in spec.tags
+        and folded_word(t) not in ctx.folded
+        and folded_word(t) in ctx.situations
+    ]
     score -= _OTHER_SITUATION * len(elsewhere)
     if ctx.audience == FOREIGN and "en" in script.variants:
         score += 10.0
@@ -205,7 +244,7 @@ def polish(slots: list[Slot], ctx: SlotContext, has_opening: bool, has_closing: 
         out.append(dataclasses.replace(slot, text=text))
     if ctx.audience == ELDERLY:
         end = len(out) - 1 if has_closing else len(out)
-        body = out[1 if has_opening else 0:end]
+        body = out[1 if has_opening else 0 : end]
         fact = adapt.key_fact([s.text for s in body if s.text])
         if fact:
             out.insert(end, Slot("重复要点", "再说一遍:" + fact.rstrip(adapt.TRAILING_PAUSES), f"audience:{ELDERLY}"))

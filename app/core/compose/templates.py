@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.content.model import ERROR, WARNING, Content, LibraryFile, Problem
-from app.core.vocab import ARTICLE_TYPES, SECTION_NAMES, STAGES
 from app.core.content.placeholders import check_placeholders
+from app.core.fileio.yamlsafe import line_of
+from app.core.vocab import ARTICLE_TYPES, SECTION_NAMES, STAGES
 
 _SLOT_KEYS = {"slot", "from", "tags", "require_tags", "topical", "text", "variants", "auto_channels"}
 _TOP_KEYS = {"kind", "opening", "closing", "types"}
@@ -74,7 +75,9 @@ def _parse_one(lib: LibraryFile, result: TemplateSet, problems: list[Problem], s
 
     for key in data:
         if key not in _TOP_KEYS:
-            warning(data.line_of(key), f"unknown key '{key}' in a templates file (known: {', '.join(sorted(_TOP_KEYS))})")
+            warning(
+                data.line_of(key), f"unknown key '{key}' in a templates file (known: {', '.join(sorted(_TOP_KEYS))})"
+            )
     for key in ("opening", "closing"):
         if key in data:
             spec = _slot(data[key], data.line_of(key), lib.path, error, warning, stages)
@@ -85,7 +88,7 @@ def _parse_one(lib: LibraryFile, result: TemplateSet, problems: list[Problem], s
         error(data.line_of("types"), "types must map a problem type (咨询/投诉/建议/故障) to a list of slots")
         return
     for type_name, slots in types.items():
-        line = types.line_of(type_name)
+        line = line_of(types, type_name)
         if type_name not in ARTICLE_TYPES:
             error(line, f"unknown type '{type_name}' (known: {', '.join(ARTICLE_TYPES)})")
             continue
@@ -107,45 +110,53 @@ def _slot(item: Any, parent_line: int, path: str, error: Any, warning: Any, stag
     line = getattr(item, "line", parent_line) or parent_line
     for key in item:
         if key not in _SLOT_KEYS:
-            warning(item.line_of(key), f"unknown slot key '{key}' (known: {', '.join(sorted(_SLOT_KEYS))})")
+            warning(line_of(item, key), f"unknown slot key '{key}' (known: {', '.join(sorted(_SLOT_KEYS))})")
     name = item.get("slot")
     if not isinstance(name, str) or not name.strip():
         error(line, "slot needs a name: slot: 结论")
         return None
     raw_sources = item.get("from", ["text"] if "text" in item else None)
     if not isinstance(raw_sources, list) or not raw_sources:
-        error(item.line_of("from"), f"slot '{name}': from must be a list such as [article:结论, script:说明]")
+        error(line_of(item, "from"), f"slot '{name}': from must be a list such as [article:结论, script:说明]")
         return None
     sources: list[Source] = []
     for raw in raw_sources:
-        source = _source(str(raw), name, item.line_of("from"), error, warning, stages)
+        source = _source(str(raw), name, line_of(item, "from"), error, warning, stages)
         if source is not None:
             sources.append(source)
     text = item.get("text", "")
     if not isinstance(text, str):
-        error(item.line_of("text"), f"slot '{name}': text must be a string")
+        error(line_of(item, "text"), f"slot '{name}': text must be a string")
         text = ""
     for problem in check_placeholders(text):
-        error(item.line_of("text"), f"slot '{name}': {problem.message}")
+        error(line_of(item, "text"), f"slot '{name}': {problem.message}")
     if any(s.kind == "text" for s in sources) and not text.strip():
-        error(item.line_of("from"), f"slot '{name}' lists 'text' as a source but has no text:")
+        error(line_of(item, "from"), f"slot '{name}' lists 'text' as a source but has no text:")
     variants = item.get("variants", {}) or {}
     if not isinstance(variants, dict) or not all(isinstance(v, str) for v in variants.values()):
-        error(item.line_of("variants"), f"slot '{name}': variants must map a language to a text, e.g. en: \"…\"")
+        error(line_of(item, "variants"), f"slot '{name}': variants must map a language to a text, e.g. en: \"…\"")
         variants = {}
     tags = _str_list(item, "tags", name, error)
     channels = _str_list(item, "auto_channels", name, error)
     for flag in ("require_tags", "topical"):
         if flag in item and not isinstance(item[flag], bool):
-            error(item.line_of(flag), f"slot '{name}': {flag} must be true or false")
+            error(line_of(item, flag), f"slot '{name}': {flag} must be true or false")
     if item.get("require_tags") is True and not tags:
-        error(item.line_of("require_tags"), f"slot '{name}': require_tags needs tags: [..]")
+        error(line_of(item, "require_tags"), f"slot '{name}': require_tags needs tags: [..]")
     if not sources:
         return None
-    return SlotSpec(name=name.strip(), sources=tuple(sources), tags=tuple(tags),
-                    require_tags=item.get("require_tags") is True, topical=item.get("topical") is True,
-                    text=text.strip(), variants={str(k): v for k, v in variants.items()},
-                    auto_channels=tuple(channels), path=path, line=line)
+    return SlotSpec(
+        name=name.strip(),
+        sources=tuple(sources),
+        tags=tuple(tags),
+        require_tags=item.get("require_tags") is True,
+        topical=item.get("topical") is True,
+        text=text.strip(),
+        variants={str(k): v for k, v in variants.items()},
+        auto_channels=tuple(channels),
+        path=path,
+        line=line,
+    )
 
 
 def _source(raw: str, slot: str, line: int, error: Any, warning: Any, stages: set[str]) -> Source | None:
@@ -158,8 +169,11 @@ def _source(raw: str, slot: str, line: int, error: Any, warning: Any, stages: se
         error(line, f"slot '{slot}': unknown source '{raw}' (use article:<小节>, script:<阶段> or text)")
         return None
     if kind == "article" and arg not in SECTION_NAMES:
-        warning(line, f"slot '{slot}': article section '{arg}' is not one of {', '.join(SECTION_NAMES)}: "
-                      "only articles with that heading will fill it")
+        warning(
+            line,
+            f"slot '{slot}': article section '{arg}' is not one of {', '.join(SECTION_NAMES)}: "
+            "only articles with that heading will fill it",
+        )
     if kind == "script" and arg not in stages:
         error(line, f"slot '{slot}': unknown script stage '{arg}' (known: {', '.join(sorted(stages))})")
         return None
@@ -171,7 +185,7 @@ def _str_list(item: Any, key: str, slot: str, error: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        error(item.line_of(key), f"slot '{slot}': {key} must be a list of words")
+        error(line_of(item, key), f"slot '{slot}': {key} must be a list of words")
         return []
     return value
 
@@ -183,6 +197,7 @@ def load_templates(content: Content, fallback: Content | None = None) -> tuple[T
     if fallback is None or fallback is content:
         return own, problems
     base, _ = parse_templates(fallback.library_of("templates"), {s.stage for s in fallback.scripts if s.stage})
-    merged = TemplateSet(types={**base.types, **own.types},
-                         opening=own.opening or base.opening, closing=own.closing or base.closing)
+    merged = TemplateSet(
+        types={**base.types, **own.types}, opening=own.opening or base.opening, closing=own.closing or base.closing
+    )
     return merged, problems

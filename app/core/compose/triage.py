@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.content.model import ERROR, WARNING, Content, LibraryFile, Problem
-from app.core.vocab import ANGRY, ANXIOUS, ARTICLE_TYPES, COMPLAINT, FAULT, HIGH, INQUIRY, NEUTRAL, NORMAL, SUGGESTION
+from app.core.fileio.yamlsafe import line_of
 from app.core.text.fold import fold
+from app.core.vocab import ANGRY, ANXIOUS, ARTICLE_TYPES, COMPLAINT, FAULT, HIGH, INQUIRY, NEUTRAL, NORMAL, SUGGESTION
 
 # When two emotions score the same, the stronger one is what the agent must handle first.
 _EMOTION_ORDER = (ANGRY, ANXIOUS)
@@ -24,17 +25,23 @@ _TOP_KEYS = {"kind", "default_type", "type_order", "types", "priority", "emotion
 class Cue:
     """One cue that fired: which field it decided, the value, the text as typed and why."""
 
-    field: str          # "type" | "priority" | "emotion"
-    value: str          # e.g. "投诉", "high", "angry"
-    text: str           # the matched characters of the original message
+    field: str  # "type" | "priority" | "emotion"
+    value: str  # e.g. "投诉", "high", "angry"
+    text: str  # the matched characters of the original message
     start: int
     end: int
-    reason: str = ""    # e.g. "账户被盗" for a priority cue
+    reason: str = ""  # e.g. "账户被盗" for a priority cue
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"field": self.field, "value": self.value, "cue": self.text, "start": self.start,
-                "end": self.end, "reason": self.reason}
+        return {
+            "field": self.field,
+            "value": self.value,
+            "cue": self.text,
+            "start": self.start,
+            "end": self.end,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,12 @@ class Triage:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: {type, priority, emotion, cues}."""
-        return {"type": self.type, "priority": self.priority, "emotion": self.emotion,
-                "cues": [c.to_dict() for c in self.cues]}
+        return {
+            "type": self.type,
+            "priority": self.priority,
+            "emotion": self.emotion,
+            "cues": [c.to_dict() for c in self.cues],
+        }
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,11 @@ class TriageRules:
 
     def merge(self, other: TriageRules) -> None:
         """Add another file's cues to these (several triage files extend each other)."""
-        for target, source in ((self.types, other.types), (self.priority, other.priority),
-                               (self.emotion, other.emotion)):
+        for target, source in (
+            (self.types, other.types),
+            (self.priority, other.priority),
+            (self.emotion, other.emotion),
+        ):
             for key, matchers in source.items():
                 target.setdefault(key, []).extend(matchers)
 
@@ -124,7 +138,7 @@ def _parse_one(lib: LibraryFile) -> tuple[TriageRules, list[Problem]]:
         error(data.line_of("types"), "types must map a problem type to a list of cues")
         types = {}
     for type_name, cues in types.items():
-        line = types.line_of(type_name) if hasattr(types, "line_of") else data.line_of("types")
+        line = line_of(types, type_name, data.line_of("types"))
         if type_name not in ARTICLE_TYPES:
             error(line, f"unknown type '{type_name}' (known: {', '.join(ARTICLE_TYPES)})")
             continue
@@ -135,7 +149,7 @@ def _parse_one(lib: LibraryFile) -> tuple[TriageRules, list[Problem]]:
         error(data.line_of("priority"), "priority must be a mapping with 'high:'")
         priority = {}
     for level, reasons in priority.items():
-        line = priority.line_of(level) if hasattr(priority, "line_of") else data.line_of("priority")
+        line = line_of(priority, level)
         if level != HIGH:
             error(line, f"unknown priority '{level}': only 'high' has cues (everything else is normal)")
             continue
@@ -143,14 +157,14 @@ def _parse_one(lib: LibraryFile) -> tuple[TriageRules, list[Problem]]:
             error(line, "priority.high must map a reason (e.g. 账户被盗) to a list of cues")
             continue
         for reason, cues in reasons.items():
-            rules.priority[str(reason)] = _matchers(cues, reasons.line_of(reason), error)
+            rules.priority[str(reason)] = _matchers(cues, line_of(reasons, reason), error)
 
     emotion = data.get("emotion", {})
     if not isinstance(emotion, dict):
         error(data.line_of("emotion"), "emotion must map angry/anxious to a list of cues")
         emotion = {}
     for name, cues in emotion.items():
-        line = emotion.line_of(name) if hasattr(emotion, "line_of") else data.line_of("emotion")
+        line = line_of(emotion, name, data.line_of("emotion"))
         if name not in _EMOTION_ORDER:
             error(line, f"unknown emotion '{name}' (known: {', '.join(_EMOTION_ORDER)}; neutral is the default)")
             continue
@@ -168,11 +182,17 @@ def _matchers(cues: Any, line: int, error: Any) -> list[_Matcher]:
         item_line = getattr(cue, "line", line) or line
         weight: Any = 1
         if isinstance(cue, (str, int, float)) and not isinstance(cue, bool):
-            phrase, pattern, label = str(cue), None, str(cue)
+            phrase: Any = str(cue)
+            pattern: Any = None
+            label = str(cue)
         elif isinstance(cue, dict):
             unknown = set(cue) - {"phrase", "pattern", "weight", "label"}
             if unknown:
-                error(item_line, f"unknown cue key(s) {', '.join(sorted(map(str, unknown)))} (known: phrase, pattern, weight, label)")
+                error(
+                    item_line,
+                    f"unknown cue key(s) {', '.join(sorted(map(str, unknown)))} "
+                    "(known: phrase, pattern, weight, label)",
+                )
                 continue
             phrase, pattern = cue.get("phrase"), cue.get("pattern")
             weight = cue.get("weight", 1)
@@ -211,7 +231,7 @@ def _fire(matchers: list[_Matcher], folded: str, original: str) -> list[tuple[_M
     for m in matchers:
         found = m.regex.search(folded)
         if found and found.end() > found.start():
-            hits.append((m, found.start(), found.end(), original[found.start():found.end()]))
+            hits.append((m, found.start(), found.end(), original[found.start() : found.end()]))
     return hits
 
 

@@ -14,9 +14,38 @@ from app.core.text.fold import fold
 from app.core.text.segment import FILLER
 
 # Words every complaint or reply contains: they say nothing about what the message is about.
-TOPIC_STOP = frozenset({"咨询", "投诉", "建议", "故障", "客户", "处理", "问题", "您的", "我们", "怎么", "什么",
-                         "希望", "可以", "一下", "这个", "那个", "谢谢", "感谢", "您好", "请问", "没有", "已经",
-                         "还是", "不是", "就是", "为什", "一直", "时候"})
+TOPIC_STOP = frozenset(
+    {
+        "咨询",
+        "投诉",
+        "建议",
+        "故障",
+        "客户",
+        "处理",
+        "问题",
+        "您的",
+        "我们",
+        "怎么",
+        "什么",
+        "希望",
+        "可以",
+        "一下",
+        "这个",
+        "那个",
+        "谢谢",
+        "感谢",
+        "您好",
+        "请问",
+        "没有",
+        "已经",
+        "还是",
+        "不是",
+        "就是",
+        "为什",
+        "一直",
+        "时候",
+    }
+)
 
 
 @lru_cache(maxsize=4096)

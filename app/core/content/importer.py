@@ -12,19 +12,33 @@ from pathlib import Path
 
 import yaml
 
-from app.core.paths import is_within
 from app.core.content.placeholders import check_placeholders
-from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
+from app.core.paths import is_within
 from app.core.vocab import INQUIRY, PUBLISHED
 
 # Column names as exported by English and Chinese FAQ tools.
 COLUMN_ALIASES = {
-    "id": "id", "编号": "id", "序号": "id",
-    "question": "question", "title": "question", "问题": "question", "标准问": "question", "标题": "question",
-    "similar": "similar", "相似问法": "similar", "相似问题": "similar", "扩展问": "similar",
-    "answer": "answer", "答案": "answer", "回答": "answer", "标准答案": "answer",
-    "category": "category", "分类": "category", "类别": "category",
+    "id": "id",
+    "编号": "id",
+    "序号": "id",
+    "question": "question",
+    "title": "question",
+    "问题": "question",
+    "标准问": "question",
+    "标题": "question",
+    "similar": "similar",
+    "相似问法": "similar",
+    "相似问题": "similar",
+    "扩展问": "similar",
+    "answer": "answer",
+    "答案": "answer",
+    "回答": "answer",
+    "标准答案": "answer",
+    "category": "category",
+    "分类": "category",
+    "类别": "category",
 }
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 _SIMILAR_SPLIT = re.compile(r"[|｜\n]")
@@ -62,8 +76,10 @@ def read_rows(source: Path) -> tuple[list[tuple[int, dict]], str | None, list[Ro
     """(row number, normalized record) pairs from a .csv or .jsonl file, the encoding warning, and bad rows."""
     suffix = source.suffix.lower()
     if suffix not in (".csv", ".jsonl"):
-        raise ImportFileError(f"{source}: unsupported file type '{suffix or '(none)'}': use .csv or .jsonl "
-                              "(save an Excel sheet as CSV UTF-8)")
+        raise ImportFileError(
+            f"{source}: unsupported file type '{suffix or '(none)'}': use .csv or .jsonl "
+            "(save an Excel sheet as CSV UTF-8)"
+        )
     try:
         decoded = read_text(source)
     except FileNotFoundError:
@@ -135,7 +151,7 @@ def safe_name(value: str) -> str:
 
 def article_text(article_id: str, question: str, similar: list[str], answer: str, category: str) -> str:
     """The Markdown file for one imported FAQ: front matter, then the answer under ## 结论."""
-    meta = {"id": article_id, "title": question}
+    meta: dict[str, object] = {"id": article_id, "title": question}
     if category:
         meta["category"] = category
     meta["type"] = INQUIRY
@@ -174,8 +190,11 @@ def import_faq(source: Path | str, into: Path | str, force: bool = False) -> Imp
         if article_id != raw_id:
             report.problems.append(RowProblem(number, "warning", f"id {raw_id!r} saved as '{article_id}'"))
         if article_id in seen_ids:
-            report.problems.append(RowProblem(
-                number, "error", f"duplicate id '{article_id}' (first on row {seen_ids[article_id]}): row skipped"))
+            report.problems.append(
+                RowProblem(
+                    number, "error", f"duplicate id '{article_id}' (first on row {seen_ids[article_id]}): row skipped"
+                )
+            )
             continue
         seen_ids[article_id] = number
         category = str(record.get("category") or "").strip()
@@ -185,8 +204,9 @@ def import_faq(source: Path | str, into: Path | str, force: bool = False) -> Imp
             report.problems.append(RowProblem(number, "error", f"{target} leads outside {into} (symlink): row skipped"))
             continue
         if target.exists() and not force:
-            report.problems.append(RowProblem(
-                number, "error", f"{target} already exists: not overwritten (use --force to replace it)"))
+            report.problems.append(
+                RowProblem(number, "error", f"{target} already exists: not overwritten (use --force to replace it)")
+            )
             continue
         answer = str(record.get("answer") or "")
         if not answer.strip():

@@ -9,16 +9,29 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from app.core.content.model import (ARTICLE_FIELDS, ERROR, LIBRARY_KINDS, WARNING, SCRIPT_FIELDS, Article, Content,
-                                    LibraryFile, Problem, ProblemCollector, Progress, Script)
+from app.core.content.model import (
+    ARTICLE_FIELDS,
+    ERROR,
+    LIBRARY_KINDS,
+    SCRIPT_FIELDS,
+    WARNING,
+    Article,
+    Content,
+    LibraryFile,
+    Problem,
+    ProblemCollector,
+    Progress,
+    Script,
+)
 from app.core.content.placeholders import check_placeholders
 from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 from app.core.fileio.yamlsafe import LineDict, YamlError, load_yaml
 from app.core.paths import is_within
-from app.core.vocab import ARTICLE_TYPES, INQUIRY, PUBLISHED, SCRIPT_TYPES, STATUSES, GENERAL_TYPE
+from app.core.vocab import ARTICLE_TYPES, GENERAL_TYPE, INQUIRY, PUBLISHED, SCRIPT_TYPES, STATUSES
 
 # Files that sync tools, editors and Office leave behind: never content.
 _LITTER = re.compile(r"^(~\$|\.~lock\.|~syncthing~)|\.sync-conflict-|conflicted copy|\.tmp$", re.IGNORECASE)
@@ -84,7 +97,9 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
     article_paths, library_paths, walk_problems = content_files(root)
     content.problems.extend(walk_problems)
     if not article_paths and not library_paths:
-        content.problems.append(Problem(root.as_posix(), 1, WARNING, "no kb/*.md articles or scripts_library/*.yaml files found"))
+        content.problems.append(
+            Problem(root.as_posix(), 1, WARNING, "no kb/*.md articles or scripts_library/*.yaml files found")
+        )
     total = len(article_paths) + len(library_paths)
     done = 0
     for path in article_paths:
@@ -104,7 +119,7 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
 
 
 def load_files(root: Path | str, rels: Iterable[str]) -> Content:
-    """Parse just these files (relative to `root`), without the cross-file checks; paths leaving the root are refused."""
+    """Parse just these files (relative to `root`) without cross-file checks; paths leaving the root are refused."""
     root = Path(root)
     partial = Content(root=root)
     for rel in rels:
@@ -143,13 +158,13 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     first_nl = text.find("\n")
     if first_nl < 0 or text[:first_nl].strip() != "---":
         return None
-    match = re.search(r"^(---|\.\.\.)[ \t]*$", text[first_nl + 1:], re.MULTILINE)
+    match = re.search(r"^(---|\.\.\.)[ \t]*$", text[first_nl + 1 :], re.MULTILINE)
     if not match:
         return None
-    fm = text[first_nl + 1:first_nl + 1 + match.start()]
+    fm = text[first_nl + 1 : first_nl + 1 + match.start()]
     body_start = first_nl + 1 + match.end()
     body_line = text.count("\n", 0, body_start) + 2
-    body = text[body_start + 1:] if text[body_start:body_start + 1] == "\n" else text[body_start:]
+    body = text[body_start + 1 :] if text[body_start : body_start + 1] == "\n" else text[body_start:]
     return fm, body, body_line
 
 
@@ -260,12 +275,17 @@ def _load_library_file(path: Path, content: Content, report: ProblemCollector) -
     if isinstance(data, LineDict) and isinstance(data.get("kind"), str):
         kind = data["kind"]
         if kind not in LIBRARY_KINDS:
-            report.warning(data.line_of("kind"), f"unknown library kind '{kind}' (known: {', '.join(LIBRARY_KINDS)}): ignored")
+            report.warning(
+                data.line_of("kind"), f"unknown library kind '{kind}' (known: {', '.join(LIBRARY_KINDS)}): ignored"
+            )
             return
         content.library.append(LibraryFile(report.path, kind, data))
         return
-    report.error(1, "a scripts_library file must be a list of scripts (- id: …) or a mapping with 'kind:' "
-                    f"({', '.join(LIBRARY_KINDS)})")
+    report.error(
+        1,
+        "a scripts_library file must be a list of scripts (- id: …) or a mapping with 'kind:' "
+        f"({', '.join(LIBRARY_KINDS)})",
+    )
 
 
 def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | None:
@@ -392,23 +412,28 @@ def _variants(item: LineDict, report: ProblemCollector) -> dict[str, str]:
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "a mapping", LineDict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
+    return {list: "a list", dict: "a mapping", LineDict: "a mapping", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _cross_check(content: Content) -> None:
     seen: dict[str, tuple[str, int]] = {}
-    for item in [*content.articles, *content.scripts]:
+    items: list[Article | Script] = [*content.articles, *content.scripts]
+    for item in items:
         if item.id in seen:
             other_path, other_line = seen[item.id]
-            content.problems.append(Problem(
-                item.path, item.line, ERROR, f"duplicate id '{item.id}' (also in {other_path}:{other_line})"))
+            content.problems.append(
+                Problem(item.path, item.line, ERROR, f"duplicate id '{item.id}' (also in {other_path}:{other_line})")
+            )
         else:
             seen[item.id] = (item.path, item.line)
     article_ids = {a.id for a in content.articles}
     for article in content.articles:
         for rel in article.related:
             if rel not in article_ids:
-                content.problems.append(Problem(
-                    article.path, article.field_lines.get("related", 1), ERROR,
-                    f"related id '{rel}' does not exist"))
-
+                content.problems.append(
+                    Problem(
+                        article.path, article.field_lines.get("related", 1), ERROR, f"related id '{rel}' does not exist"
+                    )
+                )

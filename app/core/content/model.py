@@ -5,16 +5,27 @@ Plain dataclasses; loading them is `app.core.content.loader`'s job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from app.core.fileio.yamlsafe import LineDict
 from app.core.vocab import ERROR_LEVEL, GENERAL_TYPE, INQUIRY, PUBLISHED, WARNING_LEVEL
 
 LIBRARY_KINDS = ("rules", "templates", "triage", "synonyms", "drills", "dictionary")
-ARTICLE_FIELDS = {"id", "title", "category", "type", "tags", "similar", "channels", "status",
-                  "updated", "review_by", "related"}
+ARTICLE_FIELDS = {
+    "id",
+    "title",
+    "category",
+    "type",
+    "tags",
+    "similar",
+    "channels",
+    "status",
+    "updated",
+    "review_by",
+    "related",
+}
 SCRIPT_FIELDS = {"id", "title", "text", "type", "stage", "tags", "channels", "shortcut", "variants"}
 
 ERROR = ERROR_LEVEL

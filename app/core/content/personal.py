@@ -15,15 +15,15 @@ from pathlib import Path
 
 import yaml
 
-from app.core.content.model import Content, Script
-from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
-from app.core.content.loader import load_content, load_files
-from app.core.paths import zhida_home
 from app.core.checker.pii import find_pii
-from app.core.text.fold import fold
-from app.core.fileio.textio import UndecodableError, read_text
+from app.core.content.loader import load_content, load_files
+from app.core.content.model import Content, Script
 from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.textio import UndecodableError, read_text
 from app.core.fileio.yamlsafe import YamlError, load_yaml
+from app.core.paths import zhida_home
+from app.core.text.fold import fold
+from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 
 SAVE_FILE = "scripts_library/我的话术.yaml"  # where scripts saved from the app go
 HEADER = "# 我的话术:在知答里「存为个人话术」保存的话术。只在本机,不会发布到团队。\n"
@@ -57,7 +57,7 @@ class Layered:
     personal: Content
     shadows: list[Shadow]
 
-    def scripts(self) -> list[tuple[str, object]]:
+    def scripts(self) -> list[tuple[str, Script]]:
         """(layer, script) pairs: every team script, then every personal one ("team" / "personal")."""
         return [("team", s) for s in self.team.scripts] + [("personal", s) for s in self.personal.scripts]
 
@@ -91,8 +91,9 @@ def load_layered(team_root: Path, home: Path | None = None, team: Content | None
     return Layered(team, personal, find_shadows(team, personal))
 
 
-def save_personal_script(title: str, text: str, type: str = GENERAL_TYPE, stage: str = "",
-                         shortcut: str = "", home: Path | None = None) -> Script:
+def save_personal_script(
+    title: str, text: str, type: str = GENERAL_TYPE, stage: str = "", shortcut: str = "", home: Path | None = None
+) -> Script:
     """Append a new script to the agent's own file and return it as loaded back.
 
     The existing file is only ever appended to (comments and the agent's own formatting stay); when it

@@ -46,14 +46,20 @@ def check_placeholders(text: str) -> list[PlaceholderProblem]:
             end = line.find("}", opening)
             nxt = line.find("{", opening + 1)
             if end < 0 or (0 <= nxt < end):
-                problems.append(PlaceholderProblem(number, f"unclosed placeholder “{_around(line, opening)}”: expected {{名称}}"))
+                problems.append(
+                    PlaceholderProblem(number, f"unclosed placeholder “{_around(line, opening)}”: expected {{名称}}")
+                )
                 pos = opening + 1 if end < 0 or nxt < 0 else nxt
             else:
-                problems.append(PlaceholderProblem(
-                    number, f"malformed placeholder “{line[opening:end + 1][:30]}”: a name is 1-20 letters, no spaces"))
+                problems.append(
+                    PlaceholderProblem(
+                        number,
+                        f"malformed placeholder “{line[opening : end + 1][:30]}”: a name is 1-20 letters, no spaces",
+                    )
+                )
                 pos = end + 1
     return problems
 
 
 def _around(line: str, index: int) -> str:
-    return line[index:index + 12]
+    return line[index : index + 12]

@@ -17,7 +17,7 @@ def fsync_enabled() -> bool:
     return os.environ.get("ZHIDA_FSYNC", "1") != "0"
 
 
-def fsync_file(fh) -> None:  # noqa: ANN001 - any object with fileno()
+def fsync_file(fh) -> None:
     """Flush `fh` to disk (unless fsync is switched off)."""
     if fsync_enabled():
         os.fsync(fh.fileno())

@@ -33,7 +33,7 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030; raise UndecodableError otherwise."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError:
             raise UndecodableError("starts with a UTF-8 BOM but is not valid UTF-8") from None
         return Decoded(text, "utf-8-sig", "UTF-8 with BOM: read correctly; saving without BOM is recommended")

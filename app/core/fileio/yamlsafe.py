@@ -20,6 +20,11 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+def line_of(mapping: object, key: str, default: int = 1) -> int:
+    """The line of `key` in a mapping read from YAML (its own line when the key is absent), else `default`."""
+    return mapping.line_of(key) if isinstance(mapping, LineDict) else default
+
+
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader that builds LineDicts: no Python object construction is possible."""
 
@@ -35,8 +40,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "unhashable key", key_node.start_mark) from None
+            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark) from None
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1 + offset
     return result
@@ -65,8 +69,11 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
-        if exc.context_mark is not None and exc.problem_mark is not None \
-                and exc.context_mark.line != exc.problem_mark.line:
+        if (
+            exc.context_mark is not None
+            and exc.problem_mark is not None
+            and exc.context_mark.line != exc.problem_mark.line
+        ):
             what += f" (the construct starts on line {exc.context_mark.line + first_line})"
         raise YamlError(f"invalid YAML: {what}", line) from None
     except yaml.YAMLError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -20,18 +20,27 @@ class ChineseTokenizer(Tokenizer):
 
     def __init__(self, subwords: bool = True, singles: bool = True):
         self.subwords = subwords  # also emit 换新 inside 以旧换新 (titles: yes; long bodies: too costly)
-        self.singles = singles    # also emit one-character words (的, 险 …)
+        self.singles = singles  # also emit one-character words (的, 险 …)
 
     def __eq__(self, other: object) -> bool:
-        return (type(other) is type(self) and self.subwords == other.subwords  # type: ignore[attr-defined]
-                and self.singles == other.singles)  # type: ignore[attr-defined]
+        return isinstance(other, ChineseTokenizer) and (self.subwords, self.singles) == (other.subwords, other.singles)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.subwords, self.singles))
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
         """Yield tokens of `value` (whoosh's tokenizer protocol)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         subwords = self.subwords and mode != "query"
@@ -66,9 +75,19 @@ class ChineseTokenizer(Tokenizer):
 class BigramTokenizer(Tokenizer):
     """Whoosh tokenizer for the character n-gram fallback field."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
         """Yield bigram tokens of `value` (whoosh's tokenizer protocol)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, gram in enumerate(bigrams(value) if tokenize else [value]):

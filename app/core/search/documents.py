@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from app.core.content.loader import is_ignored_name, load_files
-from app.core.content.model import ERROR, Problem
+from app.core.content.model import ERROR, Article, Content, LibraryFile, Problem, Script
+from app.core.fileio.textio import UndecodableError, read_text
 from app.core.paths import is_within
 from app.core.text.chars import is_cjk
-from app.core.text.segment import FILLER
-from app.core.text.pinyin import pinyin_keys
-from app.core.text.ngrams import unigrams
-from app.core.content.model import Article, Content, LibraryFile, Script
 from app.core.text.fold import fold
-from app.core.fileio.textio import UndecodableError, read_text
+from app.core.text.ngrams import unigrams
+from app.core.text.pinyin import pinyin_keys
+from app.core.text.segment import FILLER
 from app.core.vocab import PUBLISHED
 
 USERDICT_GLOB = "userdict*.txt"
@@ -47,8 +46,7 @@ def content_paths(root: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     _scan(root, root / "kb", (".md",), found)
     _scan(root, root / "scripts_library", (".yaml", ".yml", ".txt"), found)
-    return {rel: path for rel, path in sorted(found.items())
-            if not rel.endswith(".txt") or is_userdict(rel)}
+    return {rel: path for rel, path in sorted(found.items()) if not rel.endswith(".txt") or is_userdict(rel)}
 
 
 def script_paths(root: Path) -> dict[str, str]:
@@ -79,8 +77,12 @@ def _scan(root: Path, folder: Path | str, suffixes: tuple[str, ...], found: dict
 def file_state(path: str, previous: Any) -> FileState:
     """[size, mtime_ns, sha1]; the bytes are hashed only when size or mtime moved."""
     stat = os.stat(path)
-    if (isinstance(previous, list) and len(previous) == 3 and previous[0] == stat.st_size
-            and previous[1] == stat.st_mtime_ns):
+    if (
+        isinstance(previous, list)
+        and len(previous) == 3
+        and previous[0] == stat.st_size
+        and previous[1] == stat.st_mtime_ns
+    ):
         return previous
     with open(path, "rb") as handle:
         digest = hashlib.sha1(handle.read()).hexdigest()
@@ -138,13 +140,23 @@ def article_doc(article: Article) -> dict[str, Any]:
     body = _HEADING_MARKS.sub("", article.body).strip()
     questions = _join([article.title, *article.similar])
     return {
-        "key": f"article:{article.path}#{article.id}", "id": article.id, "kind": "article", "path": article.path,
-        "title": article.title, "similar": _join(article.similar),
+        "key": f"article:{article.path}#{article.id}",
+        "id": article.id,
+        "kind": "article",
+        "path": article.path,
+        "title": article.title,
+        "similar": _join(article.similar),
         "q": _join([questions, *article.tags, article.category]),
-        "body": body, "gram": questions, "py": _pinyin([article.title, *article.similar]),
-        "category": article.category, "type": article.type, "status": article.status,
-        "f_category": _keywords([article.category]), "f_type": _keywords([article.type]),
-        "f_tag": _keywords(article.tags), "f_channel": _keywords(article.channels) or "*",
+        "body": body,
+        "gram": questions,
+        "py": _pinyin([article.title, *article.similar]),
+        "category": article.category,
+        "type": article.type,
+        "status": article.status,
+        "f_category": _keywords([article.category]),
+        "f_type": _keywords([article.type]),
+        "f_tag": _keywords(article.tags),
+        "f_channel": _keywords(article.channels) or "*",
     }
 
 
@@ -152,14 +164,23 @@ def script_doc(script: Script) -> dict[str, Any]:
     """The whoosh document of a script (话术)."""
     variants = list(script.variants.values())
     return {
-        "key": f"script:{script.path}#{script.id}", "id": script.id, "kind": "script", "path": script.path,
-        "title": script.title, "similar": "",
+        "key": f"script:{script.path}#{script.id}",
+        "id": script.id,
+        "kind": "script",
+        "path": script.path,
+        "title": script.title,
+        "similar": "",
         "q": _join([script.title, *script.tags, script.stage, script.shortcut]),
-        "body": _join([script.text, *variants]), "gram": script.title,
+        "body": _join([script.text, *variants]),
+        "gram": script.title,
         "py": " ".join(filter(None, [_pinyin([script.title]), fold(script.shortcut)])),
-        "category": script.stage, "type": script.type, "status": PUBLISHED,
-        "f_category": _keywords([script.stage]), "f_type": _keywords([script.type]),
-        "f_tag": _keywords(script.tags), "f_channel": _keywords(script.channels) or "*",
+        "category": script.stage,
+        "type": script.type,
+        "status": PUBLISHED,
+        "f_category": _keywords([script.stage]),
+        "f_type": _keywords([script.type]),
+        "f_tag": _keywords(script.tags),
+        "f_channel": _keywords(script.channels) or "*",
     }
 
 
@@ -203,11 +224,23 @@ def check_library(content: Content) -> list[Problem]:
     for lib in content.library_of("synonyms"):
         groups = lib.data.get("groups")
         if not isinstance(groups, list):
-            problems.append(Problem(lib.path, lib.data.line, ERROR,
-                                                "synonyms file needs 'groups:', a list of word lists such as - [退款, 退钱]"))
+            problems.append(
+                Problem(
+                    lib.path,
+                    lib.data.line,
+                    ERROR,
+                    "synonyms file needs 'groups:', a list of word lists such as - [退款, 退钱]",
+                )
+            )
             continue
         for number, group in enumerate(groups, 1):
             if not isinstance(group, list) or len([w for w in group if str(w).strip()]) < 2:
-                problems.append(Problem(lib.path, lib.data.line_of("groups"), ERROR,
-                                                    f"synonym group {number} must list at least two words"))
+                problems.append(
+                    Problem(
+                        lib.path,
+                        lib.data.line_of("groups"),
+                        ERROR,
+                        f"synonym group {number} must list at least two words",
+                    )
+                )
     return problems

@@ -22,5 +22,5 @@ class Hit:
 
     @property
     def layer(self) -> str:
-        """"personal" for the agent's own scripts, "" for team content."""
+        """ "personal" for the agent's own scripts, "" for team content."""
         return self.path[1:].split("/", 1)[0] if self.path.startswith(LAYER_MARK) else ""

@@ -22,28 +22,29 @@ import math
 import shutil
 import threading
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from app.core.search import documents as index_docs
-from app.core.search.hits import LAYER_MARK, Hit
-from app.core.search.analyzers import BigramTokenizer, ChineseTokenizer
-from app.core.text.chars import is_cjk
-from app.core.text.segment import add_words
 from app.core.content.model import Content
-from app.core.search.store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
+from app.core.fileio.atomic import write_text_atomic
 from app.core.paths import zhida_home
+from app.core.search import documents as index_docs
+from app.core.search.analyzers import BigramTokenizer, ChineseTokenizer
+from app.core.search.hits import LAYER_MARK, Hit
+from app.core.search.query import LONG_QUERY_CHARS, PREFIX_TERMS, build, compact, synonym_map
 from app.core.search.rerank import rerank
 from app.core.search.scoring import ScoreCache, top_docs
-from app.core.search.query import LONG_QUERY_CHARS, PREFIX_TERMS, build, compact, synonym_map
 from app.core.search.snippets import snippet
+from app.core.search.store import file_sizes, index_dir, is_write_locked, read_meta, write_lock, write_meta
+from app.core.text.chars import is_cjk
 from app.core.text.fold import fold
-from app.core.fileio.atomic import write_text_atomic
+from app.core.text.segment import add_words
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
 SCHEMA_VERSION = 8
@@ -80,8 +81,12 @@ class SearchError(RuntimeError):
 def make_schema() -> Schema:
     """The Whoosh schema: analyzed text fields for ranking, keyword fields for filters, stored fields for hits."""
     return Schema(
-        key=STORED, id=STORED, kind=ID(stored=True), path=ID(stored=True),  # deletions go by path
-        title=STORED, similar=STORED,
+        key=STORED,
+        id=STORED,
+        kind=ID(stored=True),
+        path=ID(stored=True),  # deletions go by path
+        title=STORED,
+        similar=STORED,
         # Title, 相似问法, tags, category: short, weighed most. No positions: a "quoted phrase" is verified on the
         # stored text instead, which is exact and keeps the build fast.
         q=TEXT(analyzer=ChineseTokenizer(), phrase=False),
@@ -89,9 +94,13 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=ChineseTokenizer(subwords=False, singles=False), stored=True, phrase=False),
         gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
         py=KEYWORD(scorable=True),
-        category=STORED, type=STORED, status=ID(stored=True),
-        f_category=KEYWORD(commas=True), f_type=KEYWORD(commas=True),
-        f_tag=KEYWORD(commas=True), f_channel=KEYWORD(commas=True),
+        category=STORED,
+        type=STORED,
+        status=ID(stored=True),
+        f_category=KEYWORD(commas=True),
+        f_type=KEYWORD(commas=True),
+        f_tag=KEYWORD(commas=True),
+        f_channel=KEYWORD(commas=True),
     )
 
 
@@ -148,7 +157,7 @@ class SearchIndex:
         if self._searcher is not None:
             try:
                 self._searcher.close()
-            except Exception:  # noqa: BLE001 - already closed by a refresh, or its files are gone
+            except Exception:
                 pass
             self._searcher = None
 
@@ -182,7 +191,7 @@ class SearchIndex:
                     if reader.doc_count_all():
                         reader.stored_fields(0)
                         next(iter(reader.all_terms()), None)
-        except Exception as exc:  # noqa: BLE001 - whatever whoosh raises on a broken file means "rebuild"
+        except Exception as exc:
             return f"搜索索引损坏,正在重建 (corrupt index: {type(exc).__name__}; rebuilding)"
         # Kept for _load(): opening the index and parsing the meta file a second time costs a fresh process ~50 ms.
         self._checked = (ix, meta)
@@ -208,10 +217,7 @@ class SearchIndex:
 
         def idf(feature: str) -> float:
             kind, term = feature[0], feature[1:]
-            if kind == "u":
-                df = chars.get(term, 0)
-            else:
-                df = searcher.doc_frequency("q" if kind == "w" else "gram", term)
+            df = chars.get(term, 0) if kind == "u" else searcher.doc_frequency("q" if kind == "w" else "gram", term)
             return max(0.0, math.log((doc_count + 1) / (min(df, doc_count) + 0.5)))
 
         return idf
@@ -228,8 +234,9 @@ class SearchIndex:
         return 1.0 + USAGE_BOOST_CAP * min(1.0, math.log1p(uses) / math.log1p(USAGE_SATURATION))
 
     # -- writing ---------------------------------------------------------------------------------
-    def update(self, content: Content | None = None, progress: Progress | None = None,
-               rebuild: bool = False) -> UpdateReport:
+    def update(
+        self, content: Content | None = None, progress: Progress | None = None, rebuild: bool = False
+    ) -> UpdateReport:
         """Bring the index up to date with the content root: only added, changed and deleted files are touched.
 
         `content`, when given, supplies already-parsed articles and scripts (files are still hashed to
@@ -245,21 +252,32 @@ class SearchIndex:
         report = UpdateReport()
         meta = read_meta(self.dir)
         manifest = self._read_manifest() if meta else {}
-        full = (rebuild or meta is None or meta.get("schema_version") != SCHEMA_VERSION
-                or not windex.exists_in(str(self.dir)))
+        full = (
+            rebuild
+            or meta is None
+            or meta.get("schema_version") != SCHEMA_VERSION
+            or not windex.exists_in(str(self.dir))
+        )
         if not full and self._searcher is None and self._damage():
             full = True
         paths = index_docs.content_paths(self.root)
         for name, layer_root in self.layers.items():
-            paths.update({f"{LAYER_MARK}{name}/{rel}": path for rel, path in index_docs.script_paths(layer_root).items()})
+            paths.update(
+                {f"{LAYER_MARK}{name}/{rel}": path for rel, path in index_docs.script_paths(layer_root).items()}
+            )
         old = {} if full else manifest
         states = {rel: index_docs.file_state(path, old.get(rel)) for rel, path in paths.items()}
-        changed = [rel for rel, st in states.items() if st is not old.get(rel) and (
-            not isinstance(old.get(rel), list) or old[rel][2:] != st[2:])]
+        changed = [
+            rel
+            for rel, st in states.items()
+            if st is not old.get(rel) and (not isinstance(old.get(rel), list) or old[rel][2:] != st[2:])
+        ]
         deleted = [rel for rel in old if rel not in states]
         cutting = set((meta or {}).get("synonyms_by_file") or {})  # synonym words join the dictionary too
-        if not full and any(index_docs.is_userdict(rel) or rel in cutting or index_docs.is_synonyms_name(rel)
-                            for rel in [*changed, *deleted]):
+        if not full and any(
+            index_docs.is_userdict(rel) or rel in cutting or index_docs.is_synonyms_name(rel)
+            for rel in [*changed, *deleted]
+        ):
             full = True  # new dictionary words change how every text is cut
             old, changed, deleted = {}, list(states), []
         report.rebuilt = full
@@ -292,8 +310,9 @@ class SearchIndex:
         else:
             ix = windex.open_dir(str(self.dir))
         total = len(part.articles) + len(part.scripts)
-        docs = itertools.chain((index_docs.article_doc(a) for a in part.articles),
-                               (index_docs.script_doc(s) for s in part.scripts))
+        docs = itertools.chain(
+            (index_docs.article_doc(a) for a in part.articles), (index_docs.script_doc(s) for s in part.scripts)
+        )
         char_df = Counter() if full else Counter((meta or {}).get("char_df") or {})
         if changed or deleted or full:
             writer = _writer(ix, total)
@@ -304,8 +323,11 @@ class SearchIndex:
                         for rel in [*changed, *deleted]:
                             for docnum in list(searcher.document_numbers(path=rel)):
                                 old_doc = searcher.stored_fields(docnum)
-                                char_df.subtract(index_docs.char_counts(
-                                    {"gram": "\n".join([old_doc.get("title", ""), old_doc.get("similar", "")])}))
+                                char_df.subtract(
+                                    index_docs.char_counts(
+                                        {"gram": "\n".join([old_doc.get("title", ""), old_doc.get("similar", "")])}
+                                    )
+                                )
                                 writer.delete_document(docnum)
                 for i, doc in enumerate(docs, 1):
                     char_df.update(index_docs.char_counts(doc))
@@ -322,14 +344,21 @@ class SearchIndex:
         all_vocab = list(dict.fromkeys(w for words in vocab.values() for w in words))
         all_synonyms = [g for groups in synonyms.values() for g in groups]
         # The manifest is written after the commit: a crash in between only means re-indexing those files.
-        write_text_atomic(self.dir / MANIFEST_FILE, json.dumps(states,
-                                                               ensure_ascii=False, separators=(",", ":")))
-        write_meta(self.dir, {
-            "schema_version": SCHEMA_VERSION, "content_root": str(self.root), "generation": generation,
-            "files": file_sizes(self.dir), "vocab": all_vocab, "synonyms": all_synonyms,
-            "vocab_by_file": vocab, "synonyms_by_file": synonyms,
-            "char_df": {ch: n for ch, n in char_df.items() if n > 0},
-        })
+        write_text_atomic(self.dir / MANIFEST_FILE, json.dumps(states, ensure_ascii=False, separators=(",", ":")))
+        write_meta(
+            self.dir,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "content_root": str(self.root),
+                "generation": generation,
+                "files": file_sizes(self.dir),
+                "vocab": all_vocab,
+                "synonyms": all_synonyms,
+                "vocab_by_file": vocab,
+                "synonyms_by_file": synonyms,
+                "char_df": {ch: n for ch, n in char_df.items() if n > 0},
+            },
+        )
         return report
 
     def _parse(self, content: Content | None, rels: list[str]) -> Content:
@@ -337,7 +366,7 @@ class SearchIndex:
         part = self._parse_team(content, team)
         for name, layer_root in self.layers.items():
             prefix = f"{LAYER_MARK}{name}/"
-            mine = [rel[len(prefix):] for rel in rels if rel.startswith(prefix)]
+            mine = [rel[len(prefix) :] for rel in rels if rel.startswith(prefix)]
             if mine:
                 layer = index_docs.parse_files(layer_root, mine)
                 # Only scripts: a personal rule or synonym file must not change how the team's content is searched.
@@ -379,9 +408,17 @@ class SearchIndex:
                     pass  # Windows: a file another process still reads; whoosh ignores stale files
 
     # -- searching -------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10, kind: str | None = None, category: str | None = None,
-               type: str | None = None, tag: str | None = None, channel: str | None = None,  # noqa: A002
-               include_drafts: bool = False) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        kind: str | None = None,
+        category: str | None = None,
+        type: str | None = None,
+        tag: str | None = None,
+        channel: str | None = None,
+        include_drafts: bool = False,
+    ) -> list[Hit]:
         """The best `limit` hits for what the agent typed (words, pinyin, a pasted message); [] for blank."""
         if not query or not query.strip():
             return []
@@ -389,7 +426,7 @@ class SearchIndex:
         args = (query, limit, kind, category, type, tag, channel, include_drafts)
         try:
             return self._search(*args)
-        except Exception:  # noqa: BLE001 - a writer may have swapped files under us: reopen once
+        except Exception:
             with self._lock:
                 self.close()
                 reason = self._damage()
@@ -400,11 +437,20 @@ class SearchIndex:
                     self._load()
             try:
                 return self._search(*args)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise SearchError(f"search failed: {type_name(exc)}: {exc}") from exc
 
-    def _search(self, text: str, limit: int, kind: str | None, category: str | None, type_: str | None,
-                tag: str | None, channel: str | None, include_drafts: bool) -> list[Hit]:
+    def _search(
+        self,
+        text: str,
+        limit: int,
+        kind: str | None,
+        category: str | None,
+        type_: str | None,
+        tag: str | None,
+        channel: str | None,
+        include_drafts: bool,
+    ) -> list[Hit]:
         with self._lock:
             fresh = self._searcher.refresh()  # whoosh closes what the old searcher no longer shares
             if fresh is not self._searcher:
@@ -423,24 +469,33 @@ class SearchIndex:
             if cache is None or cache.searcher is not searcher:
                 cache = self._score_cache = ScoreCache(searcher)
             allowed = None
-            filters = [(name, fold(value).strip()) for name, value in
-                       (("kind", kind), ("f_category", category), ("f_type", type_), ("f_tag", tag)) if value]
+            filters = [
+                (name, fold(value).strip())
+                for name, value in (("kind", kind), ("f_category", category), ("f_type", type_), ("f_tag", tag))
+                if value
+            ]
             for name, value in filters:
                 allowed = _meet(allowed, cache.docs((name, value), wq.Term(name, value)))
             if channel:
                 value = fold(channel).strip()
-                allowed = _meet(allowed, cache.docs(("f_channel", value), wq.Or(
-                    [wq.Term("f_channel", value), wq.Term("f_channel", "*")])))
+                allowed = _meet(
+                    allowed,
+                    cache.docs(("f_channel", value), wq.Or([wq.Term("f_channel", value), wq.Term("f_channel", "*")])),
+                )
             if plan.required is not None:
                 allowed = _meet(allowed, set(searcher.docs_for_query(plan.required)))
-            blocked = None if include_drafts else cache.docs("hidden", wq.Or(
-                [wq.Term("status", "draft"), wq.Term("status", "archived")]))
+            blocked = (
+                None
+                if include_drafts
+                else cache.docs("hidden", wq.Or([wq.Term("status", "draft"), wq.Term("status", "archived")]))
+            )
             leaves = list(plan.leaves)
             reader = searcher.reader()
             for name, prefix, boost in plan.prefixes:
                 expanded = [t for t in itertools.islice(reader.expand_prefix(name, prefix), PREFIX_TERMS)]
-                leaves.extend((name, t.decode("utf-8") if isinstance(t, bytes) else t, boost)
-                              for t in expanded if t != prefix)
+                leaves.extend(
+                    (name, t.decode("utf-8") if isinstance(t, bytes) else t, boost) for t in expanded if t != prefix
+                )
             rerankable = 0 < sum(1 for ch in text if is_cjk(ch)) <= LONG_QUERY_CHARS
             pool = max(limit, RERANK_POOL) if rerankable else limit
             if plan.phrases:
@@ -448,25 +503,39 @@ class SearchIndex:
             if leaves:
                 ranked = top_docs(cache, leaves, pool, allowed, blocked)
             else:  # only a quoted phrase: every document that has it, in index order
-                ranked = [(d, 1.0) for d in sorted(allowed or ()) if d not in (blocked or set())
-                          and d not in cache.deleted][:pool]
+                ranked = [
+                    (d, 1.0) for d in sorted(allowed or ()) if d not in (blocked or set()) and d not in cache.deleted
+                ][:pool]
             found = [(searcher.stored_fields(d), score) for d, score in ranked]
             if plan.phrases:
                 found = [(f, score) for f, score in found if _has_phrases(f, plan.phrases)]
             if rerankable and len(found) > 1:
-                scores = rerank(text, [([f.get("title", ""), *f.get("similar", "").split("\n")], score)
-                                       for f, score in found], self._idf(searcher, doc_count), plan.synonyms)
+                scores = rerank(
+                    text,
+                    [([f.get("title", ""), *f.get("similar", "").split("\n")], score) for f, score in found],
+                    self._idf(searcher, doc_count),
+                    plan.synonyms,
+                )
                 found = sorted(((f, new) for (f, _), new in zip(found, scores)), key=lambda item: -item[1])
             if self._usage:
-                found = sorted(((f, score * self._usage_factor(f.get("id", ""))) for f, score in found),
-                               key=lambda item: -item[1])
+                found = sorted(
+                    ((f, score * self._usage_factor(f.get("id", ""))) for f, score in found), key=lambda item: -item[1]
+                )
             hits = []
             for stored, score in found[:limit]:
                 passages = [stored.get("body", ""), *stored.get("similar", "").split("\n"), stored.get("title", "")]
-                hits.append(Hit(id=stored["id"], kind=stored["kind"], title=stored.get("title", ""),
-                                score=round(score, 4), snippet=snippet(passages, plan.terms),
-                                category=stored.get("category", ""), type=stored.get("type", ""),
-                                path=stored.get("path", "")))
+                hits.append(
+                    Hit(
+                        id=stored["id"],
+                        kind=stored["kind"],
+                        title=stored.get("title", ""),
+                        score=round(score, 4),
+                        snippet=snippet(passages, plan.terms),
+                        category=stored.get("category", ""),
+                        type=stored.get("type", ""),
+                        path=stored.get("path", ""),
+                    )
+                )
             return hits
 
 

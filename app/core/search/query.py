@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from whoosh import query as wq
 
 from app.core.text.chars import is_cjk
-from app.core.text.segment import FILLER, FILLER_EN, LIGHT, sub_words, words
+from app.core.text.fold import fold
 from app.core.text.ngrams import bigrams
 from app.core.text.pinyin import char_sounds
-from app.core.text.fold import fold
+from app.core.text.segment import FILLER, FILLER_EN, LIGHT, sub_words, words
 
 # Field weights: the questions an article answers (title, 相似问法, tags) matter most, its body least.
 WEIGHTS = {"q": 3.0, "body": 0.6}
@@ -73,8 +73,13 @@ def compact(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def build(text: str, synonyms: dict[str, list[str]], doc_frequency: Callable[[str], int] | None = None,
-          doc_count: int = 0, field_frequency: Callable[[str, str], int] | None = None) -> Plan:
+def build(
+    text: str,
+    synonyms: dict[str, list[str]],
+    doc_frequency: Callable[[str], int] | None = None,
+    doc_count: int = 0,
+    field_frequency: Callable[[str, str], int] | None = None,
+) -> Plan:
     """The plan for `text`; `doc_frequency(term)` lets a long message keep its rarest words, and
     `field_frequency(field, term)` lets a big index skip body and n-gram postings of very common words."""
     folded = fold(text).strip()

@@ -10,17 +10,17 @@ questions this is what moves the right article into the first few results.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
-from app.core.text.ngrams import bigrams, unigrams
-from app.core.text.segment import words
 from app.core.search.query import SYNONYM_FACTOR
 from app.core.text.fold import fold
+from app.core.text.ngrams import bigrams, unigrams
+from app.core.text.segment import words
 
 K1 = 1.2
 B = 0.75
-OTHERS = 0.3       # weight of the sum over all phrasings next to the best one
+OTHERS = 0.3  # weight of the sum over all phrasings next to the best one
 WHOOSH_SHARE = 0.25  # how much of the first-stage score (body, tags, pinyin) is kept
 
 
@@ -36,8 +36,9 @@ def features(text: str) -> Counter:
     return found
 
 
-def rerank(query: str, candidates: list[tuple[list[str], float]], idf: Callable[[str], float],
-           synonyms: Iterable[str] = ()) -> list[float]:
+def rerank(
+    query: str, candidates: list[tuple[list[str], float]], idf: Callable[[str], float], synonyms: Iterable[str] = ()
+) -> list[float]:
     """New scores for candidates given as (phrasings, first-stage score), in the same order.
 
     `synonyms` are words the query was expanded with (碎了 → 破损): a phrasing saying 破损 then matches too,
@@ -64,5 +65,4 @@ def rerank(query: str, candidates: list[tuple[list[str], float]], idf: Callable[
             scores.append(sum(weights[t] * c * (K1 + 1) / (c + norm) for t, c in f.items() if t in weights))
         raw.append(max(scores, default=0.0) + OTHERS * sum(scores))
     top_raw = max(raw) or 1.0
-    return [(1 - WHOOSH_SHARE) * r / top_raw + WHOOSH_SHARE * s / top_first
-            for r, (_, s) in zip(raw, candidates)]
+    return [(1 - WHOOSH_SHARE) * r / top_raw + WHOOSH_SHARE * s / top_first for r, (_, s) in zip(raw, candidates)]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Any, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
@@ -38,8 +39,11 @@ class ScoreCache:
         for reader, offset in self.segments:
             if reader.has_deletions():
                 perdoc = getattr(reader, "_perdoc", None)
-                gone = perdoc.deleted_docs() if perdoc is not None else \
-                    (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+                gone = (
+                    perdoc.deleted_docs()
+                    if perdoc is not None
+                    else (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+                )
                 self.deleted.update(offset + d for d in gone)
 
     def field_lengths(self, index: int, field: str) -> list[int]:
@@ -69,10 +73,10 @@ class ScoreCache:
     def norms(self, index: int, field: str, avgdl: float) -> list[float]:
         """BM25's length normalisation K1·(1−B+B·dl/avgdl) for every document of a segment."""
         key = (index, field, "norm")
-        found = self.lengths.get(key)  # type: ignore[call-overload]
+        found = self.lengths.get(key)
         if found is None:
             found = [K1 * (1 - B + B * dl / avgdl) for dl in self.field_lengths(index, field)]
-            self.lengths[key] = found  # type: ignore[index]
+            self.lengths[key] = found
         return found
 
     def docs(self, key: Any, query: Any) -> set[int]:
@@ -110,8 +114,9 @@ def _blocks(reader: Any, field: str, term: str) -> Iterator[tuple[Any, Any]]:
         matcher._next_block()
 
 
-def top_docs(cache: ScoreCache, leaves: list[Leaf], limit: int, allowed: set[int] | None = None,
-             blocked: set[int] | None = None) -> list[tuple[int, float]]:
+def top_docs(
+    cache: ScoreCache, leaves: list[Leaf], limit: int, allowed: set[int] | None = None, blocked: set[int] | None = None
+) -> list[tuple[int, float]]:
     """The `limit` best (global docnum, score) pairs for a weighted OR of leaves, BM25 per field."""
     searcher = cache.searcher
     total = max(searcher.doc_count_all(), 1)
@@ -135,7 +140,7 @@ def top_docs(cache: ScoreCache, leaves: list[Leaf], limit: int, allowed: set[int
                     for doc, tf in zip(ids, weights):
                         acc[doc] = get(doc, 0.0) + scale * tf / (tf + norms[doc])
     excluded = cache.deleted | blocked if blocked else cache.deleted
-    items = acc.items()
+    items: Iterable[tuple[int, float]] = acc.items()
     if allowed is not None or excluded:
         items = [(d, s) for d, s in items if (allowed is None or d in allowed) and d not in excluded]
     return heapq.nlargest(limit, items, key=lambda item: item[1])

@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from app.core.paths import zhida_home
 from app.core.fileio.atomic import write_text_atomic
+from app.core.paths import zhida_home
 
 META_FILE = "zhida-meta.json"
 LOCK_FILE = "zhida-write.lock"
@@ -88,7 +90,7 @@ def is_write_locked(folder: Path) -> bool:
         return True
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(handle: Any) -> bool:

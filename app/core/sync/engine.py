@@ -15,15 +15,26 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from app.core.paths import is_within
 from app.core.fileio.atomic import fsync_file, replace_with_retry
+from app.core.paths import is_within
 from app.core.sync.merge import add_entry, dominates, join, winner
 from app.core.sync.report import Conflict, SyncReport, conflicts_of
-from app.core.sync.scan import hash_or_none, local_path, read_or_none, content_problem, scan_local
-from app.core.sync.share import FORMAT_VERSION, PUBLISHER_NAME, Head, Share, ShareError, canonical_json, nfc, sha256_bytes, unsafe_path_reason, valid_entry
+from app.core.sync.scan import content_problem, hash_or_none, local_path, read_or_none, scan_local
+from app.core.sync.share import (
+    FORMAT_VERSION,
+    PUBLISHER_NAME,
+    Head,
+    Share,
+    ShareError,
+    canonical_json,
+    nfc,
+    sha256_bytes,
+    unsafe_path_reason,
+    valid_entry,
+)
 from app.core.sync.store import CLIENT_LOCK as _LOCK
 from app.core.sync.store import LocalStore, SyncState
 
@@ -32,10 +43,22 @@ MASS_DELETE_FRACTION = 0.5
 LEASE_TTL = 120.0
 CRASH_ENV = "ZHIDA_SYNC_CRASH_AT"
 
-PULL_STEPS = ("start", "pull:heads_read", "pull:write_temp", "pull:before_replace", "pull:file_applied",
-              "pull:applied", "state_saved")
-PUBLISH_STEPS = ("publish:lease_taken", "publish:object_written", "publish:objects_written",
-                 "publish:manifest_written", "publish:head_written")
+PULL_STEPS = (
+    "start",
+    "pull:heads_read",
+    "pull:write_temp",
+    "pull:before_replace",
+    "pull:file_applied",
+    "pull:applied",
+    "state_saved",
+)
+PUBLISH_STEPS = (
+    "publish:lease_taken",
+    "publish:object_written",
+    "publish:objects_written",
+    "publish:manifest_written",
+    "publish:head_written",
+)
 
 
 class _Checkpoints:
@@ -67,7 +90,7 @@ def default_publisher() -> str:
     """A publisher name from the login name plus a random suffix (one head file per client)."""
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name on some service accounts
+    except Exception:
         user = "user"
     user = re.sub(r"[^A-Za-z0-9_-]", "", user)[:40] or "user"
     return f"{user}-{os.urandom(3).hex()}"
@@ -80,9 +103,19 @@ def _errtext(exc: OSError) -> str:
 class _Run:
     """One sync run; every public entry point builds one and calls `run`."""
 
-    def __init__(self, root: Path, share_dir: Path, *, publish: bool, publisher: str | None,
-                 confirm_deletes: bool, home: Path | None, hook: Hook | None, clock: Callable[[], float],
-                 lease_ttl: float):
+    def __init__(
+        self,
+        root: Path,
+        share_dir: Path,
+        *,
+        publish: bool,
+        publisher: str | None,
+        confirm_deletes: bool,
+        home: Path | None,
+        hook: Hook | None,
+        clock: Callable[[], float],
+        lease_ttl: float,
+    ):
         self.root = root
         self.share = Share(share_dir)
         self.publish = publish
@@ -118,8 +151,13 @@ class _Run:
         self.check("start")
         heads, bad = self.share.read_heads()
         poll = SyncState.load_poll(self.root, share_id, self.home)
-        if poll is not None and not self.publish and not poll.get("pending") and not bad \
-                and heads == {p: Head.from_dict(h) for p, h in poll["heads"].items()}:
+        if (
+            poll is not None
+            and not self.publish
+            and not poll.get("pending")
+            and not bad
+            and heads == {p: Head.from_dict(h) for p, h in poll["heads"].items()}
+        ):
             self.report.unchanged = True  # an agent's unchanged poll never parses the base snapshot
             self.report.conflicts = conflicts_of(self.root, poll["conflicts"])
             return
@@ -127,8 +165,9 @@ class _Run:
         seen = {p: Head.from_dict(h) for p, h in state.data["heads"].items()}
         for pub, reason in bad:
             self.report.skipped.append((f"heads/{pub}.json", reason))
-            if seen.get(pub) is not None:
-                heads[pub] = seen[pub]  # keep using what we last read until the head is whole again
+            last = seen.get(pub)
+            if last is not None:
+                heads[pub] = last  # keep using what we last read until the head is whole again
         local, stats, unreadable = scan_local(self.root, state.data["stat"], self.names)
         for rel, reason in unreadable.items():
             self.report.skipped.append((rel, reason))
@@ -138,8 +177,14 @@ class _Run:
             if isinstance(entry, dict) and local.get(rel) == entry.get("h") and rel not in unreadable:
                 self.base[rel] = entry  # written by a run that crashed before saving its base
         state.data["base"] = dict(self.base)
-        if self.publish and heads == seen and not bad and not unreadable and not state.data["pending"] \
-                and self._local_matches_base():
+        if (
+            self.publish
+            and heads == seen
+            and not bad
+            and not unreadable
+            and not state.data["pending"]
+            and self._local_matches_base()
+        ):
             # A manager's unchanged poll: nothing new on the share and nothing edited here.
             self.report.unchanged = True
             if stats != state.data["stat"]:
@@ -182,9 +227,14 @@ class _Run:
         expected = dict(heads)
         if self.report.published:
             expected[state.data["publisher"]] = used[state.data["publisher"]]  # our own new head
-        state.data["pending"] = bool(self.hold - (set(unreadable) - self.twins) - self.rejected
-                                     or self.conflicts or waiting
-                                     or self.report.errors or bad or used != expected)
+        state.data["pending"] = bool(
+            self.hold - (set(unreadable) - self.twins) - self.rejected
+            or self.conflicts
+            or waiting
+            or self.report.errors
+            or bad
+            or used != expected
+        )
         state.save()
         self.check("state_saved")
         self.report.conflicts = self._conflicts_from_state()
@@ -211,8 +261,12 @@ class _Run:
                 if items is not None:
                     used[pub] = head
                     if head is not heads[pub]:
-                        self.report.skipped.append((f"heads/{pub}.json", "waiting: its manifest has not arrived "
-                                                    "(or is damaged); using the previous one"))
+                        self.report.skipped.append(
+                            (
+                                f"heads/{pub}.json",
+                                "waiting: its manifest has not arrived (or is damaged); using the previous one",
+                            )
+                        )
                     break
             if items is None:
                 if heads[pub] is not None and pub in seen and seen[pub] is not None:
@@ -288,12 +342,14 @@ class _Run:
             elif rh == bh:
                 new_base = {"h": bh, "v": join(b.get("v", {}) if b else {}, rv), "dirty": bool(b and b.get("dirty"))}
             elif rh is None:
-                self.report.notices.append(f"{rel}: deleted on the share, your edited copy was kept "
-                                           f"(the edit wins over the deletion)")
+                self.report.notices.append(
+                    f"{rel}: deleted on the share, your edited copy was kept (the edit wins over the deletion)"
+                )
                 new_base = {"h": None, "v": rv, "prev": w.get("prev")}
             elif lh is None:
-                self.report.notices.append(f"{rel}: you deleted it but it was edited on the share; "
-                                           f"the edited version was restored")
+                self.report.notices.append(
+                    f"{rel}: you deleted it but it was edited on the share; the edited version was restored"
+                )
                 plan.append(("write", rel, rh, None))
                 result_h = rh
             else:
@@ -306,8 +362,9 @@ class _Run:
                 self._team(rel, entries, result_h, rv, bh, old_conflicts.get(rel))
         return plan
 
-    def _team(self, rel: str, entries: list[dict], result_h: str | None, rv: dict, bh: str | None,
-              since: object) -> None:
+    def _team(
+        self, rel: str, entries: list[dict], result_h: str | None, rv: dict, bh: str | None, since: object
+    ) -> None:
         """Publishers wrote concurrent versions: agents take the deterministic winner; managers decide."""
         others = [e for e in entries if e["h"] not in (result_h, None)]
         if not self.publish:
@@ -321,8 +378,9 @@ class _Run:
             self.base[rel]["dirty"] = True
             self.report.notices.append(f"{rel}: deleted by one publisher and edited by another; the edit was kept")
 
-    def _conflict(self, rel: str, mine: str | None, theirs: str, rv: dict, bh: str | None, *, team: bool,
-                  since: object) -> None:
+    def _conflict(
+        self, rel: str, mine: str | None, theirs: str, rv: dict, bh: str | None, *, team: bool, since: object
+    ) -> None:
         data = self._fetch(rel, theirs)
         if data is None:
             self.hold.add(rel)
@@ -335,8 +393,14 @@ class _Run:
             if mine_data is not None and sha256_bytes(mine_data) == mine:
                 # Kept too, so an edit made while merging by hand can never lose the version in conflict.
                 self.store.record(rel, mine_data, "conflict-mine", "your version when the conflict was found")
-        self.conflicts[rel] = {"mine": mine, "theirs": theirs, "theirs_v": rv, "base": bh, "team": team,
-                               "copy": str(copy)}
+        self.conflicts[rel] = {
+            "mine": mine,
+            "theirs": theirs,
+            "theirs_v": rv,
+            "base": bh,
+            "team": team,
+            "copy": str(copy),
+        }
         self.hold.add(rel)
 
     def _fetch(self, rel: str, digest: str) -> bytes | None:
@@ -510,8 +574,9 @@ class _Run:
             self.local.pop(old, None)
         blocked = self._lease_holder(me)
         if blocked:
-            self.report.failed = (f"publish deferred: {blocked} is publishing (lease); "
-                                  f"pulled changes are applied, publish again later")
+            self.report.failed = (
+                f"publish deferred: {blocked} is publishing (lease); pulled changes are applied, publish again later"
+            )
             return
         items: dict[str, dict] = {}
         changed: dict[str, dict] = {}
@@ -525,8 +590,12 @@ class _Run:
             b = self.base.get(rel)
             bh = b.get("h") if b else None
             lh = self.local.get(rel)
-            need = lh != bh or bool(b and b.get("dirty")) or (not entries and lh is not None) \
+            need = (
+                lh != bh
+                or bool(b and b.get("dirty"))
+                or (not entries and lh is not None)
                 or len({e["h"] for e in entries}) > 1
+            )
             if not need:
                 if entries:
                     items[rel] = winner(entries)
@@ -535,9 +604,12 @@ class _Run:
                 continue
             if lh is not None:
                 data = read_or_none(self._local(rel))
-                problem = "changed while publishing" if data is None or sha256_bytes(data) != lh \
+                problem = (
+                    "changed while publishing"
+                    if data is None or sha256_bytes(data) != lh
                     else content_problem(rel, data)
-                if problem:
+                )
+                if problem or data is None:
                     self.report.skipped.append((rel, f"not published: {problem}"))
                     if entries:
                         items[rel] = winner(entries)
@@ -551,11 +623,19 @@ class _Run:
             return
         live = sum(1 for e in remote.values() if winner(e)["h"] is not None)
         added = {e["h"] for e in changed.values() if e["h"] is not None}
-        gone = sum(1 for rel, e in changed.items() if e["h"] is None and e["prev"] not in added  # moves are not deletions
-                   and rel in remote and winner(remote[rel])["h"])
+        gone = sum(
+            1
+            for rel, e in changed.items()
+            if e["h"] is None
+            and e["prev"] not in added  # moves are not deletions
+            and rel in remote
+            and winner(remote[rel])["h"]
+        )
         if gone and not self.confirm_deletes and (gone >= live or gone > live * MASS_DELETE_FRACTION):
-            self.report.failed = (f"publish blocked: it would delete {gone} of {live} items on the share; "
-                                  f"check the content folder, then publish with --confirm-deletes")
+            self.report.failed = (
+                f"publish blocked: it would delete {gone} of {live} items on the share; "
+                f"check the content folder, then publish with --confirm-deletes"
+            )
             return
         state.data["publishing"] = changed
         state.data["pending"] = True
@@ -569,12 +649,19 @@ class _Run:
             self.check("publish:objects_written")
             in_share = self.share.read_head(me)
             if in_share is not None and in_share != used.get(me):
-                self.report.failed = (f"publish stopped: heads/{me}.json changed during this run; "
-                                      f"is another computer publishing under the same name?")
+                self.report.failed = (
+                    f"publish stopped: heads/{me}.json changed during this run; "
+                    f"is another computer publishing under the same name?"
+                )
                 return
             prev_seq = max((h.seq for h in (used.get(me), in_share) if h is not None), default=0)
-            manifest = {"format": FORMAT_VERSION, "publisher": me, "seq": prev_seq + 1,
-                        "parents": sorted(h.manifest for h in used.values()), "items": items}
+            manifest = {
+                "format": FORMAT_VERSION,
+                "publisher": me,
+                "seq": prev_seq + 1,
+                "parents": sorted(h.manifest for h in used.values()),
+                "items": items,
+            }
             digest = self.share.write_manifest(canonical_json(manifest))
             self.check("publish:manifest_written")
             head = Head(me, prev_seq + 1, digest)
@@ -610,13 +697,31 @@ class _Run:
         return conflicts_of(self.root, self.state.data["conflicts"])
 
 
-def sync(content_root: Path | str, share_dir: Path | str, *, publish: bool = False, publisher: str | None = None,
-         confirm_deletes: bool = False, home: Path | None = None, hook: Hook | None = None,
-         clock: Callable[[], float] = time.time, lease_ttl: float = LEASE_TTL) -> SyncReport:
+def sync(
+    content_root: Path | str,
+    share_dir: Path | str,
+    *,
+    publish: bool = False,
+    publisher: str | None = None,
+    confirm_deletes: bool = False,
+    home: Path | None = None,
+    hook: Hook | None = None,
+    clock: Callable[[], float] = time.time,
+    lease_ttl: float = LEASE_TTL,
+) -> SyncReport:
     """Pull (and with `publish`, publish) once; never raises for a bad share or I/O error, see `report.failed`."""
     with _LOCK:
-        return _Run(Path(content_root), Path(share_dir), publish=publish, publisher=publisher,
-                    confirm_deletes=confirm_deletes, home=home, hook=hook, clock=clock, lease_ttl=lease_ttl).run()
+        return _Run(
+            Path(content_root),
+            Path(share_dir),
+            publish=publish,
+            publisher=publisher,
+            confirm_deletes=confirm_deletes,
+            home=home,
+            hook=hook,
+            clock=clock,
+            lease_ttl=lease_ttl,
+        ).run()
 
 
 def init_share(share_dir: Path | str) -> str:

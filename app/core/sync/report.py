@@ -67,22 +67,38 @@ class SyncReport:
             return f"sync incomplete: {len(self.errors)} file(s) not written ({path}: {reason}); will retry"
         if self.unchanged:
             return "share unchanged"
-        parts = [f"{len(self.pulled)} pulled", f"{len(self.deleted)} deleted", f"{len(self.moved)} moved",
-                 f"{len(self.published)} published", f"{len(self.conflicts)} conflicts",
-                 f"{len(self.skipped)} skipped"]
+        parts = [
+            f"{len(self.pulled)} pulled",
+            f"{len(self.deleted)} deleted",
+            f"{len(self.moved)} moved",
+            f"{len(self.published)} published",
+            f"{len(self.conflicts)} conflicts",
+            f"{len(self.skipped)} skipped",
+        ]
         return ", ".join(parts)
 
     def as_dict(self) -> dict:
         """The report as one JSON document."""
         return {
-            "share": self.share, "content": self.content_root, "role": self.role, "unchanged": self.unchanged,
-            "pulled": self.pulled, "deleted": self.deleted, "moved": [list(m) for m in self.moved],
-            "published": self.published, "conflicts": [c.as_dict() for c in self.conflicts],
-            "team_conflicts": self.team_conflicts, "notices": self.notices,
+            "share": self.share,
+            "content": self.content_root,
+            "role": self.role,
+            "unchanged": self.unchanged,
+            "pulled": self.pulled,
+            "deleted": self.deleted,
+            "moved": [list(m) for m in self.moved],
+            "published": self.published,
+            "conflicts": [c.as_dict() for c in self.conflicts],
+            "team_conflicts": self.team_conflicts,
+            "notices": self.notices,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "errors": [{"path": p, "reason": r} for p, r in self.errors],
-            "failed": self.failed, "files_read_from_share": self.reads, "seconds": round(self.seconds, 4),
-            "index": self.index, "exit_code": self.exit_code, "summary": self.summary(),
+            "failed": self.failed,
+            "files_read_from_share": self.reads,
+            "seconds": round(self.seconds, 4),
+            "index": self.index,
+            "exit_code": self.exit_code,
+            "summary": self.summary(),
         }
 
 
@@ -91,6 +107,14 @@ def conflicts_of(root: Path, raw: dict) -> list[Conflict]:
     out = []
     for rel, c in sorted(raw.items()):
         if isinstance(c, dict) and isinstance(c.get("theirs"), str):
-            out.append(Conflict(rel, str(local_path(root, rel)), str(c.get("copy", "")), c.get("mine"),
-                                c["theirs"], bool(c.get("team"))))
+            out.append(
+                Conflict(
+                    rel,
+                    str(local_path(root, rel)),
+                    str(c.get("copy", "")),
+                    c.get("mine"),
+                    c["theirs"],
+                    bool(c.get("team")),
+                )
+            )
     return out

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.core.fileio.atomic import write_bytes_atomic
 from app.core.paths import is_within
 from app.core.sync.report import Conflict, conflicts_of
 from app.core.sync.scan import local_path, read_or_none
 from app.core.sync.share import Share, nfc, unsafe_path_reason
-from app.core.fileio.atomic import write_bytes_atomic
 from app.core.sync.store import CLIENT_LOCK as _LOCK
 from app.core.sync.store import LocalStore, SyncState
 
@@ -42,15 +42,20 @@ def conflict_texts(content_root: Path | str, conflict: Conflict, home: Path | No
     return text(mine), text(theirs)
 
 
-def resolve_conflict(content_root: Path | str, share_dir: Path | str, rel: str, choice: str,
-                     merged: str | None = None, home: Path | None = None) -> None:
+def resolve_conflict(
+    content_root: Path | str,
+    share_dir: Path | str,
+    rel: str,
+    choice: str,
+    merged: str | None = None,
+    home: Path | None = None,
+) -> None:
     """Settle a conflict: choice "mine", "theirs" or "merged" (with `merged` text); the next sync publishes it."""
     with _LOCK:
         _resolve(Path(content_root), share_dir, rel, choice, merged, home)
 
 
-def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: str | None,
-             home: Path | None) -> None:
+def _resolve(root: Path, share_dir: Path | str, rel: str, choice: str, merged: str | None, home: Path | None) -> None:
     state = _open_state(root, share_dir, home)
     rel = nfc(rel)
     c = state.data["conflicts"].get(rel)

@@ -36,8 +36,9 @@ def content_problem(rel: str, data: bytes) -> str | None:
     return None
 
 
-def scan_local(root: Path, stat_cache: dict, names: dict[str, str] | None = None
-               ) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
+def scan_local(
+    root: Path, stat_cache: dict, names: dict[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, list], dict[str, str]]:
     """{path: hash} of synced files, the new stat cache, and {path: reason} for files that could not be read.
 
     Paths are NFC keys (see `nfc`); `names`, when given, is filled with {key: path as spelled on disk}.
@@ -57,13 +58,12 @@ def scan_local(root: Path, stat_cache: dict, names: dict[str, str] | None = None
         if base.is_symlink() or not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if not is_litter(d)
-                           and not os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = [d for d in dirnames if not is_litter(d) and not os.path.islink(os.path.join(dirpath, d))]
             for name in filenames:
                 if is_litter(name):
                     continue
                 full = os.path.join(dirpath, name)
-                disk = full[len(prefix):].replace(os.sep, "/")
+                disk = full[len(prefix) :].replace(os.sep, "/")
                 rel = nfc(disk)
                 if rel in spelled:
                     twins.setdefault(rel, [spelled[rel]]).append(disk)
@@ -97,8 +97,10 @@ def scan_local(root: Path, stat_cache: dict, names: dict[str, str] | None = None
         stats.pop(rel, None)
         spelled.pop(rel, None)
         both = " and ".join(f"{d} ({normalization_form(d)})" for d in sorted(disks))
-        problems[rel] = (f"not synced: {both} are {len(disks)} files whose names differ only in Unicode "
-                         f"normalization; rename or remove all but one")
+        problems[rel] = (
+            f"not synced: {both} are {len(disks)} files whose names differ only in Unicode "
+            f"normalization; rename or remove all but one"
+        )
     return hashes, stats, problems
 
 

@@ -22,8 +22,7 @@ MARKER_HEADER = "zhida-share"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 PUBLISHER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SYNCED_TOPS = ("kb", "scripts_library")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _BAD_CHARS = set('<>:"|?*\\') | {chr(c) for c in range(32)} | {"\x7f"}
 
 
@@ -105,9 +104,13 @@ def unsafe_path_reason(rel: object) -> str | None:
 def is_litter(name: str) -> bool:
     """True for files sync tools, editors and we ourselves leave behind: never synced, never read as truth."""
     low = name.lower()
-    return (name.startswith((".", "~")) or ".sync-conflict-" in low or "conflicted copy" in low
-            or low.endswith((".tmp", ".swp", ".part", ".partial", "~"))
-            or low in ("thumbs.db", "desktop.ini"))
+    return (
+        name.startswith((".", "~"))
+        or ".sync-conflict-" in low
+        or "conflicted copy" in low
+        or low.endswith((".tmp", ".swp", ".part", ".partial", "~"))
+        or low in ("thumbs.db", "desktop.ini")
+    )
 
 
 @dataclass(frozen=True)
@@ -123,13 +126,20 @@ class Head:
         return {"publisher": self.publisher, "seq": self.seq, "manifest": self.manifest}
 
     @staticmethod
-    def from_dict(raw: object, publisher: str | None = None) -> "Head | None":
+    def from_dict(raw: object, publisher: str | None = None) -> Head | None:
         """A Head from untrusted JSON, or None when any field is wrong."""
         if not isinstance(raw, dict):
             return None
         pub, seq, man = raw.get("publisher"), raw.get("seq"), raw.get("manifest")
-        if not (isinstance(pub, str) and PUBLISHER_NAME.match(pub) and isinstance(seq, int)
-                and not isinstance(seq, bool) and seq >= 0 and isinstance(man, str) and HEX64.match(man)):
+        if not (
+            isinstance(pub, str)
+            and PUBLISHER_NAME.match(pub)
+            and isinstance(seq, int)
+            and not isinstance(seq, bool)
+            and seq >= 0
+            and isinstance(man, str)
+            and HEX64.match(man)
+        ):
             return None
         if publisher is not None and pub != publisher:
             return None
@@ -148,8 +158,13 @@ def valid_entry(raw: object) -> dict | None:
     if not isinstance(v, dict) or not v:
         return None
     for key, value in v.items():
-        if not (isinstance(key, str) and PUBLISHER_NAME.match(key) and isinstance(value, int)
-                and not isinstance(value, bool) and value > 0):
+        if not (
+            isinstance(key, str)
+            and PUBLISHER_NAME.match(key)
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value > 0
+        ):
             return None
     return {"h": h, "v": dict(v), "prev": prev}
 
@@ -166,7 +181,7 @@ class Share:
 
     # -- marker -------------------------------------------------------------
     @staticmethod
-    def init(root: Path | str) -> "Share":
+    def init(root: Path | str) -> Share:
         """Make an empty folder a share (idempotent on an existing share); refuse a non-empty folder."""
         root = Path(root)
         share = Share(root)
@@ -189,12 +204,17 @@ class Share:
             self.reads += 1
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ShareError(f"share not available: {path} missing or unreadable "
-                             f"({type(exc).__name__}); is the drive mounted? "
-                             f"(use --init once on an empty folder to create a share)") from None
+            raise ShareError(
+                f"share not available: {path} missing or unreadable "
+                f"({type(exc).__name__}); is the drive mounted? "
+                f"(use --init once on an empty folder to create a share)"
+            ) from None
         lines = dict(line.split(": ", 1) for line in text.splitlines()[1:] if ": " in line)
-        if not text.startswith(MARKER_HEADER) or lines.get("format") != str(FORMAT_VERSION) \
-                or not re.fullmatch(r"[0-9a-f]{32}", lines.get("id", "")):
+        if (
+            not text.startswith(MARKER_HEADER)
+            or lines.get("format") != str(FORMAT_VERSION)
+            or not re.fullmatch(r"[0-9a-f]{32}", lines.get("id", ""))
+        ):
             raise ShareError(f"{path}: not a Zhida share marker of format {FORMAT_VERSION}")
         self.share_id = lines["id"]
         return self.share_id
@@ -307,8 +327,9 @@ class Share:
         """Announce that `publisher` is publishing (a fresh nonce each time)."""
         folder = self.meta / "leases"
         folder.mkdir(exist_ok=True)
-        write_bytes_atomic(folder / f"{publisher}.json",
-                      canonical_json({"publisher": publisher, "nonce": uuid.uuid4().hex}))
+        write_bytes_atomic(
+            folder / f"{publisher}.json", canonical_json({"publisher": publisher, "nonce": uuid.uuid4().hex})
+        )
 
     def drop_lease(self, publisher: str) -> None:
         """Remove our lease; a leftover one just makes others wait for its expiry."""
@@ -323,4 +344,3 @@ def _intact(path: Path, digest: str) -> bool:
         return sha256_bytes(path.read_bytes()) == digest
     except OSError:
         return False
-

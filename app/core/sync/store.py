@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.fileio.atomic import fsync_file, write_bytes_atomic
 from app.core.paths import zhida_home
 from app.core.sync.share import nfc, nfc_keys, sha256_bytes
-from app.core.fileio.atomic import fsync_file, write_bytes_atomic
 
 STATE_VERSION = 1
 # One sync or decision at a time in this process: the desktop's background sync and a dialog's
@@ -48,8 +48,14 @@ class HistoryEntry:
 
     def as_dict(self) -> dict:
         """JSON form for `--json` and the UI."""
-        return {"id": self.id, "time": self.time, "path": self.path, "hash": self.hash,
-                "action": self.action, "note": self.note}
+        return {
+            "id": self.id,
+            "time": self.time,
+            "path": self.path,
+            "hash": self.hash,
+            "action": self.action,
+            "note": self.note,
+        }
 
 
 class LocalStore:
@@ -87,8 +93,9 @@ class LocalStore:
     def record(self, path: str, data: bytes, action: str, note: str = "") -> str:
         """Store `data` and append a history line before the caller destroys the file: history first, always."""
         digest = self.put(data)
-        line = json.dumps({"time": time.time(), "path": nfc(path), "hash": digest, "action": action, "note": note},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {"time": time.time(), "path": nfc(path), "hash": digest, "action": action, "note": note}, ensure_ascii=False
+        )
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.history_path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
@@ -107,8 +114,14 @@ class LocalStore:
         for number, line in enumerate(lines, 1):
             try:
                 raw = json.loads(line)
-                entry = HistoryEntry(number, float(raw["time"]), nfc(str(raw["path"])), str(raw["hash"]),
-                                     str(raw["action"]), str(raw.get("note", "")))
+                entry = HistoryEntry(
+                    number,
+                    float(raw["time"]),
+                    nfc(str(raw["path"])),
+                    str(raw["hash"]),
+                    str(raw["action"]),
+                    str(raw.get("note", "")),
+                )
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a crash
             if path is None or entry.path == path:
@@ -133,12 +146,23 @@ class SyncState:
         self.data = data
 
     @staticmethod
-    def load(content_root: Path, share_id: str, home: Path | None = None) -> "SyncState":
+    def load(content_root: Path, share_id: str, home: Path | None = None) -> SyncState:
         """The saved state, or a fresh one; a damaged file is kept aside and sync starts from no base."""
         path = client_dir(content_root, home) / "shares" / share_id / "state.json"
-        fresh = {"version": STATE_VERSION, "share_id": share_id, "content_root": str(content_root),
-                 "publisher": None, "heads": {}, "base": {}, "stat": {}, "conflicts": {},
-                 "pending": False, "lease_seen": {}, "applying": {}, "publishing": {}}
+        fresh = {
+            "version": STATE_VERSION,
+            "share_id": share_id,
+            "content_root": str(content_root),
+            "publisher": None,
+            "heads": {},
+            "base": {},
+            "stat": {},
+            "conflicts": {},
+            "pending": False,
+            "lease_seen": {},
+            "applying": {},
+            "publishing": {},
+        }
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:

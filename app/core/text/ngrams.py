@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.text.fold import fold
 from app.core.text.chars import CJK_RUN, LATIN_RUN, is_ignorable
-
+from app.core.text.fold import fold
 
 
 def bigrams(text: str, folded: bool = False) -> list[str]:
@@ -16,7 +15,7 @@ def bigrams(text: str, folded: bool = False) -> list[str]:
         if len(run) == 1:
             grams.append(run)
         else:
-            grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     grams.extend(LATIN_RUN.findall(text))
     return grams
 

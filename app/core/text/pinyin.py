@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from app.core.text.fold import fold
 from app.core.text.chars import CJK_RUN, has_cjk
+from app.core.text.fold import fold
 from app.core.text.segment import sub_words, words
+
 
 @lru_cache(maxsize=1)
 def _pinyin_funcs():
@@ -26,8 +27,9 @@ def _run_pinyin(run: str) -> tuple[str, ...]:
     # Words repeat endlessly across titles; pypinyin costs ~50 µs a call, a cache hit well under 1 µs.
     lazy_pinyin, style = _pinyin_funcs()
     syllables = lazy_pinyin(run, style=style.NORMAL, errors="ignore")
-    return tuple(syllables) if len(syllables) == len(run) else tuple(lazy_pinyin(ch, style=style.NORMAL)[0]
-                                                                      for ch in run)
+    return (
+        tuple(syllables) if len(syllables) == len(run) else tuple(lazy_pinyin(ch, style=style.NORMAL)[0] for ch in run)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +43,7 @@ def _sound_table() -> dict[str, str]:
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or not spec.submodule_search_locations:
         return {}
-    path = os.path.join(list(spec.submodule_search_locations)[0], "pinyin_dict.json")
+    path = os.path.join(next(iter(spec.submodule_search_locations)), "pinyin_dict.json")
     try:
         with open(path, encoding="utf-8") as handle:
             raw = json.load(handle)

@@ -11,7 +11,7 @@ index side and the query side alike, so 退貨 and 退货 are the same term.
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.core.text.chars import has_cjk
 from app.core.text.fold import fold
@@ -21,22 +21,26 @@ _segmenter = None
 _added: set[str] = set()
 
 # Words that carry no meaning in a customer's question; dropped from queries (never from the index).
-FILLER = frozenset("""
+FILLER = frozenset(
+    """
 我想问一下 想问一下 问一下 我想问 请问一下 请问 想问 你好 您好 在吗 在不在 谢谢 麻烦 麻烦你 帮我 帮忙 一下 下
 我 我们 我的 我要 我想 我想要 你 你们 您 的 了 吗 呢 啊 吧 呀 哦 哈 嗯 哎 啦 嘛 么 哟 诶 喔 咯
 是 是不是 有没有 能不能 可不可以 可以 可以吗 要 想 就 都 还 也 又 在 和 与 及 或 把 被 给 让 这 那 这个 那个 这样 那样
 怎么 怎么样 怎样 如何 咋 咋办 怎么办 怎么回事 什么 啥 为什么 为啥 什么样 一个 个 请 问 问题
-""".split())
+""".split()
+)
 
 # English function words: a foreign customer's pasted question keeps only its content words (refund, invoice …),
 # which synonyms.yaml can bridge to the Chinese content; left in, "how" or "long" would meet pinyin keys.
-FILLER_EN = frozenset("""
+FILLER_EN = frozenset(
+    """
 a an the i me my we our you your he she it its they them this that these those is are was were be been being
 am do does did doing have has had can could would should will shall may might must to of in on at for from by
 with about as into over after before up down out off again please pls hi hello dear thanks thank sir madam
 how what when where why which who whom whose there here not no yes if or and but so than too very just
 get got want wanted need needed tell know let any some much many long take takes took
-""".split())
+""".split()
+)
 
 # Question words that may carry intent ("多久", "几天"); kept but weighed lightly.
 LIGHT = frozenset("多久 多少 几天 哪里 哪儿 哪个 什么时候 为什么 怎么 如何 能 会 没有 不 没".split())
@@ -79,8 +83,8 @@ def _is_word(token: str) -> bool:
 
 def words(text: str, folded: bool = False) -> list[tuple[str, int, int]]:
     """Folded text cut into non-overlapping words (word, start, end), punctuation and spaces dropped."""
-    folded = text if folded else fold(text)
-    return [(w, s, e) for (w, s, e) in segmenter().tokenize(folded) if _is_word(w)]
+    source = text if folded else fold(text)
+    return [(w, s, e) for (w, s, e) in segmenter().tokenize(source) if _is_word(w)]
 
 
 def sub_words(word: str) -> list[str]:
@@ -91,7 +95,7 @@ def sub_words(word: str) -> list[str]:
     found = []
     for size in (2, 3):
         for i in range(len(word) - size + 1):
-            part = word[i:i + size]
+            part = word[i : i + size]
             if part != word and seg.has_word(part):
                 found.append(part)
     return found

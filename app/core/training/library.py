@@ -17,7 +17,7 @@ class TrainingLibrary:
     problems: list[Problem] = field(default_factory=list)
 
     @classmethod
-    def build(cls, content: Content) -> "TrainingLibrary":
+    def build(cls, content: Content) -> TrainingLibrary:
         """Parse the drills and the rubric of `content` (the rubric falls back to the bundled one)."""
         drills, problems = load_drills(content)
         return cls(drills, load_scoring(content), problems)

@@ -27,15 +27,51 @@ from app.core.fileio.yamlsafe import LineDict
 from app.core.text.fold import fold
 from app.core.text.ngrams import run_bigrams
 from app.core.text.squeeze import squeeze
-from app.core.vocab import (ARTICLE_TYPES, AUDIENCES, CHANNELS, EMOTIONS, FOREIGN, GENERAL, GENERAL_TYPE, ONLINE,
-                            SPECIAL_AUDIENCES)
+from app.core.vocab import (
+    ARTICLE_TYPES,
+    AUDIENCES,
+    CHANNELS,
+    EMOTIONS,
+    FOREIGN,
+    GENERAL,
+    GENERAL_TYPE,
+    ONLINE,
+    SPECIAL_AUDIENCES,
+)
+
 DETECTS = ("cues", "answer", "options", "repeat", "short", "language")
-DRILL_FIELDS = {"id", "title", "type", "message", "audience", "channel", "emotion", "article", "facts", "hint",
-                "values"}
+DRILL_FIELDS = {
+    "id",
+    "title",
+    "type",
+    "message",
+    "audience",
+    "channel",
+    "emotion",
+    "article",
+    "facts",
+    "hint",
+    "values",
+}
 FILE_FIELDS = {"kind", "name", "note", "scoring", "drills"}
 SCORING_FIELDS = {"elements", "types", "extra", "facts", "checks", "negations", "greetings", "red_line"}
-ELEMENT_FIELDS = {"detect", "cues", "with", "unless", "section", "slot", "stage", "tags", "first", "options",
-                  "max_chars", "ok", "missing", "partial", "note"}
+ELEMENT_FIELDS = {
+    "detect",
+    "cues",
+    "with",
+    "unless",
+    "section",
+    "slot",
+    "stage",
+    "tags",
+    "first",
+    "options",
+    "max_chars",
+    "ok",
+    "missing",
+    "partial",
+    "note",
+}
 # Checker reasons → the score item that loses points for them.
 CHECK_GROUPS = {
     "禁忌话术": ("推诿", "甩锅", "指责", "态度", "催促", "拒绝", "歧视", "违规", "敏感话题", "消极应急", "过度承诺"),
@@ -62,17 +98,17 @@ class Drill:
 
     id: str
     title: str
-    type: str                 # 咨询 | 投诉 | 建议 | 故障
+    type: str  # 咨询 | 投诉 | 建议 | 故障
     message: str
-    audience: str = GENERAL   # a key of vocab.AUDIENCES
-    channel: str = ONLINE     # a key of vocab.CHANNELS
-    emotion: str = ""         # "" or a key of vocab.EMOTIONS
+    audience: str = GENERAL  # a key of vocab.AUDIENCES
+    channel: str = ONLINE  # a key of vocab.CHANNELS
+    emotion: str = ""  # "" or a key of vocab.EMOTIONS
     article: str = ""
     facts: tuple[str, ...] = ()
     hint: str = ""
     path: str = ""
     line: int = 1
-    values: tuple[tuple[str, str], ...] = ()   # placeholder values for the model answer ({反馈时间: 今天18点})
+    values: tuple[tuple[str, str], ...] = ()  # placeholder values for the model answer ({反馈时间: 今天18点})
 
 
 @dataclass(frozen=True)
@@ -111,8 +147,8 @@ class Score:
 
 @dataclass(frozen=True)
 class _Cue:
-    phrase: str = ""                 # squeezed, folded
-    pattern: re.Pattern[str] | None = None   # on the folded sentence
+    phrase: str = ""  # squeezed, folded
+    pattern: re.Pattern[str] | None = None  # on the folded sentence
 
 
 @dataclass(frozen=True)
@@ -192,7 +228,9 @@ def _parse_drill(item: Any, index: int, list_line: int, report: ProblemCollector
     where = f"drill #{index + 1}"
     for key in item:
         if key not in DRILL_FIELDS:
-            report.warning(item.line_of(key), f"{where}: unknown field '{key}' (known: {', '.join(sorted(DRILL_FIELDS))})")
+            report.warning(
+                item.line_of(key), f"{where}: unknown field '{key}' (known: {', '.join(sorted(DRILL_FIELDS))})"
+            )
     values: dict[str, str] = {}
     for key in ("id", "title", "type", "message"):
         value = item.get(key)
@@ -205,11 +243,16 @@ def _parse_drill(item: Any, index: int, list_line: int, report: ProblemCollector
         return None
     where = f"drill '{values['id']}'"
     if values["type"] not in ARTICLE_TYPES:
-        report.error(item.line_of("type"), f"{where}: unknown type '{values['type']}' (use {' / '.join(ARTICLE_TYPES)})")
+        report.error(
+            item.line_of("type"), f"{where}: unknown type '{values['type']}' (use {' / '.join(ARTICLE_TYPES)})"
+        )
         return None
     choices = {}
-    for key, allowed, default in (("audience", AUDIENCES, GENERAL), ("channel", CHANNELS, ONLINE),
-                                  ("emotion", EMOTIONS, "")):
+    for key, allowed, default in (
+        ("audience", AUDIENCES, GENERAL),
+        ("channel", CHANNELS, ONLINE),
+        ("emotion", EMOTIONS, ""),
+    ):
         raw = item.get(key, default)
         value = "" if raw in (None, "") else allowed.normalize(raw)
         if value is None:
@@ -221,8 +264,10 @@ def _parse_drill(item: Any, index: int, list_line: int, report: ProblemCollector
         report.error(item.line_of("article"), f"{where}: 'article' must be an article id")
         article = ""
     elif article and content.article(article) is None:
-        report.warning(item.line_of("article"), f"{where}: article '{article}' does not exist "
-                                                 "(the model answer is built without it)")
+        report.warning(
+            item.line_of("article"),
+            f"{where}: article '{article}' does not exist (the model answer is built without it)",
+        )
         article = ""
     facts = _text_list(item, "facts", where, report)
     hint = item.get("hint", "") or ""
@@ -239,9 +284,21 @@ def _parse_drill(item: Any, index: int, list_line: int, report: ProblemCollector
                 report.error(item.line_of("values"), f"{where}: value of '{name}' must be text")
                 continue
             pairs.append((str(name), str(text)))
-    return Drill(values["id"], values["title"], values["type"], values["message"], choices["audience"],
-                 choices["channel"], choices["emotion"], article, tuple(facts), hint.strip(), report.path, line,
-                 tuple(pairs))
+    return Drill(
+        values["id"],
+        values["title"],
+        values["type"],
+        values["message"],
+        choices["audience"],
+        choices["channel"],
+        choices["emotion"],
+        article,
+        tuple(facts),
+        hint.strip(),
+        report.path,
+        line,
+        tuple(pairs),
+    )
 
 
 def _text_list(item: LineDict, key: str, where: str, report: ProblemCollector) -> list[str]:
@@ -300,7 +357,9 @@ def _parse_scoring(files: list[LibraryFile], problems: list[Problem], stages: se
 def _parse_scoring_section(raw: LineDict, report: ProblemCollector, stages: set[str] | None) -> Scoring:
     for key in raw:
         if key not in SCORING_FIELDS:
-            report.warning(raw.line_of(key), f"scoring: unknown key '{key}' (known: {', '.join(sorted(SCORING_FIELDS))})")
+            report.warning(
+                raw.line_of(key), f"scoring: unknown key '{key}' (known: {', '.join(sorted(SCORING_FIELDS))})"
+            )
     elements: dict[str, _Element] = {}
     raw_elements = raw.get("elements") or {}
     if not isinstance(raw_elements, dict):
@@ -342,7 +401,9 @@ def _parse_scoring_section(raw: LineDict, report: ProblemCollector, stages: set[
     if isinstance(block, dict):
         for name, value in block.items():
             if name not in CHECK_GROUPS:
-                report.error(_line(block, str(name)), f"scoring.checks: unknown item '{name}' (use {' / '.join(CHECK_GROUPS)})")
+                report.error(
+                    _line(block, str(name)), f"scoring.checks: unknown item '{name}' (use {' / '.join(CHECK_GROUPS)})"
+                )
                 continue
             checks[name] = _number(value, _line(block, str(name)), f"scoring.checks.{name}", report, 0.0)
     else:
@@ -360,27 +421,35 @@ def _number(value: Any, line: int, where: str, report: ProblemCollector, default
     return float(value)
 
 
-def _weights(value: Any, line: int, where: str, elements: dict[str, _Element], report: ProblemCollector) -> dict[str, float]:
+def _weights(
+    value: Any, line: int, where: str, elements: dict[str, _Element], report: ProblemCollector
+) -> dict[str, float]:
     if not isinstance(value, dict):
         report.error(line, f"{where}: must map element names to points")
         return {}
     out = {}
     for name, points in value.items():
         if name not in elements:
-            report.error(_line(value, str(name), line), f"{where}: unknown element '{name}' (define it under scoring.elements)")
+            report.error(
+                _line(value, str(name), line), f"{where}: unknown element '{name}' (define it under scoring.elements)"
+            )
             continue
         out[str(name)] = _number(points, _line(value, str(name), line), f"{where}.{name}", report, 0.0)
     return out
 
 
-def _parse_element(name: str, spec: Any, line: int, report: ProblemCollector, stages: set[str] | None) -> _Element | None:
+def _parse_element(
+    name: str, spec: Any, line: int, report: ProblemCollector, stages: set[str] | None
+) -> _Element | None:
     where = f"scoring.elements.{name}"
     if not isinstance(spec, LineDict):
         report.error(line, f"{where}: must be a mapping (cues: [...])")
         return None
     for key in spec:
         if key not in ELEMENT_FIELDS:
-            report.warning(spec.line_of(key), f"{where}: unknown key '{key}' (known: {', '.join(sorted(ELEMENT_FIELDS))})")
+            report.warning(
+                spec.line_of(key), f"{where}: unknown key '{key}' (known: {', '.join(sorted(ELEMENT_FIELDS))})"
+            )
     detect = spec.get("detect", "cues")
     if detect not in DETECTS:
         report.error(spec.line_of("detect"), f"{where}: unknown detect '{detect}' (use {' / '.join(DETECTS)})")
@@ -413,11 +482,22 @@ def _parse_element(name: str, spec: Any, line: int, report: ProblemCollector, st
         report.error(spec.line_of("max_chars"), f"{where}: max_chars must be a whole number >= 5")
         max_chars = 40
     return _Element(
-        name, detect, cues, _cues(spec.get("with"), spec.line_of("with"), f"{where}.with", report),
+        name,
+        detect,
+        cues,
+        _cues(spec.get("with"), spec.line_of("with"), f"{where}.with", report),
         tuple(squeeze(str(u)) for u in (spec.get("unless") or []) if isinstance(u, (str, int))),
-        texts["section"], texts["slot"], texts["stage"],
-        tuple(str(t) for t in tags) if isinstance(tags, list) else (), bool(spec.get("first", False)),
-        tuple(options), max_chars, texts["ok"], texts["missing"], texts["partial"])
+        texts["section"],
+        texts["slot"],
+        texts["stage"],
+        tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        bool(spec.get("first", False)),
+        tuple(options),
+        max_chars,
+        texts["ok"],
+        texts["missing"],
+        texts["partial"],
+    )
 
 
 def check_library(content: Content) -> list[Problem]:
@@ -428,8 +508,14 @@ def check_library(content: Content) -> list[Problem]:
     scoring = _parse_scoring(files, problems, stages)
     with_scoring = [f for f in files if f.data.get("scoring") is not None]
     for extra in with_scoring[1:]:
-        problems.append(Problem(extra.path, extra.data.line_of("scoring"), "warning",
-                                f"scoring is ignored here: only the first one ({with_scoring[0].path}) is used"))
+        problems.append(
+            Problem(
+                extra.path,
+                extra.data.line_of("scoring"),
+                "warning",
+                f"scoring is ignored here: only the first one ({with_scoring[0].path}) is used",
+            )
+        )
     if scoring is not None:
         for type_name, weights in scoring.types.items():
             if not weights:
@@ -473,8 +559,9 @@ def _sentences(text: str) -> list[_Sentence]:
     return out
 
 
-def _cue_hit(sentence: _Sentence, cues: Iterable[_Cue], negations: tuple[str, ...] = (),
-             unless: tuple[str, ...] = ()) -> str:
+def _cue_hit(
+    sentence: _Sentence, cues: Iterable[_Cue], negations: tuple[str, ...] = (), unless: tuple[str, ...] = ()
+) -> str:
     """The first cue said (not negated) in the sentence, or ''."""
     if unless and any(u and u in sentence.squeezed for u in unless):
         return ""
@@ -488,7 +575,7 @@ def _cue_hit(sentence: _Sentence, cues: Iterable[_Cue], negations: tuple[str, ..
             continue
         start = sentence.squeezed.find(cue.phrase)
         while start >= 0:
-            before = sentence.squeezed[max(0, start - 5):start]
+            before = sentence.squeezed[max(0, start - 5) : start]
             if not any(n and n in before for n in negations):
                 return cue.phrase
             start = sentence.squeezed.find(cue.phrase, start + 1)
@@ -542,29 +629,43 @@ class _Ctx:
     drill: Drill
     reply: str
     sentences: list[_Sentence]
-    tainted: set[int]            # sentence indexes holding an error-level finding
+    tainted: set[int]  # sentence indexes holding an error-level finding
     scoring: Scoring
     content: Content
     draft: Any
     model: str
     model_sentences: list[_Sentence]
-    first_index: int             # first sentence that is not only a greeting
+    first_index: int  # first sentence that is not only a greeting
 
 
-def model_answer(drill: Drill, content: Content, checker: Checker | None = None,
-                 replies: ReplyLibrary | None = None) -> str:
+def model_answer(
+    drill: Drill, content: Content, checker: Checker | None = None, replies: ReplyLibrary | None = None
+) -> str:
     """The composer's reply to the drill's message, placeholders filled with the drill's `values`."""
     return _filled(_draft(drill, content, checker or Checker.from_content(content), replies).text, drill)
 
 
 def _draft(drill: Drill, content: Content, checker: Checker, replies: ReplyLibrary | None) -> Draft:
     article = drill.article if drill.article and content.article(drill.article) is not None else None
-    return compose(drill.message, content, article_id=article, audience=drill.audience, channel=drill.channel,
-                   checker=checker, library=replies)
+    return compose(
+        drill.message,
+        content,
+        article_id=article,
+        audience=drill.audience,
+        channel=drill.channel,
+        checker=checker,
+        library=replies,
+    )
 
 
-def score_reply(drill: Drill, reply: str, content: Content, checker: Checker | None = None,
-                scoring: Scoring | None = None, replies: ReplyLibrary | None = None) -> Score:
+def score_reply(
+    drill: Drill,
+    reply: str,
+    content: Content,
+    checker: Checker | None = None,
+    scoring: Scoring | None = None,
+    replies: ReplyLibrary | None = None,
+) -> Score:
     """Grade `reply` to `drill`: structure for the drill's type, key facts, 服务闭环 and checker findings.
 
     Pass the workspace's checker, scoring and reply library (built once per load); missing ones are
@@ -574,13 +675,17 @@ def score_reply(drill: Drill, reply: str, content: Content, checker: Checker | N
     draft = _draft(drill, content, checker, replies)
     model = _filled(draft.text, drill)
     if not reply.strip() or not squeeze(reply):
-        item = ScoreItem("回复内容", 0.0, 100.0, False, "回复是空的:客户等了半天没有得到任何答复,首问解决率为零。",
-                         model)
+        item = ScoreItem(
+            "回复内容", 0.0, 100.0, False, "回复是空的:客户等了半天没有得到任何答复,首问解决率为零。", model
+        )
         return Score(drill.id, 0, (item,), model, ())
     findings = tuple(checker.check(reply, CheckContext(audience=drill.audience, channel=drill.channel)))
     sentences = _sentences(reply)
-    tainted = {i for i, s in enumerate(sentences)
-               if any(f.level == "error" and f.start < s.end and f.end > s.start for f in findings)}
+    tainted = {
+        i
+        for i, s in enumerate(sentences)
+        if any(f.level == "error" and f.start < s.end and f.end > s.start for f in findings)
+    }
     ctx = _Ctx(drill, reply, sentences, tainted, scoring, content, draft, model, _sentences(model), 0)
     ctx.first_index = _first_substantive(ctx)
 
@@ -598,9 +703,12 @@ def score_reply(drill: Drill, reply: str, content: Content, checker: Checker | N
     items = _apply_order(items, weights, ctx, positions)
     if not positions:
         # Short sentences or English are worth nothing when the reply does not answer at all ("好的").
-        items = [ScoreItem(i.name, 0.0, i.max_points, False, "回复没有回答客户的问题,这一项不计分。", i.better)
-                 if scoring.elements.get(i.name) is not None and scoring.elements[i.name].detect in ("short", "language")
-                 else i for i in items]
+        items = [
+            ScoreItem(i.name, 0.0, i.max_points, False, "回复没有回答客户的问题,这一项不计分。", i.better)
+            if scoring.elements.get(i.name) is not None and scoring.elements[i.name].detect in ("short", "language")
+            else i
+            for i in items
+        ]
     if drill.facts and scoring.facts > 0:
         items.append(_score_facts(ctx))
     content_max = sum(i.max_points for i in items) or 1.0
@@ -614,9 +722,16 @@ def score_reply(drill: Drill, reply: str, content: Content, checker: Checker | N
     placeholders = find_placeholders(reply)
     if placeholders:
         names = "、".join("{" + p + "}" for p in placeholders)
-        items.append(ScoreItem("占位符", -5.0, 0.0, False,
-                               f"回复里还有未填写的占位符 {names}:发给客户前必须换成具体内容。",
-                               "例如:" + _filled(names, drill) if drill.values else ""))
+        items.append(
+            ScoreItem(
+                "占位符",
+                -5.0,
+                0.0,
+                False,
+                f"回复里还有未填写的占位符 {names}:发给客户前必须换成具体内容。",
+                "例如:" + _filled(names, drill) if drill.values else "",
+            )
+        )
         total -= 5.0
     total = round(total)
     if red and total > scoring.red_line:
@@ -651,16 +766,28 @@ def _score_element(element: _Element, points: float, ctx: _Ctx, positions: dict[
         longest = max(ctx.sentences, key=lambda s: len(s.squeezed))
         if len(longest.squeezed) <= element.max_chars:
             return ScoreItem(element.name, points, points, True, element.ok_text or "句子简短明确。")
-        return ScoreItem(element.name, round(points / 2, 1), points, False,
-                         (element.missing_text or "有的句子太长。") + f"(最长一句 {len(longest.squeezed)} 字:"
-                         f"「{_short(longest.text)}」)", _better(element, ctx))
+        return ScoreItem(
+            element.name,
+            round(points / 2, 1),
+            points,
+            False,
+            (element.missing_text or "有的句子太长。") + f"(最长一句 {len(longest.squeezed)} 字:"
+            f"「{_short(longest.text)}」)",
+            _better(element, ctx),
+        )
     if detect == "language":
         english = sum(1 for s in ctx.sentences if _is_english(s.text))
         if english * 2 >= len(ctx.sentences):
             return ScoreItem(element.name, points, points, True, element.ok_text or "用客户的语言回复。")
         english_model = " ".join(s.text for s in ctx.model_sentences if _is_english(s.text))
-        return ScoreItem(element.name, 0.0, points, False, element.missing_text or "客户用英文提问,回复却主要是中文。",
-                         english_model or _better(element, ctx))
+        return ScoreItem(
+            element.name,
+            0.0,
+            points,
+            False,
+            element.missing_text or "客户用英文提问,回复却主要是中文。",
+            english_model or _better(element, ctx),
+        )
     index, cue, tainted_only = _find(element, ctx)
     if index >= 0:
         positions[element.name] = index
@@ -686,8 +813,11 @@ def _find(element: _Element, ctx: _Ctx) -> tuple[int, str, bool]:
     for i, s in enumerate(ctx.sentences):
         cue = _cue_hit(s, element.cues, ctx.scoring.negations, element.unless)
         # The time may sit in the sentence before ("24小时内。我给您回电话" when sentences are kept short).
-        if cue and element.with_ and not (_cue_hit(s, element.with_)
-                                          or (i > 0 and _cue_hit(ctx.sentences[i - 1], element.with_))):
+        if (
+            cue
+            and element.with_
+            and not (_cue_hit(s, element.with_) or (i > 0 and _cue_hit(ctx.sentences[i - 1], element.with_)))
+        ):
             cue = ""
         if not cue and not (grams and _overlaps(s, grams)):
             continue
@@ -698,8 +828,9 @@ def _find(element: _Element, ctx: _Ctx) -> tuple[int, str, bool]:
     return -1, "", tainted_only
 
 
-def _apply_order(items: list[ScoreItem], weights: dict[str, float], ctx: _Ctx,
-                 positions: dict[str, int]) -> list[ScoreItem]:
+def _apply_order(
+    items: list[ScoreItem], weights: dict[str, float], ctx: _Ctx, positions: dict[str, int]
+) -> list[ScoreItem]:
     """An element marked `first` (共情 in a complaint) that comes after the others earns half."""
     out = []
     for item in items:
@@ -707,12 +838,24 @@ def _apply_order(items: list[ScoreItem], weights: dict[str, float], ctx: _Ctx,
         if element is not None and element.first and item.ok:
             # Only the type's own steps count (核实, 方案 …), not the closing or a channel extra like 问候.
             steps = ctx.scoring.types.get(ctx.drill.type, {})
-            others = [p for n, p in positions.items() if n != item.name and n in steps
-                      and ctx.scoring.elements[n].detect in ("cues", "options") and n != "服务闭环"]
+            others = [
+                p
+                for n, p in positions.items()
+                if n != item.name
+                and n in steps
+                and ctx.scoring.elements[n].detect in ("cues", "options")
+                and n != "服务闭环"
+            ]
             mine = positions.get(item.name, 0)
             if others and mine > min(others):
-                item = ScoreItem(item.name, round(item.max_points / 2, 1), item.max_points, False,
-                                 element.partial_text or f"「{item.name}」应放在最前面。", _better(element, ctx))
+                item = ScoreItem(
+                    item.name,
+                    round(item.max_points / 2, 1),
+                    item.max_points,
+                    False,
+                    element.partial_text or f"「{item.name}」应放在最前面。",
+                    _better(element, ctx),
+                )
         out.append(item)
     return out
 
@@ -732,15 +875,20 @@ def _score_answer(element: _Element, points: float, ctx: _Ctx, positions: dict[s
     hits = [i for i, s in enumerate(ctx.sentences) if i not in ctx.tainted and answers(s)]
     if hits and hits[0] <= ctx.first_index:
         positions[element.name] = hits[0]
-        return ScoreItem(element.name, points, points, True,
-                         element.ok_text or "第一句就回答了客户的问题。")
+        return ScoreItem(element.name, points, points, True, element.ok_text or "第一句就回答了客户的问题。")
     if hits:
         positions[element.name] = hits[0]
-        return ScoreItem(element.name, round(points / 2, 1), points, False,
-                         (element.partial_text or "答案放在了后面:客户要先读完铺垫才知道结果。")
-                         + f"(第{hits[0] + 1}句才回答)", _better(element, ctx))
-    return ScoreItem(element.name, 0.0, points, False,
-                     element.missing_text or "没有直接回答客户的问题。", _better(element, ctx))
+        return ScoreItem(
+            element.name,
+            round(points / 2, 1),
+            points,
+            False,
+            (element.partial_text or "答案放在了后面:客户要先读完铺垫才知道结果。") + f"(第{hits[0] + 1}句才回答)",
+            _better(element, ctx),
+        )
+    return ScoreItem(
+        element.name, 0.0, points, False, element.missing_text or "没有直接回答客户的问题。", _better(element, ctx)
+    )
 
 
 def _score_options(element: _Element, points: float, ctx: _Ctx, positions: dict[str, int]) -> ScoreItem:
@@ -758,21 +906,28 @@ def _score_options(element: _Element, points: float, ctx: _Ctx, positions: dict[
         positions[element.name] = first
     named = "、".join(kinds)
     if len(kinds) >= 2:
-        return ScoreItem(element.name, points, points, True,
-                         (element.ok_text or "给出了可选方案。") + f"({named})")
+        return ScoreItem(element.name, points, points, True, (element.ok_text or "给出了可选方案。") + f"({named})")
     if kinds:
-        return ScoreItem(element.name, round(points * 2 / 3, 1), points, False,
-                         (element.partial_text or "只给了一个方案。") + f"(只有{named})",
-                         _options_better(element, ctx))
-    return ScoreItem(element.name, 0.0, points, False, element.missing_text or "没有给出解决方案。",
-                     _options_better(element, ctx))
+        return ScoreItem(
+            element.name,
+            round(points * 2 / 3, 1),
+            points,
+            False,
+            (element.partial_text or "只给了一个方案。") + f"(只有{named})",
+            _options_better(element, ctx),
+        )
+    return ScoreItem(
+        element.name, 0.0, points, False, element.missing_text or "没有给出解决方案。", _options_better(element, ctx)
+    )
 
 
 def _options_better(element: _Element, ctx: _Ctx) -> str:
     """A sentence of the article, the model answer or the library naming two or more options."""
     article = ctx.content.article(ctx.drill.article) if ctx.drill.article else None
     pools: list[str] = []
-    pools.append(_filled(ctx.draft.slot(element.slot).text, ctx.drill) if element.slot and ctx.draft.slot(element.slot) else "")
+    pools.append(
+        _filled(ctx.draft.slot(element.slot).text, ctx.drill) if element.slot and ctx.draft.slot(element.slot) else ""
+    )
     if article is not None:
         from app.core.compose.adapt import customer_facing, plain_text
 
@@ -795,12 +950,15 @@ def _score_repeat(element: _Element, points: float, ctx: _Ctx, positions: dict[s
         for alt in fact.split("|"):
             f = _fact_form(alt)
             if f and form.count(f) >= 2:
-                return ScoreItem(element.name, points, points, True, (element.ok_text or "重复了关键信息。") + f"(“{alt}”)")
+                return ScoreItem(
+                    element.name, points, points, True, (element.ok_text or "重复了关键信息。") + f"(“{alt}”)"
+                )
     index, cue, _ = _find(element, ctx)
     if index >= 0:
         return ScoreItem(element.name, points, points, True, _ok_text(element, cue))
-    return ScoreItem(element.name, 0.0, points, False, element.missing_text or "关键信息只说了一遍。",
-                     _better(element, ctx))
+    return ScoreItem(
+        element.name, 0.0, points, False, element.missing_text or "关键信息只说了一遍。", _better(element, ctx)
+    )
 
 
 def _score_facts(ctx: _Ctx) -> ScoreItem:
@@ -809,8 +967,7 @@ def _score_facts(ctx: _Ctx) -> ScoreItem:
     missing = [f for f in ctx.drill.facts if not _has_fact(form, f)]
     said = [f.split("|")[0] for f in ctx.drill.facts if f not in missing]
     if not missing:
-        return ScoreItem("关键信息", max_points, max_points, True,
-                         "关键信息都说清楚了:" + "、".join(said) + "。")
+        return ScoreItem("关键信息", max_points, max_points, True, "关键信息都说清楚了:" + "、".join(said) + "。")
     points = round(max_points * (len(ctx.drill.facts) - len(missing)) / len(ctx.drill.facts), 1)
     names = "、".join(f"“{f.split('|')[0]}”" for f in missing)
     betters = []
@@ -818,9 +975,14 @@ def _score_facts(ctx: _Ctx) -> ScoreItem:
         sentence = _fact_sentence(fact, ctx)
         if sentence and sentence not in betters:
             betters.append(sentence)
-    return ScoreItem("关键信息", points, max_points, False,
-                     f"没有说明{names}:客户最关心的具体信息缺失,很可能还要再来问一次(影响首问解决率)。",
-                     " ".join(betters))
+    return ScoreItem(
+        "关键信息",
+        points,
+        max_points,
+        False,
+        f"没有说明{names}:客户最关心的具体信息缺失,很可能还要再来问一次(影响首问解决率)。",
+        " ".join(betters),
+    )
 
 
 def _fact_sentence(fact: str, ctx: _Ctx) -> str:
@@ -840,11 +1002,19 @@ def _score_check(name: str, deduction: float, findings: tuple) -> tuple[ScoreIte
     """A checker item (max_points 0): each finding of its reasons deducts `deduction` points at error level,
     half at warning level, a fifth for a suggestion."""
     reasons = CHECK_GROUPS[name]
-    mine = [f for f in findings if f.reason in reasons
-            or (name == "禁忌话术" and f.level == "error" and not any(f.reason in r for r in CHECK_GROUPS.values()))]
+    mine = [
+        f
+        for f in findings
+        if f.reason in reasons
+        or (name == "禁忌话术" and f.level == "error" and not any(f.reason in r for r in CHECK_GROUPS.values()))
+    ]
     if not mine:
-        ok_text = {"禁忌话术": "没有推诿、甩锅、指责或过度承诺的话术。", "隐私": "没有暴露完整的手机号、证件号、银行卡号或地址。",
-                   "称呼与表情": "称呼和表情符合这位客户和这个渠道。", "通俗用语": "没有客户听不懂的术语。"}[name]
+        ok_text = {
+            "禁忌话术": "没有推诿、甩锅、指责或过度承诺的话术。",
+            "隐私": "没有暴露完整的手机号、证件号、银行卡号或地址。",
+            "称呼与表情": "称呼和表情符合这位客户和这个渠道。",
+            "通俗用语": "没有客户听不懂的术语。",
+        }[name]
         return ScoreItem(name, 0.0, 0.0, True, ok_text), False
     points = -round(sum(_LEVEL_SHARE.get(f.level, 0.2) for f in mine) * deduction, 1)
     whys, betters = [], []
@@ -897,8 +1067,14 @@ def _library_scripts(element: _Element, ctx: _Ctx) -> list[tuple[int, _ScriptTex
             continue
         text = script.variants.get("en", "") if english else ""
         overlap = len(run_bigrams(" ".join([script.title, script.text, *script.tags])) & topic)
-        ranked.append((-(3 * min(overlap, 4) + 2 * tag_hits + (script.type == ctx.drill.type) + bool(audience_tags)),
-                       order, overlap, _ScriptText(script.id, (text or script.text).strip())))
+        ranked.append(
+            (
+                -(3 * min(overlap, 4) + 2 * tag_hits + (script.type == ctx.drill.type) + bool(audience_tags)),
+                order,
+                overlap,
+                _ScriptText(script.id, (text or script.text).strip()),
+            )
+        )
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [(r[2], r[3]) for r in ranked]
 
@@ -911,7 +1087,7 @@ class _ScriptText:
 
 def _short(text: str, width: int = 30) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1] + "…"
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def score_to_dict(drill: Drill, score: Score) -> dict[str, Any]:
@@ -920,8 +1096,17 @@ def score_to_dict(drill: Drill, score: Score) -> dict[str, Any]:
         "drill": drill_to_dict(drill),
         "total": score.total,
         "grade": score.grade,
-        "items": [{"name": i.name, "points": i.points, "max_points": i.max_points, "ok": i.ok, "why": i.why,
-                   "better": i.better} for i in score.items],
+        "items": [
+            {
+                "name": i.name,
+                "points": i.points,
+                "max_points": i.max_points,
+                "ok": i.ok,
+                "why": i.why,
+                "better": i.better,
+            }
+            for i in score.items
+        ],
         "findings": [f.as_dict() if hasattr(f, "as_dict") else dict(vars(f)) for f in score.findings],
         "model_answer": score.model_answer,
     }
@@ -929,7 +1114,17 @@ def score_to_dict(drill: Drill, score: Score) -> dict[str, Any]:
 
 def drill_to_dict(drill: Drill) -> dict[str, Any]:
     """A drill as JSON."""
-    return {"id": drill.id, "title": drill.title, "type": drill.type, "message": drill.message,
-            "audience": drill.audience, "channel": drill.channel, "emotion": drill.emotion,
-            "article": drill.article, "facts": list(drill.facts), "hint": drill.hint,
-            "path": drill.path, "line": drill.line}
+    return {
+        "id": drill.id,
+        "title": drill.title,
+        "type": drill.type,
+        "message": drill.message,
+        "audience": drill.audience,
+        "channel": drill.channel,
+        "emotion": drill.emotion,
+        "article": drill.article,
+        "facts": list(drill.facts),
+        "hint": drill.hint,
+        "path": drill.path,
+        "line": drill.line,
+    }

@@ -56,7 +56,10 @@ class UsageLog:
     def record_search(self, query: str, hits: int) -> None:
         """Remember a search (masked) and how many hits it had; zero hits mark a gap in the knowledge base."""
         if query.strip():
-            self._write("INSERT INTO events VALUES (?, 'search', NULL, ?, ?)", (time.time(), mask_for_log(query.strip())[:300], hits))
+            self._write(
+                "INSERT INTO events VALUES (?, 'search', NULL, ?, ?)",
+                (time.time(), mask_for_log(query.strip())[:300], hits),
+            )
 
     def record_use(self, item_id: str, kind: str = "copy") -> None:
         """Remember that an article was opened ('open') or a script/draft copied ('copy')."""
@@ -65,8 +68,11 @@ class UsageLog:
     def recent(self, kind: str = "copy", limit: int = 20) -> list[str]:
         """Most recently used item ids, newest first, each once."""
         with self._connect() as db:
-            rows = db.execute("SELECT item, MAX(ts) AS t FROM events WHERE kind = ? AND item IS NOT NULL "
-                              "GROUP BY item ORDER BY t DESC LIMIT ?", (kind, limit)).fetchall()
+            rows = db.execute(
+                "SELECT item, MAX(ts) AS t FROM events WHERE kind = ? AND item IS NOT NULL "
+                "GROUP BY item ORDER BY t DESC LIMIT ?",
+                (kind, limit),
+            ).fetchall()
         return [r[0] for r in rows]
 
     def use_counts(self) -> dict[str, int]:
@@ -78,8 +84,11 @@ class UsageLog:
     def unanswered(self, limit: int = 50) -> list[tuple[str, int]]:
         """Queries that found nothing, most frequent first: what the knowledge base is missing."""
         with self._connect() as db:
-            rows = db.execute("SELECT query, COUNT(*) AS n FROM events WHERE kind = 'search' AND hits = 0 "
-                              "GROUP BY query ORDER BY n DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute(
+                "SELECT query, COUNT(*) AS n FROM events WHERE kind = 'search' AND hits = 0 "
+                "GROUP BY query ORDER BY n DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def favorites(self) -> list[str]:
