@@ -19,6 +19,8 @@ def zhida_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "zhida-home"
     home.mkdir()
     monkeypatch.setenv("ZHIDA_HOME", str(home))
+    # fsync makes a write survive a power cut; tests simulate crashes in-process, where it only costs time.
+    monkeypatch.setenv("ZHIDA_FSYNC", "0")
     return home
 
 

@@ -1,4 +1,6 @@
-"""Subcommands of `zhida`: every module here with a `register(subparsers)` function is one command."""
+"""Subcommands of `zhida`: every module here with a `register(subparsers)` function is one command.
+
+Each parses its arguments and calls app.core; may import app.core and app.bench, never app.ui."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from app.core.checker.match import Checker
 from app.core.compose.library import ReplyLibrary
 from app.core.content.loader import load_content, load_files
 from app.core.content.model import Article, Content, Problem, Script
+from app.core.content.personal import load_layered
 from app.core.search.index import SearchIndex, UpdateReport
 from app.core.sync.report import SyncReport
 from app.core.training.library import TrainingLibrary
@@ -90,8 +91,6 @@ def load_workspace(
             except Exception as exc:
                 workspace.messages.append(f"搜索索引更新失败: {exc}")
                 workspace.index = index if index.is_ready else None
-    from app.core.content.personal import load_layered
-
     try:
         layered = load_layered(Path(root), home, team=content)
         workspace.personal_scripts = list(layered.personal.scripts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from app.core.checker.pii import find_pii
+from app.core.text.pii import find_pii
 from app.core.checker.prefilter import regex_info
 from app.core.checker.rules import Rule, parse_rule_files
 from app.core.content.model import ERROR, Content, Problem

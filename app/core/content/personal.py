@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from app.core.checker.pii import find_pii
+from app.core.text.pii import find_pii
 from app.core.content.loader import load_content, load_files
 from app.core.content.model import Content, Script
 from app.core.fileio.atomic import write_text_atomic
