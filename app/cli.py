@@ -76,5 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("ZHIDA_DEBUG"):
             raise
-        print(f"zhida: error: {type(exc).__name__}: {exc} (set ZHIDA_DEBUG=1 for details)", file=sys.stderr)
+        from app.core.logs import get_logger, setup_logging
+
+        log_file = setup_logging()
+        get_logger("cli").exception("zhida %s failed", " ".join(argv[:1]))
+        where = f"; details in {log_file}" if log_file else ""
+        print(f"zhida: error: {type(exc).__name__}: {exc} (set ZHIDA_DEBUG=1 for details{where})", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -18,8 +19,12 @@ def zhida_home() -> Path:
 
 
 def bundled_content_root() -> Path:
-    """The repository's own content root (kb/ and scripts_library/ beside the `app` package)."""
-    return Path(__file__).resolve().parent.parent.parent
+    """The bundled sample content: the checkout's own kb/ and scripts_library/ (beside the `app` package)
+    when running from a checkout, else the copy the wheel carries as package data (app/bundled/)."""
+    checkout = Path(__file__).resolve().parent.parent.parent
+    if (checkout / "app").is_dir() and (checkout / "kb").is_dir() and (checkout / "scripts_library").is_dir():
+        return checkout
+    return Path(str(importlib.resources.files("app").joinpath("bundled")))
 
 
 def is_content_root(path: Path) -> bool:

@@ -10,6 +10,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.core.logs import setup_logging
 from app.core.settings import load_settings, resolve_content_root
 
 
@@ -58,6 +59,7 @@ def run_app(content: str | None = None, startup_report: bool = False, started: f
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("知答 Zhida")
     app.setOrganizationName("zhida")
+    setup_logging()
     settings, warning = load_settings()
     root = resolve_content_root(content)
 

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
         self.background = TaskRunner(self, max_threads=1)
+        for runner in (self.loader, self.searcher, self.background):
+            runner.error.connect(lambda message: self.statusBar().showMessage(f"后台任务出错:{message}", 10000))
         self._search_seq = 0
         self.personal_dialog: PersonalScriptDialog | None = None  # the open 「存为个人话术」 dialog, if any
         self._shown_seq = 0

@@ -1,4 +1,8 @@
-"""Run core work off the UI thread and get the result back on it by signal."""
+"""Run core work off the UI thread and get the result back on it by signal.
+
+Every failure is logged with its traceback (app.core.logs) and reaches the user: through the task's own
+`on_failed`, or else through the runner's `error` signal, which the window shows in the status bar.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.core.logs import get_logger
+
+_log = get_logger("tasks")
 
 
 class _Signals(QObject):
@@ -24,7 +32,8 @@ class _Task(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         try:
             result = self.fn()
-        except Exception as exc:
+        except Exception as exc:  # reported to the UI, which keeps running
+            _log.exception("background task failed")
             detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
             self.signals.failed.emit(detail)
         else:
@@ -33,6 +42,8 @@ class _Task(QRunnable):
 
 class TaskRunner(QObject):
     """A worker pool: `submit(fn, on_done, on_failed)` calls the callbacks on the UI thread."""
+
+    error = Signal(str)  # a task without its own on_failed failed: the one-line reason
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2):
         super().__init__(parent)
@@ -57,8 +68,12 @@ class TaskRunner(QObject):
         @Slot(str)
         def failed(message: str) -> None:
             self._live.discard(signals)
-            if on_failed and not self._closed:
+            if self._closed:
+                return
+            if on_failed is not None:
                 on_failed(message)
+            else:
+                self.error.emit(message)
 
         signals.done.connect(done)
         signals.failed.connect(failed)

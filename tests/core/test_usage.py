@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.usage.log import UsageLog, mask_for_log
+from app.core.text.pii import mask_personal_data
+from app.core.usage.log import UsageLog
 
 
 def test_phone_id_card_and_email_are_masked_before_logging(zhida_home):
@@ -18,7 +19,7 @@ def test_phone_id_card_and_email_are_masked_before_logging(zhida_home):
 
 def test_masking_keeps_short_numbers_and_length():
     text = "退款1-3个工作日,订单号 2026112200123"
-    masked = mask_for_log(text)
+    masked = mask_personal_data(text)
     assert masked.startswith("退款1-3个工作日") and len(masked) == len(text) and "2026112200123" not in masked
 
 

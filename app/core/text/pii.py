@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from app.core.text.fold import fold
+
 # Not glued to a longer run of digits or letters on the left (also across one - or space).
 _LEFT = r"(?<![0-9a-z])(?<![0-9][- ])"
 _MOBILE = re.compile(r"(?:(?<=\+86)|(?<=\+86[ -])|" + _LEFT + r")(1[3-9]\d(?:[ -]?\d){8})(?![0-9])(?![- ]\d)")
@@ -145,3 +147,21 @@ def find_pii(folded: str, kinds: tuple[str, ...] | None = None) -> list[PiiHit]:
 def _finditer(regex: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
     for lo, hi in windows:
         yield from regex.finditer(text, lo, hi)
+
+
+# Masking for storage (logs, the usage log, anything that leaves the text it was typed in): broader than the
+# detectors above on purpose — any long digit run may be someone's number, and an order number lost in a
+# log costs nothing.
+_LONG_DIGITS = re.compile(r"\d[\d \-]{4,}\d")
+_ANY_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def mask_personal_data(text: str) -> str:
+    """Hide digit runs of 6+ (phones, IDs, cards, order numbers) and e-mail addresses; keep the words."""
+    folded = fold(text)  # full-width digits become ASCII so they are caught too; same length
+    out = list(text)
+    for match in list(_LONG_DIGITS.finditer(folded)) + list(_ANY_EMAIL.finditer(folded)):
+        for i in range(match.start(), match.end()):
+            if not folded[i].isspace():
+                out[i] = "*"
+    return "".join(out)

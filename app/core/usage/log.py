@@ -6,34 +6,19 @@ number must never end up in a log file.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from app.core.paths import zhida_home
-from app.core.text.fold import fold
-
-_LONG_DIGITS = re.compile(r"\d[\d \-]{4,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+from app.core.text.pii import mask_personal_data
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (ts REAL NOT NULL, kind TEXT NOT NULL, item TEXT, query TEXT, hits INTEGER);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, ts);
 CREATE TABLE IF NOT EXISTS favorites (item TEXT PRIMARY KEY, ts REAL NOT NULL);
 """
-
-
-def mask_for_log(text: str) -> str:
-    """Hide digit runs of 6+ (phones, IDs, cards, order numbers) and e-mail addresses; keep the words."""
-    folded = fold(text)  # full-width digits become ASCII so they are caught too; same length
-    out = list(text)
-    for match in list(_LONG_DIGITS.finditer(folded)) + list(_EMAIL.finditer(folded)):
-        for i in range(match.start(), match.end()):
-            if not folded[i].isspace():
-                out[i] = "*"
-    return "".join(out)
 
 
 class UsageLog:
@@ -58,7 +43,7 @@ class UsageLog:
         if query.strip():
             self._write(
                 "INSERT INTO events VALUES (?, 'search', NULL, ?, ?)",
-                (time.time(), mask_for_log(query.strip())[:300], hits),
+                (time.time(), mask_personal_data(query.strip())[:300], hits),
             )
 
     def record_use(self, item_id: str, kind: str = "copy") -> None:
