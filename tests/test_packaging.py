@@ -25,6 +25,9 @@ def test_the_package_data_globs_cover_every_bundled_content_file():
     for package, folder in config["package-dir"].items():
         files = [p for p in (REPO / folder).rglob("*") if p.is_file()]
         assert files
-        uncovered = [p for p in files if not any(p.relative_to(REPO / folder).match(g.replace("**/", "")) or
-                                                  p.match(g) for g in data[package])]
+        uncovered = [
+            p
+            for p in files
+            if not any(p.relative_to(REPO / folder).match(g.replace("**/", "")) or p.match(g) for g in data[package])
+        ]
         assert uncovered == [], f"{package}: not shipped in the wheel: {uncovered[:3]}"

@@ -53,14 +53,16 @@ def main() -> int:
 
         search = _run([*zhida, "search", "退款", "--json"], cwd=outside, env=env)
         hits = json.loads(search.stdout or "{}").get("hits", [])
-        print(f"zhida search 退款: exit {search.returncode}, {len(hits)} hits, first: {hits[0]['title'] if hits else '-'}")
+        first = hits[0]["title"] if hits else "-"
+        print(f"zhida search 退款: exit {search.returncode}, {len(hits)} hits, first: {first}")
         if not hits:
             failures.append("search 退款 found nothing")
 
         check = _run([*zhida, "check", "-", "--json"], cwd=outside, env=env, input="我不知道，你打我电话13812345678")
         rules = sorted({f["rule"] for f in json.loads(check.stdout or "{}").get("findings", [])})
         print(f"zhida check: exit {check.returncode}, rules: {', '.join(rules)}")
-        if not any("know" in r or "evasive" in r for r in rules) or not any("phone" in r or "mobile" in r for r in rules):
+        evasive = any("know" in r or "evasive" in r for r in rules)
+        if not evasive or not any("phone" in r or "mobile" in r for r in rules):
             failures.append(f"check missed 我不知道 or the phone number ({rules})")
         if check.returncode != 1:
             failures.append("check did not exit 1 on error-level findings")

@@ -6,9 +6,9 @@ import pytest
 
 from app.core.checker.fixes import apply_fix
 from app.core.checker.match import Checker
-from app.core.text.pii import find_pii, id_checksum_ok, luhn_ok
 from app.core.content.loader import load_content
 from app.core.text.fold import fold
+from app.core.text.pii import find_pii, id_checksum_ok, luhn_ok
 from tests.conftest import REPO_ROOT
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from app.core.text.pii import find_pii
 from app.core.checker.prefilter import regex_info
 from app.core.checker.rules import Rule, parse_rule_files
 from app.core.content.model import ERROR, Content, Problem
 from app.core.text.fold import fold
+from app.core.text.pii import find_pii
 from app.core.text.squeeze import squeeze_with_map
 from app.core.vocab import AUDIENCES, CHANNELS, GENERAL, LEVEL_RANK, ONLINE
 

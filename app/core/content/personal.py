@@ -15,7 +15,6 @@ from pathlib import Path
 
 import yaml
 
-from app.core.text.pii import find_pii
 from app.core.content.loader import load_content, load_files
 from app.core.content.model import Content, Script
 from app.core.fileio.atomic import write_text_atomic
@@ -23,6 +22,7 @@ from app.core.fileio.textio import UndecodableError, read_text
 from app.core.fileio.yamlsafe import YamlError, load_yaml
 from app.core.paths import zhida_home
 from app.core.text.fold import fold
+from app.core.text.pii import find_pii
 from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
 
 SAVE_FILE = "scripts_library/我的话术.yaml"  # where scripts saved from the app go
