@@ -1,4 +1,4 @@
-"""Regenerate the README screenshots: `python resources/screenshots/make_screenshots.py`.
+"""Regenerate the screenshots in resources/screenshots/: `python tools/make_screenshots.py`.
 
 Runs the real window offscreen on the bundled content with a throw-away $ZHIDA_HOME and saves
 PNGs of the main states, narrow (side panel) and wide. Needs a CJK font (fonts-noto-cjk on Linux).
@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+HERE = REPO / "resources" / "screenshots"
+sys.path.insert(0, str(REPO))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtGui import QFont, QInputMethodEvent  # noqa: E402

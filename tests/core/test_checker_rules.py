@@ -1,4 +1,4 @@
-"""The rule file format as a knowledge manager writes it: each key does what the README says, mistakes are located."""
+"""The rule file format as a knowledge manager writes it: each key does what docs/authoring.md says, mistakes are located."""
 
 from __future__ import annotations
 
