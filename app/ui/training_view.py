@@ -118,7 +118,9 @@ class TrainingView(QWidget):
         if not self.drills:
             self._set_enabled(False)
             self.meta.setText("")
-            self.customer.setText("还没有练习题。知识管理员可以在 scripts_library/drills.yaml 里添加(格式见 docs/authoring.md)。")
+            self.customer.setText(
+                "还没有练习题。知识管理员可以在 scripts_library/drills.yaml 里添加(格式见 docs/authoring.md)。"
+            )
             return
         self._set_enabled(True)
         ids = [d.id for d in self.drills]
