@@ -51,7 +51,7 @@ def make_root(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 
 def article(
-    article_id: str, title: str = "退款多久到账?", body: str = "## 结论\n退款1-3个工作日到账。\n", **fields: object
+    article_id: str, title: str = "退款多久到账？", body: str = "## 结论\n退款1-3个工作日到账。\n", **fields: object
 ) -> str:
     """The text of a minimal valid article; extra front-matter fields as YAML flow values."""
     lines = ["---", f"id: {article_id}", f"title: {title}"]

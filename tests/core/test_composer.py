@@ -129,7 +129,7 @@ def test_complaint_draft_opens_with_empathy_and_promises_a_feedback_time(content
     assert draft.text.startswith(draft.slots[0].text)
     assert "{反馈时间}" in draft.slot("约定反馈时间").text
     assert "补偿" in draft.slot("补偿方案").text
-    assert draft.text.rstrip().endswith("您的问题是否已解决?还有其他需求吗?")
+    assert draft.text.rstrip().endswith("您的问题是否已解决？还有其他需求吗？")
 
 
 def test_angry_customer_gets_the_soothing_empathy_script(content) -> None:

@@ -17,7 +17,7 @@ GOOD_SCRIPTS = """\
   type: 通用
   stage: 开场
   shortcut: kc
-  text: "{客户称呼}您好,很高兴为您服务。"
+  text: "{客户称呼}您好，很高兴为您服务。"
   variants:
     en: "Hello {客户称呼}, how may I help you?"
 """

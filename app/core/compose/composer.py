@@ -23,7 +23,6 @@ from app.core.compose.triage import Cue, Triage, triage
 from app.core.content.model import Content
 from app.core.content.placeholders import PLACEHOLDER_RE, find_placeholders
 from app.core.search.hits import Searcher
-from app.core.text.fold import fold
 from app.core.vocab import EMAIL, GENERAL, ONLINE
 
 # What stands in a slot only the agent can fill: nothing in the knowledge base answers the message.
@@ -68,7 +67,7 @@ def compose(
     if article_id:
         picked = choice.given(content, article_id)
     else:
-        skip = [(c.start, c.end) for c in tri.cues if c.field == "type" and c.value in fold(c.text)]
+        skip = [(c.start, c.end) for c in tri.cues if c.field == "type" and not c.topic]
         skip += [(f.start, f.end) for f in facts.values() if f.name in (PRODUCT, ORDER, WAYBILL, PHONE_NUMBER)]
         picked = choice.choose(
             _topic_query(message, tri),
@@ -181,8 +180,8 @@ def _finish(
 def _topic_query(message: str, tri: Triage) -> str:
     """The message without the words that name its type: 我要投诉 says what kind of reply, not about what,
     and would pull in every 「客户投诉怎么处理」 article whatever the complaint is about."""
-    # Only cues that name the type itself (投诉, 我要投诉, 提个建议): 发错 or 闪退 decide the type and the topic.
-    spans = sorted((c.start, c.end) for c in tri.cues if c.field == "type" and c.value in fold(c.text))
+    # Only cues that say what kind of reply (投诉, 曝光, 提个建议): 发错 or 闪退 decide the type and the topic.
+    spans = sorted((c.start, c.end) for c in tri.cues if c.field == "type" and not c.topic)
     if not spans:
         return message
     kept, cursor = [], 0

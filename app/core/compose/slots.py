@@ -18,6 +18,7 @@ from app.core.compose.words import folded_word, script_words, topic_words
 from app.core.content.model import Article, Script
 from app.core.content.placeholders import find_placeholders
 from app.core.text.fold import fold
+from app.core.text.squeeze import squeeze
 from app.core.vocab import (
     ANGRY,
     ELDERLY,
@@ -146,8 +147,9 @@ def candidates(spec: SlotSpec, ctx: SlotContext, used: set[str]) -> list[Alterna
         if not text.strip():
             continue
         alt = Alternative(text, alt.source, round(alt.score, 3))
-        if text not in best or best[text].score < alt.score:
-            best[text] = alt
+        key = squeeze(text)  # the same words with other punctuation or widths are the same candidate
+        if key not in best or best[key].score < alt.score:
+            best[key] = alt
     return sorted(best.values(), key=lambda a: -a.score)
 
 

@@ -31,6 +31,7 @@ class Cue:
     start: int
     end: int
     reason: str = ""  # e.g. "账户被盗" for a priority cue
+    topic: bool = True  # False when the cue's words say what kind of reply, not what the message is about
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -71,6 +72,7 @@ class _Matcher:
     regex: re.Pattern[str]
     weight: float
     label: str
+    topic: bool = True  # False: the words say what kind of reply is needed (投诉, 曝光), not what it is about
 
 
 @dataclass
@@ -181,19 +183,24 @@ def _matchers(cues: Any, line: int, error: Any) -> list[_Matcher]:
     for cue in cues:
         item_line = getattr(cue, "line", line) or line
         weight: Any = 1
+        topic = True
         if isinstance(cue, (str, int, float)) and not isinstance(cue, bool):
             phrase: Any = str(cue)
             pattern: Any = None
             label = str(cue)
         elif isinstance(cue, dict):
-            unknown = set(cue) - {"phrase", "pattern", "weight", "label"}
+            unknown = set(cue) - {"phrase", "pattern", "weight", "label", "topic"}
             if unknown:
                 error(
                     item_line,
                     f"unknown cue key(s) {', '.join(sorted(map(str, unknown)))} "
-                    "(known: phrase, pattern, weight, label)",
+                    "(known: phrase, pattern, weight, label, topic)",
                 )
                 continue
+            if "topic" in cue and not isinstance(cue["topic"], bool):
+                error(item_line, "cue 'topic' must be true or false")
+                continue
+            topic = cue.get("topic", True)
             phrase, pattern = cue.get("phrase"), cue.get("pattern")
             weight = cue.get("weight", 1)
             if (phrase is None) == (pattern is None):
@@ -221,7 +228,7 @@ def _matchers(cues: Any, line: int, error: Any) -> list[_Matcher]:
             if regex.search(""):
                 error(item_line, f"cue pattern {pattern!r} matches empty text")
                 continue
-        matchers.append(_Matcher(regex, float(weight), label))
+        matchers.append(_Matcher(regex, float(weight), label, topic))
     return matchers
 
 
@@ -244,7 +251,7 @@ def triage(message: str, cues: TriageRules) -> Triage:
     for type_name in cues.type_order:
         for m, start, end, text in _fire(cues.types.get(type_name, []), folded, message):
             type_scores[type_name] = type_scores.get(type_name, 0.0) + m.weight
-            fired.append(Cue("type", type_name, text, start, end, f"{type_name}线索"))
+            fired.append(Cue("type", type_name, text, start, end, m.label, m.topic))
     best = max(type_scores.values(), default=0.0)
     if best > 0:
         chosen_type = next(t for t in cues.type_order if type_scores.get(t, 0.0) == best)

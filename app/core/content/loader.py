@@ -31,6 +31,7 @@ from app.core.content.placeholders import check_placeholders
 from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 from app.core.fileio.yamlsafe import LineDict, YamlError, load_yaml
 from app.core.paths import is_within
+from app.core.text.chars import half_width_punctuation
 from app.core.vocab import ARTICLE_TYPES, GENERAL_TYPE, INQUIRY, PUBLISHED, SCRIPT_TYPES, STATUSES
 
 # Files that sync tools, editors and Office leave behind: never content.
@@ -207,6 +208,8 @@ def _load_article(path: Path, report: ProblemCollector) -> Article | None:
         report.warning(body_line, "no '## 结论' section: the answer builder will have no conclusion to start with")
     for problem in check_placeholders(body):
         report.error(body_line + problem.line - 1, problem.message)
+    _punctuation(title or "", meta.line_of("title"), report)
+    _punctuation(body, body_line, report)
     review_by = _date_str(meta, "review_by", report)
     if review_by and review_by < _dt.date.today().isoformat():
         report.warning(meta.line_of("review_by"), f"review_by {review_by} has passed: the article is due for review")
@@ -301,6 +304,7 @@ def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | N
     script_type = _choice(item, "type", SCRIPT_TYPES, GENERAL_TYPE, report)
     variants = _variants(item, report)
     if text is not None:
+        _punctuation(text, item.line_of("text"), report)
         for problem in check_placeholders(text):
             report.error(item.line_of("text") + problem.line - 1, problem.message)
     for lang, variant in variants.items():
@@ -321,6 +325,16 @@ def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | N
         shortcut=_optional_str(item, "shortcut", report),
         variants=variants,
     )
+
+
+def _punctuation(text: str, first_line: int, report: ProblemCollector) -> None:
+    """One warning per line with half-width punctuation in Chinese text (，not ,)."""
+    lines: dict[int, list[str]] = {}
+    for line, ch in half_width_punctuation(text):
+        lines.setdefault(line, []).append(ch)
+    for line, chars in lines.items():
+        wide = " ".join(f"'{c}'→'{chr(ord(c) + 0xFEE0)}'" for c in dict.fromkeys(chars))
+        report.warning(first_line + line - 1, f"half-width punctuation in Chinese text ({wide}) / 中文里请用全角标点")
 
 
 def _required_str(meta: LineDict, key: str, report: ProblemCollector) -> str | None:

@@ -28,3 +28,16 @@ def is_ignorable(ch: str) -> bool:
         return True
     category = unicodedata.category(ch)
     return category[0] in "PSZ" or category in ("Cf", "Mn")
+
+
+# A half-width , ? ! ; : written between Chinese characters (or after one at the end of a line): Chinese
+# text takes full-width punctuation (，？！；：). Digits around it (1,000 / 16:00) are not Chinese text.
+_HALF_WIDTH = re.compile(r"(?<=[\u3400-\u9fff])[,?!;:](?=[\u3400-\u9fff]|$)|(?<=[\u3400-\u9fff])[,?!;:](?=\s*$)")
+
+
+def half_width_punctuation(text: str) -> list[tuple[int, str]]:
+    """(1-based line, the character) for each half-width , ? ! ; : in Chinese text."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found.extend((number, m.group(0)) for m in _HALF_WIDTH.finditer(line))
+    return found
