@@ -27,18 +27,25 @@ from app.core.text.ngrams import run_bigrams
 from app.core.vocab import PUBLISHED
 
 SURE, CLOSE, WEAK, NONE, GIVEN = "sure", "close", "weak", "none", "given"
+# Bigrams of the way questions are asked (怎么办, 可以吗 …): they say nothing about which question.
+_ASKING = frozenset(
+    run_bigrams("怎么办 怎么样 怎么 如何 多久 什么时候 为什么 可以吗 能不能 是不是 有没有 请问 一下 客户 怎样")
+)
 CANDIDATES = 10  # search hits examined
 SHOWN = 3  # candidates shown to the agent when unsure
-SURE_SUPPORT = 0.55
-WEAK_SUPPORT = 0.30
-CLOSE_GAP = 0.08
+# How a candidate's confidence is made (tuned on tests/data/compose/dev.jsonl with python -m app.bench.compose_eval):
+ASKED_WEIGHT = 0.6  # the share of one of its own questions the message asks …
+RANK_COST = 0.03  # … and of the message's words it answers; search rank breaks near-ties
+SURE_SUPPORT = 0.45
+WEAK_SUPPORT = 0.20
+CLOSE_GAP = 0.05
 BODY_WEIGHT = 0.6
 GRAM_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One article the message may be about, with its search rank and support (0–1)."""
+    """One article the message may be about, with its search rank and the confidence it answers it (≈0–1)."""
 
     article: Article
     rank: int
@@ -80,9 +87,17 @@ class ArticleEvidence:
         self._questions: dict[str, frozenset[str]] = {}
         self._bodies: dict[str, frozenset[str]] = {}
         self._grams: dict[str, frozenset[str]] = {}
+        self._asked: dict[str, list[frozenset[str]]] = {}  # each question's bigrams (title and 相似问法)
         df: dict[str, int] = {}
+        gram_df: dict[str, int] = {}
         articles = [a for a in content.articles if a.status == PUBLISHED]
         for a in articles:
+            asked = [
+                frozenset(g for g in run_bigrams(q) if len(g) == 2 and g not in _ASKING) for q in (a.title, *a.similar)
+            ]
+            self._asked[a.id] = [g for g in asked if g]
+            for g in frozenset().union(*asked) if asked else ():
+                gram_df[g] = gram_df.get(g, 0) + 1
             questions = " ".join([a.title, *a.similar, *a.tags, a.category])
             q_words = topic_words(questions)
             b_words = topic_words(a.body) - q_words
@@ -92,6 +107,7 @@ class ArticleEvidence:
                 df[w] = df.get(w, 0) + 1
         self._n = max(1, len(articles))
         self._idf = {w: math.log((self._n + 1) / (d + 0.5)) for w, d in df.items()}
+        self._gram_idf = {g: math.log((self._n + 1) / (d + 0.5)) for g, d in gram_df.items()}
         self._unknown = math.log(self._n + 1)  # a word no article uses is as telling as the rarest
 
     def weight(self, word: str) -> float:
@@ -118,6 +134,17 @@ class ArticleEvidence:
                     got += GRAM_WEIGHT * self.weight(w) * sum(p in grams for p in parts) / len(parts)
         return got / total
 
+    def asked(self, article: Article, message: str) -> float:
+        """How much of one of the article's own questions the message asks: the best share (weighted by rarity)
+        of a question's character bigrams found in the message — robust to how either side is segmented."""
+        have = run_bigrams(message)
+        best = 0.0
+        for grams in self._asked.get(article.id, ()):
+            total = sum(self._gram_idf.get(g, 0.0) for g in grams)
+            if total > 0:
+                best = max(best, sum(self._gram_idf.get(g, 0.0) for g in grams if g in have) / total)
+        return best
+
 
 def message_words(message: str, skip: list[tuple[int, int]]) -> frozenset[str]:
     """The telling words of the message, without the spans in `skip` (type cues, the product's name)."""
@@ -137,8 +164,10 @@ def choose(
     searcher: Searcher | None,
     evidence: ArticleEvidence,
     via: str,
+    message: str = "",
 ) -> ArticleChoice:
-    """Search for `query`, weigh the first candidates by their support for `words`, and give the verdict."""
+    """Search for `query`, weigh the first candidates by how much of the message they answer, and give the
+    verdict."""
     if searcher is None:
         return ArticleChoice(None, NONE)
     found: list[Candidate] = []
@@ -148,11 +177,13 @@ def choose(
         if article is None or article.status != PUBLISHED or article.id in seen:
             continue
         seen.add(article.id)
-        found.append(Candidate(article, rank, evidence.support(article, words)))
+        asked = evidence.asked(article, message or query)
+        support = evidence.support(article, words)
+        confidence = ASKED_WEIGHT * asked + (1 - ASKED_WEIGHT) * support - RANK_COST * rank
+        found.append(Candidate(article, rank, round(confidence, 4)))
     if not found:
         return ArticleChoice(None, NONE, (), via)
-    # Search order breaks ties in support; a candidate far down the list needs clearly more support.
-    ranked = sorted(found, key=lambda c: -(c.support - 0.02 * c.rank))
+    ranked = sorted(found, key=lambda c: -c.support)
     best = ranked[0]
     shown = tuple(ranked[:SHOWN])
     if best.support < WEAK_SUPPORT:

@@ -76,6 +76,7 @@ def compose(
             searcher or library.overlap,
             library.evidence,
             "overlap" if searcher is None else "search",
+            message,
         )
     article = picked.article
     # The customer's intent decides the kind of reply, never a searched article's type; only an article the

@@ -232,13 +232,19 @@ def _matchers(cues: Any, line: int, error: Any) -> list[_Matcher]:
     return matchers
 
 
+# "也不是说坏了", "并非质量问题": a cue the customer denies does not count.
+_DENIED = re.compile(r"(?:不是说?|并非|并不是|不算|倒不是)\s*$")
+
+
 def _fire(matchers: list[_Matcher], folded: str, original: str) -> list[tuple[_Matcher, int, int, str]]:
-    """Each matcher that fires once (its first match), with the span and the original characters."""
+    """Each matcher that fires once (its first match not denied just before it), with the span and the
+    original characters."""
     hits = []
     for m in matchers:
-        found = m.regex.search(folded)
-        if found and found.end() > found.start():
-            hits.append((m, found.start(), found.end(), original[found.start() : found.end()]))
+        for found in m.regex.finditer(folded):
+            if found.end() > found.start() and not _DENIED.search(folded[max(0, found.start() - 5) : found.start()]):
+                hits.append((m, found.start(), found.end(), original[found.start() : found.end()]))
+                break
     return hits
 
 
