@@ -90,10 +90,22 @@ def _print_human(draft: Draft) -> None:
         said = f"“{cue.text}”" if cue.text else "(无线索词)"
         reason = f" ({cue.reason})" if cue.reason and cue.reason != cue.text else ""
         print(f"  {said} → {_FIELD_NAMES.get(cue.field, cue.field)} {cue.value}{reason}")
+    choice = draft.choice
+    sureness = {"sure": "", "given": "", "close": " (不确定:几篇都可能相关 close)", "weak": " (不确定:只部分相关 weak)"}
     if draft.article is not None:
-        print(f"文章 article: {draft.article.id} {draft.article.title} [{draft.article_via}]")
+        print(
+            f"文章 article: {draft.article.id} {draft.article.title} [{draft.article_via}]"
+            f"{sureness.get(choice.status, '')}"
+        )
     else:
-        print("文章 article: (none found: slots come from scripts only)")
+        print("文章 article: 知识库里没有找到对应文章 (none found: the answer is {待确认}; slots come from scripts)")
+    if choice.status in ("close", "weak", "none") and choice.candidates:
+        for number, candidate in enumerate(choice.candidates, 1):
+            print(
+                f"  候选 {number}: {candidate.article.id} {candidate.article.title} (--article {candidate.article.id})"
+            )
+    if draft.facts:
+        print("已从消息填入 facts: " + ", ".join(f"{{{f.name}}}={f.value}" for f in draft.facts))
     print()
     for number, slot in enumerate(draft.slots, 1):
         print(f"[{number}] {slot.name}  ← {slot.source or '(empty: nothing fits; pick an alternative or write it)'}")

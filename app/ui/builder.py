@@ -94,6 +94,7 @@ class BuilderPanel(QWidget):
         self._check_seq = 0
         self._compose_seq = 0
         self._quiet = False  # a text change that needs no check (a composed draft, an applied fix)
+        self._sent = False  # the draft on screen was copied: the next script starts a new reply
 
         self.message = MessageEdit()
         self.message.setPlaceholderText("粘贴客户消息,按 Ctrl+G 生成回复")
@@ -258,6 +259,14 @@ class BuilderPanel(QWidget):
             shortcut.activated.connect(fn)
         self._refresh_fill_ins()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        wanted = Qt.Orientation.Horizontal if event.size().width() >= WIDE else Qt.Orientation.Vertical
+        if self.split.orientation() != wanted:
+            self.split.setOrientation(wanted)
+            total = event.size().width() if wanted == Qt.Orientation.Horizontal else event.size().height()
+            self.split.setSizes([int(total * 0.45), total - int(total * 0.45)])
+        super().resizeEvent(event)
+
     # ---- wiring -----------------------------------------------------------------------------------
     @property
     def draft(self) -> Draft | None:
@@ -309,6 +318,7 @@ class BuilderPanel(QWidget):
         self._show_choice(None)
         self.guard.hide()
         self.stale_label.hide()
+        self._sent = False
 
     def _message_pasted(self) -> None:
         if self.session.draft is not None or self.editor.toPlainText().strip():
@@ -420,6 +430,9 @@ class BuilderPanel(QWidget):
         self.gap_button.setVisible(False)
         self.candidates_box.setVisible(False)
         self.facts_label.setVisible(False)
+        self.facts_label.setText("")
+        self.gap_button.setEnabled(True)
+        self.gap_button.setText("记录为知识缺口")
         if draft is None:
             self.article_label.setText("")
             return
@@ -507,6 +520,10 @@ class BuilderPanel(QWidget):
         self._append(self.script_text(script))
 
     def _append(self, text: str) -> None:
+        if self._sent:
+            # The last reply went to the customer: what comes next belongs to a new reply, never to that one.
+            self._forget_draft()
+            self.status.emit("上一条回复已复制发送,已开始新的回复")
         current = self.editor.toPlainText().rstrip()
         self.editor.setPlainText(f"{current}\n{text}" if current else text)
         cursor = self.editor.textCursor()
@@ -553,6 +570,8 @@ class BuilderPanel(QWidget):
 
     # ---- checking ---------------------------------------------------------------------------------
     def _draft_changed(self) -> None:
+        if not self._quiet:
+            self._sent = False  # the agent is writing again: this is a reply in the making
         self.guard.hide()
         self._refresh_fill_ins()
         if not self._quiet:
@@ -660,6 +679,7 @@ class BuilderPanel(QWidget):
             return False
         QGuiApplication.clipboard().setText(text)
         self.guard.hide()
+        self._sent = True
         self.copied.emit("已复制回复草稿" + ("(已确认仍然复制)" if blockers.blocked else ""))
         return True
 
