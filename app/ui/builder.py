@@ -55,6 +55,7 @@ from app.core.vocab import (
 )
 from app.ui.draft_editor import LEVEL_COLORS, DraftEditor, finding_tip
 from app.ui.flow_layout import FlowLayout
+from app.ui.safe_text import tip
 
 if TYPE_CHECKING:
     from app.core.workspace import Workspace
@@ -418,7 +419,7 @@ class BuilderPanel(QWidget):
             chip = QLabel(text)
             chip.setTextFormat(Qt.TextFormat.PlainText)
             chip.setStyleSheet(f"QLabel {{ color:white; background:{color}; border-radius:9px; padding:2px 10px; }}")
-            chip.setToolTip(cue_text(kind))
+            chip.setToolTip(tip(cue_text(kind)))
             chip.setObjectName(f"chip-{kind}")
             self.chips.addWidget(chip)
 
@@ -452,7 +453,7 @@ class BuilderPanel(QWidget):
         if choice.status in (CLOSE, WEAK, NONE) and choice.candidates:
             for number, candidate in enumerate(choice.candidates, 1):
                 button = QPushButton(f"{number}. {candidate.article.title}")
-                button.setToolTip(f"用这篇文章重新生成 (Alt+{number})")
+                button.setToolTip(tip(f"{candidate.article.title}\n用这篇文章重新生成 (Alt+{number})"))
                 button.setCheckable(True)
                 button.setChecked(draft.article is not None and candidate.article.id == draft.article.id)
                 button.clicked.connect(lambda _=False, n=number - 1: self.pick_candidate(n))
@@ -493,12 +494,15 @@ class BuilderPanel(QWidget):
             ]
             for option, source in options:
                 combo.addItem(_short(option) or "(空)", option)
-                combo.setItemData(combo.count() - 1, f"{option}\n——来源:{source}", Qt.ItemDataRole.ToolTipRole)
-            combo.setToolTip(f"来源:{slot.source}" + (f"(另有 {len(options) - 1} 个备选)" if len(options) > 1 else ""))
+                combo.setItemData(combo.count() - 1, tip(f"{option}\n——来源:{source}"), Qt.ItemDataRole.ToolTipRole)
+            combo.setToolTip(
+                tip(f"来源:{slot.source}" + (f"(另有 {len(options) - 1} 个备选)" if len(options) > 1 else ""))
+            )
             combo.currentIndexChanged.connect(
                 lambda _i, name=slot.name, c=combo: self._swap_slot(name, c.currentData())
             )
             label = QLabel(f"{slot.name}" + (f" ({len(options) - 1}备选)" if len(options) > 1 else ""))
+            label.setTextFormat(Qt.TextFormat.PlainText)
             self.slots_layout.addRow(label, combo)
 
     def _swap_slot(self, name: str, new_text: str) -> None:
@@ -609,7 +613,7 @@ class BuilderPanel(QWidget):
             icon = {"error": "✖", "warning": "⚠"}.get(finding.level, "ℹ")
             better = f" → {finding.suggestions[0]}" if finding.suggestions and finding.suggestions[0] else ""
             item = QListWidgetItem(f"{icon} “{finding.text}” {finding.reason}{better}")
-            item.setToolTip(finding_tip(finding))
+            item.setToolTip(tip(finding_tip(finding)))
             item.setData(Qt.ItemDataRole.UserRole, finding)
             item.setForeground(QColor(LEVEL_COLORS.get(finding.level, "#333")))
             self.findings_list.addItem(item)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from app.core.checker.match import Finding
 from app.core.vocab import ERROR_LEVEL, LEVELS, SUGGESTION_LEVEL, WARNING_LEVEL
+from app.ui.safe_text import tip
 
 LEVEL_COLORS = {ERROR_LEVEL: "#d93025", WARNING_LEVEL: "#e8a200", SUGGESTION_LEVEL: "#1a73e8"}
 
@@ -82,7 +83,7 @@ class DraftEditor(QPlainTextEdit):
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             finding = self.finding_at(self.cursorForPosition(event.pos()).position())
             if finding:
-                QToolTip.showText(event.globalPos(), finding_tip(finding), self)
+                QToolTip.showText(event.globalPos(), tip(finding_tip(finding)), self)
             else:
                 QToolTip.hideText()
             return True

@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 
 from app.core.compose.words import topic_words
+from app.core.search.documents import synonym_groups
+from app.core.search.query import synonym_map
 from app.core.content.model import Article, Content
 from app.core.search.hits import Searcher
 from app.core.text.fold import fold
@@ -105,6 +107,8 @@ class ArticleEvidence:
             self._grams[a.id] = frozenset(run_bigrams(questions + "\n" + a.body))
             for w in q_words | b_words:
                 df[w] = df.get(w, 0) + 1
+        # 相似词 (synonyms.yaml) bridge the customer's words to the articles' (refund → 退款, 退钱 → 退款).
+        self._synonyms = synonym_map(synonym_groups(content.library))
         self._n = max(1, len(articles))
         self._idf = {w: math.log((self._n + 1) / (d + 0.5)) for w, d in df.items()}
         self._gram_idf = {g: math.log((self._n + 1) / (d + 0.5)) for g, d in gram_df.items()}
@@ -124,9 +128,10 @@ class ArticleEvidence:
         grams = self._grams.get(article.id, frozenset())
         got = 0.0
         for w in words:
-            if w in questions:
+            same = (w, *self._synonyms.get(w, ()))
+            if any(x in questions for x in same):
                 got += self.weight(w)
-            elif w in body:
+            elif any(x in body for x in same):
                 got += BODY_WEIGHT * self.weight(w)
             else:
                 parts = [w[i : i + 2] for i in range(len(w) - 1)]
@@ -138,6 +143,9 @@ class ArticleEvidence:
         """How much of one of the article's own questions the message asks: the best share (weighted by rarity)
         of a question's character bigrams found in the message — robust to how either side is segmented."""
         have = run_bigrams(message)
+        for word in topic_words(fold(message)):
+            for other in self._synonyms.get(word, ()):
+                have |= run_bigrams(other)
         best = 0.0
         for grams in self._asked.get(article.id, ()):
             total = sum(self._gram_idf.get(g, 0.0) for g in grams)
