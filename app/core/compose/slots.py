@@ -186,8 +186,10 @@ def _article_candidate(section: str, base: float, ctx: SlotContext) -> list[Alte
     # An inquiry's answer may come from any article; a complaint or fault reply only from an article of
     # that type (a how-to article's 结论 is no apology).
     fits = ctx.type == INQUIRY or article.type == ctx.type
+    # A foreign customer's reply prefers any English text of a later source to this section in Chinese.
+    untranslated = _SOURCE_STEP if ctx.audience == FOREIGN and not suffix else 0.0
     if kept and share >= 0.4:
-        return [Alternative(kept, source, base + (_ARTICLE_BONUS if fits else -_AGENT_NOTE_PENALTY))]
+        return [Alternative(kept, source, base - untranslated + (_ARTICLE_BONUS if fits else -_AGENT_NOTE_PENALTY))]
     # Mostly notes for the agent: offered as an alternative below every script, never chosen by itself.
     return [Alternative(raw, source + AGENT_NOTE, base - _AGENT_NOTE_PENALTY)]
 
