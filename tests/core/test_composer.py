@@ -256,8 +256,8 @@ def test_phone_reply_reads_menu_paths_and_steps_aloud(content) -> None:
     draft = compose("密码怎么改?", content, channel="电话")
     assert "【" not in draft.text and "\n1." not in draft.text
     assert "“我的”、“设置”、“账户安全”" in draft.slot("结论").text
-    assert draft.slot("操作指引").text.startswith("第一步,打开APP")
-    assert "第二步," in draft.slot("操作指引").text
+    assert draft.slot("操作指引").text.startswith("第一步，打开APP")
+    assert "第二步，" in draft.slot("操作指引").text
 
 
 def test_email_reply_opens_with_a_greeting_and_chat_does_not(content) -> None:

@@ -24,7 +24,7 @@ def test_familiar_address_is_removed_but_words_containing_it_stay(text: str, exp
 
 
 def test_phone_style_reads_menus_and_steps_aloud_without_emoji_codes() -> None:
-    assert spoken("1. 打开APP【我的-设置】\n2. 点击[微笑]确认") == "第一步,打开APP“我的”、“设置”。第二步,点击确认"
+    assert spoken("1. 打开APP【我的-设置】\n2. 点击[微笑]确认") == "第一步，打开APP“我的”、“设置”。第二步，点击确认"
 
 
 def test_long_sentences_are_split_for_elderly_customers_with_either_comma_width() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from app.core.text.chars import is_mostly_latin
 from app.core.vocab import AGENT_LABELS, ELDERLY, FOREIGN, HEARING, METHOD_LABELS, ONLINE, PHONE
 
 # Full-width forms are written as escapes so no editor or tool can silently turn them into ASCII.
@@ -47,6 +48,7 @@ _EMOJI_TOKEN = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _MENU_PATH = re.compile(r"【([^【】]+)】")
 _OPENING_APOLOGY = re.compile(r"^(?:非常|十分|很|实在)?(?:抱歉|不好意思)[,\uff0c]\s*")
 _CN_NUMBERS = "一二三四五六七八九十"
+_EN_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
 
 
 def plain_text(markdown: str) -> str:
@@ -159,17 +161,24 @@ def spoken(text: str) -> str:
         lambda m: "、".join(f"“{p.strip()}”" for p in re.split(r"[-—>→]", m.group(1)) if p.strip()), text
     )
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    english = is_mostly_latin(text)
     out: list[str] = []
     step = 0
     for line in lines:
         if _STEP.match(line):
             step += 1
-            word = _CN_NUMBERS[step - 1] if step <= len(_CN_NUMBERS) else str(step)
-            line = f"第{word}步," + _STEP.sub("", line, count=1)
-        if out and out[-1][-1:] not in _SENTENCE_END + _PAUSES:
-            out[-1] += "。"
+            if english:
+                rest = _STEP.sub("", line, count=1)
+                rest = rest[:1].lower() + rest[1:] if rest[1:2].islower() else rest  # "First, open …"
+                ordinal = _EN_ORDINALS[step - 1] if step <= len(_EN_ORDINALS) else f"Step {step}"
+                line = f"{ordinal}, {rest}"
+            else:
+                word = _CN_NUMBERS[step - 1] if step <= len(_CN_NUMBERS) else str(step)
+                line = f"第{word}步，" + _STEP.sub("", line, count=1)
+        if out and out[-1][-1:] not in _SENTENCE_END + _PAUSES + ".":
+            out[-1] += "." if english else "。"
         out.append(line)
-    return "".join(out)
+    return (" " if english else "").join(out)
 
 
 def drop_repeated_apology(text: str) -> str:

@@ -17,6 +17,14 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def is_mostly_latin(text: str) -> bool:
+    """True for English (or other Latin-script) text that only quotes a few Chinese words (示例商城)."""
+    return len(_LATIN_LETTER.findall(text)) > 2 * sum(1 for ch in text if is_cjk(ch))
+
+
 def has_cjk(text: str) -> bool:
     """True when `text` contains at least one CJK ideograph."""
     return any(is_cjk(ch) for ch in text)
