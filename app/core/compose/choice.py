@@ -20,10 +20,10 @@ import math
 from dataclasses import dataclass
 
 from app.core.compose.words import topic_words
-from app.core.search.documents import synonym_groups
-from app.core.search.query import synonym_map
 from app.core.content.model import Article, Content
+from app.core.search.documents import synonym_groups
 from app.core.search.hits import Searcher
+from app.core.search.query import synonym_map
 from app.core.text.fold import fold
 from app.core.text.ngrams import run_bigrams
 from app.core.vocab import PUBLISHED
