@@ -19,13 +19,13 @@ from app.core.compose.adapt import customer_facing, plain_text
 from app.core.content.model import Article, Content, Problem, ProblemCollector
 from app.core.fileio.yamlsafe import LineDict
 from app.core.training.drills import text_list
-from app.core.training.facts import myths, paths, quantities
+from app.core.training.facts import myths, path_texts, quantities
 from app.core.training.sentences import fact_form, has_fact, sentences
 from app.core.vocab import CONCLUSION, PUBLISHED, STEPS
 
 FACT, TRUEFALSE, ORDER, RECALL = "fact", "truefalse", "order", "recall"
 CARD_KINDS = {FACT: "问答", TRUEFALSE: "判断", ORDER: "排序", RECALL: "回顾"}
-CARD_FIELDS = {"id", "kind", "disabled", "article", "question", "answer", "statement", "true", "steps", "explain"}
+CARD_FIELDS = {"id", "kind", "disabled", "article", "question", "answer", "statement", "correct", "steps", "explain"}
 MAX_FACTS = 3
 MIN_STEPS, MAX_STEPS = 3, 7
 _STEP_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、)）]\s*")
@@ -97,7 +97,8 @@ def check_answer(card: Card, answer: str) -> Verdict:
         given = parse_order(text, len(card.steps))
         if given is None:
             return Verdict(False, note=f"请按正确顺序输入 {len(card.steps)} 个字母,如 {_LETTERS[: len(card.steps)]}")
-        right = sum(1 for a, b in zip(given, range(len(card.steps))) if a == b)
+        shown = card.shuffled()  # the letters name the steps as shown
+        right = sum(1 for position, letter in enumerate(given) if shown[letter] == position)
         return Verdict(
             right == len(card.steps), right * 2 >= len(card.steps), note=f"{right}/{len(card.steps)} 步位置正确"
         )
@@ -116,7 +117,7 @@ def parse_truth(text: str) -> bool | None:
 
 
 def parse_order(text: str, count: int) -> list[int] | None:
-    """Letters of the shown steps (\"CAB\", \"c a b\") → the steps' indexes in the trainee's order, or None."""
+    """Letters of the shown steps ("CAB", "c a b") → their positions in the shown list, in the trainee's order."""
     letters = [ch for ch in text.upper() if ch.isalpha()]
     if len(letters) != count or len(set(letters)) != count or any(ch not in _LETTERS[:count] for ch in letters):
         return None
@@ -140,7 +141,7 @@ def generate_cards(article: Article) -> list[Card]:
     base: dict[str, Any] = {"article": article.id, "category": article.category, "type": article.type}
     conclusion = plain_text(article.section(CONCLUSION))
     found = [q.text for q in quantities(conclusion)][:MAX_FACTS]
-    found += ["-".join(p) for p in paths(conclusion)][: max(0, MAX_FACTS - len(found))]
+    found += path_texts(conclusion)[: max(0, MAX_FACTS - len(found))]
     if found:
         facts = tuple(dict.fromkeys(found))
         cards.append(
@@ -278,12 +279,14 @@ def _apply_override(
         if not isinstance(question, str) or not question.strip() or not facts:
             report.error(entry.line, f"{where}: a fact card needs 'question' and 'answer' (the facts to state)")
             return
-        card = replace(card, prompt=question.strip(), facts=facts, answer="、".join(f.split("|")[0] for f in facts))
+        prompts = card.prompts if question == card.prompt else ()  # a rewritten question is asked as written
+        answer = "、".join(f.split("|")[0] for f in facts)
+        card = replace(card, prompt=question.strip(), prompts=prompts, facts=facts, answer=answer)
     elif kind == TRUEFALSE:
         statement = entry.get("statement", card.prompt)
-        truth = entry.get("true", card.truth if base else None)
+        truth = entry.get("correct", card.truth if base else None)
         if not isinstance(statement, str) or not statement.strip() or not isinstance(truth, bool):
-            report.error(entry.line, f"{where}: a true/false card needs 'statement' and 'true: true|false'")
+            report.error(entry.line, f"{where}: a true/false card needs 'statement' and 'correct: true|false'")
             return
         card = replace(card, prompt=statement.strip(), truth=truth, answer="对" if truth else "错")
     else:

@@ -103,7 +103,8 @@ class Conversation:
         turn = self.drill.turns[self.index] if not last else None
         if reaction == ESCALATE and self.patience <= 0 and turn is not None:
             reaction, why = LEFT, why + " 客户的耐心用完了。"
-            next_message = turn.leave or DEFAULT_LEAVE
+            said = [t.leave for t in self.drill.turns[: self.index + 1] if t.leave]  # the latest one written so far
+            next_message = said[-1] if said else DEFAULT_LEAVE
             self.left = True
         elif turn is not None:
             next_message = {CALM: turn.calm, MIXED: turn.neutral or turn.escalate}.get(reaction, turn.escalate)

@@ -56,7 +56,7 @@ class Turn:
     calm: str
     escalate: str
     neutral: str = ""  # a so-so reply; without it the customer reacts as to a bad one
-    leave: str = ""  # what the customer says when their patience runs out
+    leave: str = ""  # what the customer says when their patience runs out (the latest one written so far counts)
     facts: tuple[str, ...] = ()
     expect: tuple[str, ...] = ()  # rubric elements the reply to this message must show
     hint: str = ""

@@ -140,6 +140,11 @@ def article_sentences(article: Article) -> list[str]:
     return out
 
 
+def path_texts(text: str) -> list[str]:
+    """The menu paths in 【】 of `text` as written (我的-退换/售后)."""
+    return [m.group(1).strip() for m in _PATH.finditer(text)]
+
+
 def known_paths(content: Content) -> set[tuple[str, ...]]:
     """Every menu path any article of the knowledge base names (the menus that exist)."""
     found: set[tuple[str, ...]] = set()
