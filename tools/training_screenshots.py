@@ -169,7 +169,7 @@ def main() -> None:
 
     view.pages.setCurrentIndex(PAGE_EXAM)
     view.exam_page.start()
-    wait(300)
+    wait(1200)
     shot("13-training-exam")
 
     view.pages.setCurrentIndex(PAGE_BOARD)

@@ -134,7 +134,13 @@ class ExamPage(QWidget):
         if self.trainee is None or not self.trainee.library.exams:
             return
         exam = self.trainee.library.exams[self.picker.currentIndex()]
-        self.session = self.trainee.exam_session(exam)
+        trainee = self.trainee
+        self.start_button.setEnabled(False)
+        # The first exam of a load builds the cards of the whole knowledge base: not on the UI thread.
+        self.runner.submit(lambda: trainee.exam_session(exam), self._started, self._failed)
+
+    def _started(self, session: ExamSession) -> None:
+        self.session = session
         self.result = None
         self.answers = {}
         self.index = 0

@@ -117,6 +117,7 @@ def test_the_exam_hands_itself_in_when_time_is_up(qtbot, view, tmp_path):
     exam_page = widget.exam_page
     assert exam_page.start_button.isEnabled() and "限时 30 分钟" in exam_page.info.text()
     qtbot.mouseClick(exam_page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: exam_page.session is not None, timeout=10000)
     assert "剩余 30:00" in exam_page.clock_label.text() and exam_page.question.isVisible()
     type_text(exam_page.answer, "退款一般1-3个工作日到账,我们马上为您核实处理。")
     qtbot.mouseClick(exam_page.next_button, Qt.MouseButton.LeftButton)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.core.compose.adapt import customer_facing, plain_text
-from app.core.content.model import Article, Content, Problem, ProblemCollector
+from app.core.content.model import Article, Content, LibraryFile, Problem, ProblemCollector
 from app.core.fileio.yamlsafe import LineDict
 from app.core.training.drills import text_list
 from app.core.training.facts import myths, path_texts, quantities
@@ -209,24 +209,43 @@ def _lines(section: str) -> list[str]:
     return [line.strip().lstrip("-*·• ").strip() for line in section.split("\n") if line.strip()]
 
 
-def load_cards(content: Content) -> tuple[list[Card], list[Problem]]:
-    """Every article's generated cards with the `cards:` overrides applied, and the overrides' problems."""
+def load_cards(content: Content, only: set[str] | None = None) -> tuple[list[Card], list[Problem]]:
+    """Every article's generated cards with the `cards:` overrides applied, and the overrides' problems.
+
+    With `only` (article ids), just those articles' cards are generated: enough to check the overrides
+    and exams of a knowledge base of thousands of articles at load time."""
     cards: dict[str, Card] = {}
     for article in content.articles:
-        for card in generate_cards(article):
-            cards[card.id] = card
+        if only is None or article.id in only:
+            for card in generate_cards(article):
+                cards[card.id] = card
     problems: list[Problem] = []
+    for lib, entries in _override_lists(content, problems):
+        report = ProblemCollector(problems, lib.path)
+        for entry in entries:
+            _apply_override(entry, cards, report, content, lib.data.line_of("cards"))
+    return list(cards.values()), problems
+
+
+def referenced_articles(content: Content, card_ids: set[str]) -> set[str]:
+    """The articles whose cards the overrides and `card_ids` name (`<article>#…`)."""
+    named = set(card_ids)
+    for _, entries in _override_lists(content, []):
+        named.update(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str))
+    return {card_id.split("#", 1)[0] for card_id in named}
+
+
+def _override_lists(content: Content, problems: list[Problem]) -> list[tuple[LibraryFile, list[object]]]:
+    out = []
     for lib in content.library_of("drills"):
         raw = lib.data.get("cards")
         if raw is None:
             continue
-        report = ProblemCollector(problems, lib.path)
         if not isinstance(raw, list):
-            report.error(lib.data.line_of("cards"), "'cards' must be a list (- id: …)")
+            ProblemCollector(problems, lib.path).error(lib.data.line_of("cards"), "'cards' must be a list (- id: …)")
             continue
-        for entry in raw:
-            _apply_override(entry, cards, report, content, lib.data.line_of("cards"))
-    return list(cards.values()), problems
+        out.append((lib, raw))
+    return out
 
 
 def _apply_override(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.core.checker.match import Checker
 from app.core.compose.library import ReplyLibrary
 from app.core.content.model import Content, Problem
-from app.core.training.cards import Card, load_cards
+from app.core.training.cards import Card, load_cards, referenced_articles
 from app.core.training.drills import Drill, load_drills
 from app.core.training.facts import known_paths
 from app.core.training.rubric import CLOSING, Scoring, load_scoring, parse_scoring
@@ -18,34 +21,46 @@ from app.core.training.substance import Grounding
 
 @dataclass
 class TrainingLibrary:
-    """The drills of a content root, the rubric they are graded by, the quiz cards of its articles, and the
-    team's training settings and exams."""
+    """The drills of a content root, the rubric they are graded by, and the team's training settings and
+    exams; the quiz cards and the statistics scoring reads are built on first use (off the UI thread,
+    never at load: for thousands of articles they take seconds)."""
 
     drills: list[Drill] = field(default_factory=list)
     scoring: Scoring | None = None
     problems: list[Problem] = field(default_factory=list)
-    cards: list[Card] = field(default_factory=list)
     settings: TeamSettings = field(default_factory=TeamSettings)
     exams: list[Exam] = field(default_factory=list)
-    grounding: Grounding = field(default_factory=Grounding)
-    paths: set[tuple[str, ...]] = field(default_factory=set)
+    content: Content | None = field(default=None, repr=False)
+    _built: dict[str, object] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, content: Content) -> TrainingLibrary:
-        """Parse the drills, the rubric (falls back to the bundled one), cards, settings and exams of `content`."""
+        """Parse the drills, the rubric (falls back to the bundled one), settings and exams of `content`."""
         drills, problems = load_drills(content)
-        cards, card_problems = load_cards(content)
-        settings, exams, setting_problems = load_settings(content, {d.id for d in drills}, {c.id for c in cards})
-        return cls(
-            drills,
-            load_scoring(content),
-            problems + card_problems + setting_problems,
-            cards,
-            settings,
-            exams,
-            Grounding.build(content),
-            known_paths(content),
-        )
+        settings, exams, more = _settings(content, drills)
+        return cls(drills, load_scoring(content), problems + more, settings, exams, content)
+
+    def _once(self, name: str, make: Callable[[Content], object]) -> object:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = make(self.content) if self.content is not None else make(Content(Path(".")))
+            return self._built[name]
+
+    @property
+    def cards(self) -> list[Card]:
+        """Every article's quiz cards with the overrides applied (built on first use)."""
+        return self._once("cards", lambda content: load_cards(content)[0])  # type: ignore[return-value]
+
+    @property
+    def grounding(self) -> Grounding:
+        """Word rarity over the knowledge base, for 切题作答 (built on first use)."""
+        return self._once("grounding", Grounding.build)  # type: ignore[return-value]
+
+    @property
+    def paths(self) -> set[tuple[str, ...]]:
+        """Every menu path the knowledge base names (built on first use)."""
+        return self._once("paths", known_paths)  # type: ignore[return-value]
 
     def drill(self, drill_id: str) -> Drill | None:
         """The drill with this id, or None."""
@@ -63,7 +78,9 @@ class TrainingLibrary:
         """What scoring needs, from this library and the workspace's checker and reply library (nothing rebuilt)."""
         replies = replies or ReplyLibrary.build(content)
         scoring = self.scoring or load_scoring(content)
-        return Services(content, checker, scoring, replies, self.grounding, self.paths, template_texts(replies))
+        return Services(
+            content, checker, scoring, replies, template_texts(replies), lambda: (self.grounding, self.paths)
+        )
 
 
 def check_library(content: Content) -> list[Problem]:
@@ -99,8 +116,19 @@ def check_library(content: Content) -> list[Problem]:
                             f"drill '{drill.id}' turn {number}: expect '{name}' is not a scoring element",
                         )
                     )
-    cards, card_problems = load_cards(content)
-    problems.extend(card_problems)
-    _, _, setting_problems = load_settings(content, {d.id for d in drills}, {c.id for c in cards})
-    problems.extend(setting_problems)
+    problems.extend(_settings(content, drills)[2])
     return problems
+
+
+def _settings(content: Content, drills: list[Drill]) -> tuple[TeamSettings, list[Exam], list[Problem]]:
+    """Settings and exams, with the overrides and the exams' cards checked (only the articles they name)."""
+    files = content.library_of("drills")
+    named = {c for lib in files for e in (lib.data.get("exams") or []) if isinstance(e, dict) for c in _ids(e)}
+    cards, problems = load_cards(content, referenced_articles(content, named))
+    settings, exams, more = load_settings(content, {d.id for d in drills}, {c.id for c in cards})
+    return settings, exams, problems + more
+
+
+def _ids(exam: dict) -> list[str]:
+    value = exam.get("cards") or []
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -9,6 +9,7 @@ reply that only strings service phrases together without answering cap the total
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,15 +73,25 @@ def grade_of(total: float) -> str:
 
 @dataclass(frozen=True)
 class Services:
-    """What scoring needs from the loaded workspace: built once per load and passed in."""
+    """What scoring needs from the loaded workspace: built once per load and passed in. The knowledge-base
+    statistics (word rarity, menu paths) come from `stats` on first use, off the UI thread."""
 
     content: Content
     checker: Checker
     scoring: Scoring
     replies: ReplyLibrary | None
-    grounding: Grounding
-    paths: set[tuple[str, ...]]
     fallbacks: dict[str, tuple[str, str]]  # slot → the template's own text (zh, en)
+    stats: Callable[[], tuple[Grounding, set[tuple[str, ...]]]]
+
+    @property
+    def grounding(self) -> Grounding:
+        """Word rarity over the knowledge base (切题作答)."""
+        return self.stats()[0]
+
+    @property
+    def paths(self) -> set[tuple[str, ...]]:
+        """Every menu path the knowledge base names (事实准确)."""
+        return self.stats()[1]
 
     @classmethod
     def build(
@@ -92,14 +103,14 @@ class Services:
     ) -> Services:
         """Services for `content`; the missing ones are built here (slow: pass the workspace's)."""
         replies = replies or ReplyLibrary.build(content)
+        stats = (Grounding.build(content), known_paths(content))
         return cls(
             content,
             checker or Checker.from_content(content),
             scoring or load_scoring(content),
             replies,
-            Grounding.build(content),
-            known_paths(content),
             template_texts(replies),
+            lambda: stats,
         )
 
 
