@@ -81,3 +81,13 @@ def test_progress_survives_an_unreadable_line(tmp_path):
         fh.write("not json\n")
     progress = trainee.progress()
     assert len(progress.attempts) == 1 and progress.skipped_lines == 1
+
+
+def test_a_phone_number_in_a_reply_never_reaches_the_log(tmp_path):
+    trainee = trainee_at(tmp_path / "home", FakeClock())
+    drill = trainee.library.drill("complaint-damaged-expose")
+    score = trainee.conversation(drill).answer("非常理解您的心情,我们核实后给您补发,结果发到13812345678。").score
+    assert "13812345678" in " ".join(i.why for i in score.items)  # the trainee is told which number
+    trainee.record(drill, score)
+    log = (trainee.store.folder / "attempts.jsonl").read_text(encoding="utf-8")
+    assert "13812345678" not in log and "138****5678" in log

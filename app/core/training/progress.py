@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.content.model import Content
+from app.core.text.pii import mask_personal_data
 from app.core.training.cards import RECALL, Card
 from app.core.training.drills import Drill
 from app.core.training.elements import ScoreItem
@@ -99,9 +100,9 @@ def attempt_of(drill: Drill, score: Score, content: Content, when: datetime, **e
 def _item(item: ScoreItem) -> dict[str, Any]:
     out: dict[str, Any] = {"name": item.name, "ok": item.ok, "points": item.points, "max": item.max_points}
     out["kind"] = item.kind
-    if not item.ok:
-        out["why"] = short(item.why, 160)
-        out["better"] = short(item.better, 200)
+    if not item.ok:  # a reason can quote the reply: personal data is masked before it is logged
+        out["why"] = short(mask_personal_data(item.why), 160)
+        out["better"] = short(mask_personal_data(item.better), 200)
     return out
 
 
