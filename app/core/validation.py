@@ -18,7 +18,7 @@ def library_checks(checker: Any = None) -> list[LibraryCheck]:
     from app.core.checker.specs import rule_spec_problems  # rule files: format, duplicate ids, each rule's own specs
     from app.core.compose.library import check_library as composer_library
     from app.core.search.documents import check_library as synonyms_library  # kind: synonyms (search)
-    from app.core.training.scoring import check_library as drills_library  # kind: drills (training mode)
+    from app.core.training.library import check_library as drills_library  # kind: drills (training mode)
 
     return [composer_library, lambda content: rule_spec_problems(content, checker), synonyms_library, drills_library]
 

@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.settings.always_on_top)
         self.builder.set_defaults(self.settings.audience, self.settings.channel)
+        self.training.configure(self.settings, self.home)  # the shared folder, and the 看板 for the 知识管理员
         if first:
             if self.settings.window_geometry:
                 self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))

@@ -1,245 +1,194 @@
-"""「练习」: a new hire answers a simulated customer and gets a score with what was wrong, why, and better phrasing."""
+"""「练习」: drills and conversations, quiz cards, progress, exams — and, for the 知识管理员, the 培训看板.
+
+One `Trainee` (app.core.training.trainee) per loaded workspace does the work; each page hands it to the
+task runner. After anything is recorded the trainee's summary is published to the share when the team
+opted in (off the UI thread; a failure is shown, never raised).
+"""
 
 from __future__ import annotations
 
-import html
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.core.training.scoring import score_reply
-from app.core.vocab import EMOTIONS
+from app.core.training.settings import OFF, PUBLISH_MODES
+from app.core.training.store import Clock, utc_now
+from app.core.training.trainee import Trainee
+from app.core.vocab import MANAGER
+from app.ui.training_board import BoardPage
+from app.ui.training_drill import DrillPage, score_html
+from app.ui.training_exam import ExamPage
+from app.ui.training_progress import ProgressPage, sharing_text
+from app.ui.training_quiz import QuizPage
 
-GRADE_COLORS = {"优秀": "#1f9d6b", "良好": "#2f6fde", "及格": "#b8610a", "需加强": "#c62828"}
+PAGE_DRILL, PAGE_QUIZ, PAGE_PROGRESS, PAGE_EXAM, PAGE_BOARD = range(5)
+__all__ = ["TrainingView", "score_html"]
 
 
 class TrainingView(QWidget):
-    """Pick a drill, read the customer, type a reply, Ctrl+Enter to score; scoring runs off the UI thread."""
+    """The 练习 tab: 演练 · 卡片 · 进度 · 考试 (· 看板 for the 知识管理员)."""
 
-    scored = Signal(object)  # the core Score, once shown
+    scored = Signal(object)  # a drill's Score, once shown
+    published = Signal(str)  # where the progress went, or why not
 
-    def __init__(self, runner, parent=None):
+    def __init__(self, runner: Any, parent: QWidget | None = None, clock: Clock = utc_now):
         super().__init__(parent)
         self.runner = runner
+        self.clock = clock
         self.workspace: Any = None
-        self.drills: list[Any] = []
-        self.score: Any = None
-        self._seq = 0
-
-        self.picker = QComboBox()
-        self.picker.currentIndexChanged.connect(self._show_drill)
-        self.next_button = QPushButton("下一题")
-        self.next_button.clicked.connect(self.next_drill)
-        top = QHBoxLayout()
-        top.addWidget(self.picker, 1)
-        top.addWidget(self.next_button)
-
-        self.meta = QLabel("")
-        self.meta.setStyleSheet("color:#666")
-        self.meta.setWordWrap(True)
-        self.customer = QLabel("")
-        self.customer.setWordWrap(True)
-        self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.customer.setStyleSheet("QLabel { background:#f1f3f6; border-radius:6px; padding:8px; }")
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color:#2f6fde")
-        for label in (self.meta, self.customer, self.hint):  # the customer's words are never cut off
-            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-
-        self.reply = QPlainTextEdit()
-        self.reply.setPlaceholderText("像真实接待一样写下你的回复,Ctrl+Enter 提交评分")
-        self.submit_button = QPushButton("提交评分")
-        self.submit_button.setToolTip("Ctrl+Enter")
-        self.submit_button.clicked.connect(self.submit)
-        self.again_button = QPushButton("重新作答")
-        self.again_button.clicked.connect(self.try_again)
-        actions = QHBoxLayout()
-        actions.addWidget(self.again_button)
-        actions.addStretch(1)
-        actions.addWidget(self.submit_button)
-
-        self.result = QTextBrowser()
-        self.result.setOpenLinks(False)
-        self.result.setOpenExternalLinks(False)
-        self.result.setPlaceholderText("提交后在这里看到得分、每一项的原因和更好的说法")
-
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(6, 6, 6, 0)
-        upper_layout.addLayout(top)
-        upper_layout.addWidget(self.meta)
-        upper_layout.addWidget(QLabel("<b>客户说</b>"))
-        upper_layout.addWidget(self.customer)
-        upper_layout.addWidget(self.hint)
-        upper_layout.addWidget(QLabel("<b>你的回复</b>"))
-        upper_layout.addWidget(self.reply, 1)
-        upper_layout.addLayout(actions)
-        self.split = split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(self.result)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setChildrenCollapsible(False)
+        self.trainee: Trainee | None = None
+        self.home: Path | None = None
+        self.share: Path | None = None
+        self.trainer = False
+        self.drill_page = DrillPage(runner)
+        self.quiz_page = QuizPage(runner)
+        self.progress_page = ProgressPage(runner)
+        self.exam_page = ExamPage(runner)
+        self.board_page = BoardPage(runner)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        for page, name in (
+            (self.drill_page, "演练"),
+            (self.quiz_page, "卡片"),
+            (self.progress_page, "进度"),
+            (self.exam_page, "考试"),
+        ):
+            self.pages.addTab(page, name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.submit)
-        self._set_enabled(False)
-        self.customer.setText("知识库加载完成后即可开始练习。")
+        layout.addWidget(self.pages)
+        self.drill_page.scored.connect(self.scored)
+        for page in (self.drill_page, self.quiz_page, self.exam_page):
+            page.recorded.connect(self._recorded)
+        self.progress_page.practise.connect(self.practise)
+        self.progress_page.name_changed.connect(self._rename)
+        self.pages.currentChanged.connect(self._page_changed)
 
-    # ---- wiring -----------------------------------------------------------------------------------
-    def set_workspace(self, workspace: Any) -> None:
-        """Load the drills of this workspace's content (problems go to the window's 问题 tab)."""
-        self.workspace = workspace
-        self.drills = list(workspace.training.drills)
-        current = self.current_drill()
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for drill in self.drills:
-            self.picker.addItem(f"{drill.type} · {drill.title}")
-        self.picker.blockSignals(False)
-        if not self.drills:
-            self._set_enabled(False)
-            self.meta.setText("")
-            self.customer.setText(
-                "还没有练习题。知识管理员可以在 scripts_library/drills.yaml 里添加(格式见 docs/authoring.md)。"
-            )
-            return
-        self._set_enabled(True)
-        ids = [d.id for d in self.drills]
-        self.picker.setCurrentIndex(ids.index(current.id) if current is not None and current.id in ids else 0)
-        self._show_drill()
+    # ---- the API the window uses (and the drill page's widgets, as before) -----------------------------
+    @property
+    def drills(self) -> list[Any]:
+        """The drills of the loaded workspace."""
+        return self.drill_page.drills
 
-    def current_drill(self) -> Any:
-        """The drill being practised, or None."""
-        row = self.picker.currentIndex()
-        return self.drills[row] if 0 <= row < len(self.drills) else None
+    @property
+    def score(self) -> Any:
+        """The last drill score shown."""
+        return self.drill_page.score
+
+    @property
+    def picker(self) -> Any:
+        """The drill picker."""
+        return self.drill_page.picker
+
+    @property
+    def customer(self) -> Any:
+        """What the customer says now."""
+        return self.drill_page.customer
+
+    @property
+    def reply(self) -> Any:
+        """The trainee's reply box."""
+        return self.drill_page.reply
+
+    @property
+    def submit_button(self) -> Any:
+        """提交评分."""
+        return self.drill_page.submit_button
+
+    @property
+    def result(self) -> Any:
+        """The score and feedback."""
+        return self.drill_page.result
 
     def select_drill(self, drill_id: str) -> None:
         """Switch to a drill by id."""
-        for row, drill in enumerate(self.drills):
-            if drill.id == drill_id:
-                self.picker.setCurrentIndex(row)
-                return
+        self.drill_page.select_drill(drill_id)
 
     def next_drill(self) -> None:
-        """The next drill in the list (wrapping)."""
-        if self.drills:
-            self.picker.setCurrentIndex((self.picker.currentIndex() + 1) % len(self.drills))
+        """The next drill in the list."""
+        self.drill_page.next_drill()
+
+    def current_drill(self) -> Any:
+        """The drill being practised."""
+        return self.drill_page.current_drill()
 
     def try_again(self) -> None:
-        """Clear the reply and the result for another attempt at the same drill."""
-        self._reset()
-        self.reply.setFocus()
+        """Start the current drill over."""
+        self.drill_page.try_again()
 
-    def _reset(self) -> None:
-        # No focus change: loading drills must not pull the cursor out of the search box.
-        self._seq += 1
-        self.reply.clear()
-        self.result.clear()
-        self.score = None
-        self._split_at(0.7)
-
-    def _split_at(self, share: float) -> None:
-        """Give the customer and the reply `share` of the height, the result the rest."""
-        total = sum(self.split.sizes())
-        if total:
-            self.split.setSizes([int(total * share), total - int(total * share)])
-
-    def _set_enabled(self, on: bool) -> None:
-        for widget in (self.picker, self.next_button, self.reply, self.submit_button, self.again_button):
-            widget.setEnabled(on)
-
-    def _show_drill(self) -> None:
-        drill = self.current_drill()
-        if drill is None:
-            return
-        parts = [f"类型:{drill.type}", f"客户:{drill.audience}", f"渠道:{drill.channel}"]
-        if drill.emotion:
-            parts.append(f"情绪:{EMOTIONS.label(drill.emotion)}")
-        self.meta.setText(" · ".join(parts))
-        self.customer.setText(drill.message)
-        self.hint.setText(f"提示:{drill.hint}" if drill.hint else "")
-        self.hint.setVisible(bool(drill.hint))
-        self._reset()
-
-    # ---- scoring ----------------------------------------------------------------------------------
     def submit(self) -> None:
-        """Score the reply off the UI thread; an older result never replaces a newer attempt's."""
-        drill = self.current_drill()
-        if drill is None or self.workspace is None:
+        """Score the reply."""
+        self.drill_page.submit()
+
+    def practise(self, drill_id: str) -> None:
+        """Open a drill on the 演练 page (the progress page's suggestion)."""
+        self.pages.setCurrentIndex(PAGE_DRILL)
+        self.drill_page.select_drill(drill_id)
+        self.drill_page.reply.setFocus()
+
+    def configure(self, settings: Any, home: Path | None = None) -> None:
+        """Follow the settings: the shared folder (publishing, the board) and the role (the board is the trainer's)."""
+        self.home = home
+        folder = (settings.shared_folder or "").strip()
+        self.share = Path(folder).expanduser() if folder else None
+        trainer = settings.role == MANAGER
+        if trainer != self.trainer:
+            self.trainer = trainer
+            if trainer:
+                self.pages.addTab(self.board_page, "看板")
+            else:
+                self.pages.removeTab(self.pages.indexOf(self.board_page))
+        self._show_sharing()
+
+    def set_workspace(self, workspace: Any) -> None:
+        """A (re)loaded workspace: every page gets the trainee on its drills, rubric and cards."""
+        self.workspace = workspace
+        self.trainee = Trainee.of(workspace, self.home, self.clock)
+        for page in (self.drill_page, self.quiz_page, self.progress_page, self.exam_page):
+            page.set_trainee(self.trainee)
+        self._show_sharing()
+
+    # ---- internals ------------------------------------------------------------------------------------
+    def _mode_text(self) -> str:
+        mode = self.trainee.publish_mode if self.trainee is not None else OFF
+        return f"团队设置:{PUBLISH_MODES.get(mode, mode)}"
+
+    def _show_sharing(self, last: str = "") -> None:
+        mode = self.trainee.publish_mode if self.trainee is not None else OFF
+        self.progress_page.set_sharing(sharing_text(mode, str(self.share or ""), last))
+        if self.trainer:
+            self.board_page.set_share(self.share, self.clock, self._mode_text())
+
+    def _page_changed(self, index: int) -> None:
+        if index == PAGE_PROGRESS:
+            self.progress_page.refresh()
+        elif index == PAGE_QUIZ and self.quiz_page.state is None:
+            self.quiz_page.next_card()
+        elif self.pages.widget(index) is self.board_page:
+            self.board_page.refresh()
+
+    def _rename(self, name: str) -> None:
+        if self.trainee is not None and name.strip():
+            store = self.trainee.store
+            self.runner.submit(lambda: store.set_name(name), lambda _r: self._recorded())
+
+    def _recorded(self) -> None:
+        """Something was added to the logs: refresh progress, publish when the team opted in."""
+        if self.pages.currentIndex() == PAGE_PROGRESS:
+            self.progress_page.refresh()
+        trainee, share = self.trainee, self.share
+        if trainee is None or share is None or trainee.publish_mode == OFF:
             return
-        self._seq += 1
-        seq = self._seq
-        reply = self.reply.toPlainText()
-        workspace = self.workspace
-        content, checker = workspace.content, workspace.checker
-        self.submit_button.setEnabled(False)
-        self.result.setHtml("<p style='color:#888'>正在评分…</p>")
 
-        def run() -> Any:
-            return score_reply(
-                drill, reply, content, checker=checker, scoring=workspace.training.scoring, replies=workspace.replies
-            )
+        def done(path: Any) -> None:
+            when = f"{trainee.clock().astimezone():%H:%M}"
+            self._show_sharing(f"上次发布 {when}。")
+            self.published.emit(str(path))
 
-        self.runner.submit(run, lambda score: self._show_score(seq, score), lambda message: self._failed(seq, message))
+        def failed(message: str) -> None:
+            self._show_sharing(f"发布失败:{message}")
+            self.published.emit(f"发布失败:{message}")
 
-    def _failed(self, seq: int, message: str) -> None:
-        self.submit_button.setEnabled(True)
-        if seq == self._seq:
-            self.result.setHtml(f"<p style='color:#c62828'>评分失败:{html.escape(message)}</p>")
-
-    def _show_score(self, seq: int, score: Any) -> None:
-        self.submit_button.setEnabled(True)
-        if seq != self._seq:
-            return
-        self.score = score
-        self.result.setHtml(score_html(score))
-        self._split_at(0.4)  # the feedback is what there is to read now: give it most of the height
-        self.scored.emit(score)
-
-
-def score_html(score: Any) -> str:
-    """The score as rich text: total and grade, then each item with ✓/✗, points, why and better phrasing."""
-    color = GRADE_COLORS.get(score.grade, "#333")
-    out = [
-        f"<p><span style='font-size:20px;font-weight:bold;color:{color}'>{score.total} 分</span>"
-        f" <span style='color:{color};font-weight:bold'>{html.escape(score.grade)}</span></p>"
-    ]
-    misses = [item for item in score.items if not item.ok]
-    hits = [item for item in score.items if item.ok]
-    for item in misses + hits:  # what to fix first
-        mark, mark_color = ("✓", "#1f9d6b") if item.ok else ("✗", "#c62828")
-        if item.max_points:
-            points = f"{item.points:g}/{item.max_points:g}"
-        else:  # a check that only takes points away (禁忌话术, 隐私 …)
-            points = f"扣 {-item.points:g} 分" if item.points < 0 else "不扣分"
-        out.append(
-            f"<p style='margin:4px 0'><span style='color:{mark_color};font-weight:bold'>{mark}</span> "
-            f"<b>{html.escape(item.name)}</b> <span style='color:#888'>{points}</span><br>"
-            f"{html.escape(item.why)}"
-        )
-        if item.better and not item.ok:
-            out.append(f"<br><span style='color:#1f6f4a'>更好的说法:{html.escape(item.better)}</span>")
-        out.append("</p>")
-    if score.model_answer:
-        answer = html.escape(score.model_answer).replace("\n", "<br>")
-        out.append(f"<p style='margin-top:10px'><b>参考答案</b><br><span style='color:#444'>{answer}</span></p>")
-    return "".join(out)
+        self.runner.submit(lambda: trainee.publish(share), done, failed)

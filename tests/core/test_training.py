@@ -9,7 +9,8 @@ import opencc
 import pytest
 
 from app.core.content.loader import load_content
-from app.core.training.scoring import Score, load_drills, score_reply
+from app.core.training.drills import load_drills
+from app.core.training.scoring import Score, score_reply
 from app.core.validation import validate_root
 from tests.conftest import REPO_ROOT, article
 
@@ -67,9 +68,9 @@ def root(make_root) -> Path:
     # The real rules, templates, triage cues and scripts, so the checker and composer behave as shipped.
     for path in (REPO_ROOT / "scripts_library").iterdir():
         target = root / "scripts_library" / path.name
-        if path.is_dir():
+        if path.is_dir() and path.name != "training":
             shutil.copytree(path, target)
-        elif path.name != "drills.yaml":
+        elif path.name != "drills.yaml" and path.name != "training":
             shutil.copy(path, target)
     (root / "scripts_library" / "drills.yaml").write_text(DRILLS, encoding="utf-8")
     return root
@@ -93,9 +94,10 @@ def test_every_bundled_drill_model_answer_scores_at_least_90(bundled):
         score = score_reply(drill, model, bundled)
         if drill.audience == "外籍" and any(f.rule == "language-chinese-for-foreign" for f in score.findings):
             # The bundled articles are Chinese only, so the composer's answer to a foreign customer is partly
-            # Chinese: the score must say so rather than call it excellent.
-            assert not next(i for i in score.items if i.name == "客户语言").ok
-            assert score.total < 90
+            # Chinese: the score must say so (a mostly Chinese reply is capped, a Chinese sentence costs points).
+            language = _item(score, "客户语言")
+            assert score.total < 100 and not _item(score, "通俗用语").ok
+            assert language.ok or ("客户语言" in score.capped_by and score.total <= 59)
             continue
         assert score.total >= 90, (drill.id, score.total, [i for i in score.items if not i.ok])
         assert score.grade == "优秀"
@@ -136,7 +138,10 @@ def test_unmasked_phone_number_loses_privacy_and_better_shows_the_mask(root):
 def test_traditional_reply_scores_like_simplified(root):
     content = load_content(root)
     drill = _drill(content, "c1")
-    reply = "非常理解您的心情。请您提供破损照片,我们核实后为您补发或换货,今天18点前给您回复。您的问题是否已解决?"
+    reply = (
+        "非常理解您的心情,让您多次联系还没解决,我们非常重视。请您提供破损照片,我们核实后为您补发或换货,"
+        "今天18点前给您回复。您的问题是否已解决?"
+    )
     traditional = opencc.OpenCC("s2t").convert(reply).replace(",", "，").replace("?", "？")
     assert traditional != reply
     assert score_reply(drill, traditional, content).total == score_reply(drill, reply, content).total >= 90
