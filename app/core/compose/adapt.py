@@ -64,8 +64,9 @@ def plain_text(markdown: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split text after each sentence end (。!?;) and at line breaks; the pieces join back to the text."""
-    parts = re.split(r"(?<=[" + _SENTENCE_END + r"])|(?<=\n)", text)
+    """Split text after each sentence end (。!?; — and an English full stop before the next sentence) and at
+    line breaks; the pieces join back to the text."""
+    parts = re.split(r"(?<=[" + _SENTENCE_END + r"])|(?<=\n)|(?<=[a-z0-9)\"][.!?] )(?=[A-Z])", text)
     return [p for p in parts if p]
 
 

@@ -327,10 +327,13 @@ def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | N
     )
 
 
+_PUNCTUATION_REPORTED = 20  # a file written in half-width throughout gets a few warnings, not thousands
+
+
 def _punctuation(text: str, first_line: int, report: ProblemCollector) -> None:
     """One warning per line with half-width punctuation in Chinese text (，not ,)."""
     lines: dict[int, list[str]] = {}
-    for line, ch in half_width_punctuation(text):
+    for line, ch in half_width_punctuation(text, limit=_PUNCTUATION_REPORTED):
         lines.setdefault(line, []).append(ch)
     for line, chars in lines.items():
         wide = " ".join(f"'{c}'→'{chr(ord(c) + 0xFEE0)}'" for c in dict.fromkeys(chars))

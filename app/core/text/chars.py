@@ -38,14 +38,27 @@ def is_ignorable(ch: str) -> bool:
     return category[0] in "PSZ" or category in ("Cf", "Mn")
 
 
-# A half-width , ? ! ; : written between Chinese characters (or after one at the end of a line): Chinese
+# A half-width , ? ! ; : written after a Chinese character and before another (or at the end of a line): Chinese
 # text takes full-width punctuation (，？！；：). Digits around it (1,000 / 16:00) are not Chinese text.
-_HALF_WIDTH = re.compile(r"(?<=[\u3400-\u9fff])[,?!;:](?=[\u3400-\u9fff]|$)|(?<=[\u3400-\u9fff])[,?!;:](?=\s*$)")
+_HALF_WIDTH_MARK = re.compile(r"[,?!;:]")
 
 
-def half_width_punctuation(text: str) -> list[tuple[int, str]]:
-    """(1-based line, the character) for each half-width , ? ! ; : in Chinese text."""
+def half_width_punctuation(text: str, limit: int = 0) -> list[tuple[int, str]]:
+    """(1-based line, the character) for each half-width , ? ! ; : in Chinese text (the first `limit` if given)."""
     found: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        found.extend((number, m.group(0)) for m in _HALF_WIDTH.finditer(line))
+    line, scanned = 1, 0
+    for m in _HALF_WIDTH_MARK.finditer(text):
+        at = m.start()
+        if not at or not is_cjk(text[at - 1]):
+            continue
+        after = text[at + 1 : at + 2]
+        if after and not is_cjk(after):
+            end = text.find("\n", at + 1)
+            if text[at + 1 : end if end >= 0 else len(text)].strip():
+                continue  # not before a Chinese character and not at the end of the line
+        line += text.count("\n", scanned, at)
+        scanned = at
+        found.append((line, m.group(0)))
+        if limit and len(found) >= limit:
+            break
     return found

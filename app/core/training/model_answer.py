@@ -21,6 +21,7 @@ from app.core.compose.library import ReplyLibrary
 from app.core.compose.model import Draft
 from app.core.content.model import Article, Content
 from app.core.content.placeholders import find_placeholders
+from app.core.text.chars import is_mostly_latin
 from app.core.text.ngrams import run_bigrams
 from app.core.training.elements import Case, Ctx, better, first_substantive, score_element
 from app.core.training.facts import myths
@@ -88,6 +89,14 @@ def model_answer_for(
                 text = quotes.pop(0)  # …then its quoted 参考话术 is what to say
             cues = next((e.cues for e in scoring.elements.values() if e.slot == slot.name), ())
             text = _trim(text, facts, stated, cues, scoring)
+        if (
+            draft.audience == FOREIGN
+            and parts
+            and text
+            and not is_mostly_latin(text)
+            and any(is_mostly_latin(p) for p in parts)
+        ):
+            continue  # an English reply leaves out what the library has only in Chinese
         if text.startswith(_REPEAT) and parts:
             text = _REPEAT + key_fact(parts)  # say again what this answer said, not what the draft said
         if text:
@@ -162,7 +171,7 @@ def _trim(text: str, facts: tuple[str, ...], stated: set[str], cues: tuple, scor
     if len(pieces[chosen[0]].squeezed) < 12 and chosen[0] + 1 < len(pieces):
         chosen = sorted(set(chosen) | {chosen[0] + 1})  # a fragment ("为保护账户安全。") needs what follows
     text = "".join(pieces[i].text for i in chosen)
-    return re.sub(r"[；;，,]$", "。", text)
+    return re.sub(r"[；;，,]$", "." if is_mostly_latin(text) else "。", text)
 
 
 def _has_any(text: str, facts: tuple[str, ...]) -> bool:
@@ -208,6 +217,10 @@ def complete(
             found = _fact_sentence(article, fact, tuple(scoring.internal_labels))
             if found and found not in back:
                 back.append(found)
+    if draft.audience == FOREIGN and is_mostly_latin(model):
+        # An English answer gains nothing from a sentence the library has only in Chinese.
+        front = [t for t in front if is_mostly_latin(t)]
+        back = [t for t in back if is_mostly_latin(t)]
     if not front and not back:
         return model
     sep = "\n\n" if draft.channel == EMAIL else "\n"
