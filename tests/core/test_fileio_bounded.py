@@ -82,7 +82,7 @@ def test_a_200_mb_file_is_refused_by_its_size_without_being_read(tmp_path):
     with pytest.raises(FileTooLarge) as info:
         read_bounded(big, DEFAULT_LIMITS.article)
     assert time.perf_counter() - started < 0.5
-    assert "200 MB" in info.value.strerror and "1 MB" in info.value.strerror
+    assert "200 MB" in info.value.strerror and "16 MB" in info.value.strerror
 
 
 def test_missing_files_raise_file_not_found_or_give_none(tmp_path):

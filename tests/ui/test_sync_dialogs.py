@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.sync.resolve import conflict_texts, pending_conflicts
 from app.ui.sync_controller import SyncController
 from app.ui.sync_dialogs import ConflictDialog, HistoryView, diff_html, resolve_with_dialog
+from app.ui.tasks import TaskRunner
 from tests.core.sync_world import art, make_world
 
 
@@ -57,11 +58,18 @@ def test_conflict_dialog_saves_an_edited_merge(qtbot, conflicted):
 def test_resolving_in_the_dialog_with_theirs_updates_the_file_and_clears_the_conflict(qtbot, conflicted):
     share, m0, m1, a0, conflict = conflicted
 
-    def click_theirs() -> None:
-        QApplication.activeModalWidget().keep_theirs.click()
+    def click_theirs() -> None:  # the dialog opens once both versions are read on the runner
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, click_theirs)
+        else:
+            dialog.keep_theirs.click()
 
-    QTimer.singleShot(50, click_theirs)
-    assert resolve_with_dialog(None, m1.root, share, conflict, home=m1.home) == "theirs"
+    runner = TaskRunner()
+    QTimer.singleShot(20, click_theirs)
+    with qtbot.waitCallback(timeout=10000) as done:
+        resolve_with_dialog(None, m1.root, share, conflict, home=m1.home, runner=runner, on_done=done)
+    assert done.args == ["theirs"]
     assert "甲的版本" in m1.read("kb/x.md")
     assert pending_conflicts(m1.root, share, home=m1.home) == []
     assert m1.sync().exit_code == 0

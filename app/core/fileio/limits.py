@@ -3,8 +3,8 @@
 They are generous for real content and small enough that no single file can exhaust memory or time:
 
     kind        limit     what it is
-    article     1 MB      one kb/*.md (a long article is ~20 KB; 1 MB is ~330,000 Chinese characters)
-    library     4 MB      one scripts_library/*.yaml (rules, synonyms, triage, templates, drills)
+    article     16 MB     one kb/*.md (a long article is ~20 KB; the suite loads a 14 MB one in seconds)
+    library     8 MB      one scripts_library/*.yaml or userdict*.txt (rules, synonyms, triage, drills…)
     manifest    64 MB     one share manifest (20,000 articles take ~2.4 MB)
     head        64 KB     heads/<publisher>.json, leases/<publisher>.json, .zhida/FORMAT
     record      4 MB      one file a feature keeps on the share (usage, review, training, cases)
@@ -29,8 +29,8 @@ MB = 1 << 20
 class Limits:
     """Per-kind limits (bytes for files, counts for depth and alias nodes)."""
 
-    article: int = 1 * MB
-    library: int = 4 * MB
+    article: int = 16 * MB
+    library: int = 8 * MB
     manifest: int = 64 * MB
     head: int = 64 * KB
     record: int = 4 * MB
