@@ -173,4 +173,6 @@ def discard_local_edit(content_root: Path | str, share_dir: Path | str, rel: str
         if data is None:
             raise FileNotFoundError(f"{rel}: 暂时取不到团队版本 (team version not available); 请稍后再试")
         _replace_local(root, rel, data, store, "你的修改，已放弃并改用团队版本 (discarded for the team version)")
+        state.data["local_edits"] = [p for p in state.data["local_edits"] if p != rel]
+        state.save()
         return rel
