@@ -168,9 +168,15 @@ class ConflictDialog(QDialog):
         self.accept()
 
 
+def reason(message: str) -> str:
+    """A task's one-line failure without the exception's module path ("app.core…ShareError: ")."""
+    head, sep, rest = message.partition(": ")
+    return rest if sep and " " not in head and "." in head else message
+
+
 def _warn(parent: QWidget | None, what: str) -> Failed:
     def show(message: str) -> None:
-        QMessageBox.warning(parent, "同步", f"{what}失败：{message}")
+        QMessageBox.warning(parent, "同步", f"{what}失败：{reason(message)}")
 
     return show
 
@@ -370,7 +376,7 @@ class HistoryView(QWidget):
         self.batch_button.setEnabled(False)
 
     def _failed(self, message: str) -> None:
-        self.status.setText(f"恢复失败：{message}")
+        self.status.setText(f"恢复失败：{reason(message)}")
         self._selected()
 
     def _restored(self, rel: str) -> None:
@@ -417,13 +423,15 @@ class LocalEditsDialog(QDialog):
         self.list.itemSelectionChanged.connect(lambda: self.discard_button.setEnabled(bool(self.list.selectedItems())))
         self.discard_button.clicked.connect(self.discard_selected)
         self.close_button.clicked.connect(self.accept)
+        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.edits: list[LocalEdit] = []
         self.reload()
@@ -441,7 +449,7 @@ class LocalEditsDialog(QDialog):
         self.status.setText(f"{len(edits)} 个文件" if edits else "没有本地修改，所有团队文件都是团队版本")
 
     def _failed(self, message: str) -> None:
-        self.status.setText(f"失败：{message}")
+        self.status.setText(f"失败：{reason(message)}")
 
     def discard_selected(self) -> None:
         """「放弃我的修改，用团队版本」 for the selected files."""
