@@ -24,6 +24,23 @@ from app.core.vocab import MANAGER
 from app.core.workspace import reindex_after_sync
 
 DISCARD = "放弃我的修改，用团队版本"
+_REASON_KINDS = {  # the reason's English prefix is what the engine keys on; shown with its Chinese name
+    "refused": "拒收",
+    "rejected": "未导入",
+    "waiting": "等待",
+    "not synced": "未同步",
+    "not published": "未发布",
+    "head": "发布者文件",
+    "changed here": "本机正在修改",
+}
+
+
+def reason_text(reason: str) -> str:
+    """A skipped file's reason with its kind named in Chinese first: 「拒收 refused: …」."""
+    for prefix, chinese in _REASON_KINDS.items():
+        if reason.startswith(prefix):
+            return f"{chinese} {reason}"
+    return reason
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -126,7 +143,7 @@ def _print_report(report: SyncReport) -> None:
     for note in report.notices:
         print(f"提示 note        {note}")
     for rel, reason in report.skipped:
-        print(f"跳过 skipped     {safe_name(rel)}: {reason}")
+        print(f"跳过 skipped     {safe_name(rel)}: {reason_text(reason)}")
     for rel, reason in report.errors:
         print(f"错误 error       {safe_name(rel)}: {reason}")
     if not report.failed:
