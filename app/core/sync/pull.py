@@ -3,6 +3,7 @@ deletions, and apply the plan to the content root (temp file, re-check, replace;
 
 Everything here reads the share through `Share` (bounded, verified) and treats what it finds as untrusted:
 a refused head, manifest, path or object is a per-file notice in the report while the rest syncs.
+(About 400 lines: the remote join, the decisions, the guard and applying are one pull and share its state.)
 """
 
 from __future__ import annotations
