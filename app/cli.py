@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        from app.commands.common import clean_text
+
+        argv = [clean_text(arg, f"argument {n}") for n, arg in enumerate(argv, 1)]
         window_args = _window_only(argv)
         if window_args is not None:
             # Opening the window needs none of the subcommands (which import search, sync …): start faster.
@@ -73,6 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zhida: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file the command could not use: name it and the cause, in one line
+        from app.commands.common import short
+
+        what = short(str(exc.filename)) if exc.filename else type(exc).__name__
+        print(f"zhida: error: {what}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if os.environ.get("ZHIDA_DEBUG"):
             raise

@@ -8,12 +8,22 @@ import importlib
 from app.commands.common import add_content_option, print_json
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是整数 (not a whole number)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: 至少为 1 (must be at least 1)")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `bench` subcommand."""
     parser = sub.add_parser("bench", help="measure search, checker or sync speed")
     parser.add_argument("target", choices=["search", "check", "sync"], help="what to measure")
-    parser.add_argument("--docs", type=int, default=None, help="number of documents (search)")
-    parser.add_argument("--rules", type=int, default=None, help="number of rules (check)")
+    parser.add_argument("--docs", type=_positive, default=None, help="number of documents (search, sync; at least 1)")
+    parser.add_argument("--rules", type=_positive, default=None, help="number of rules (check; at least 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     add_content_option(parser)
     parser.set_defaults(func=run)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.commands.common import CommandError, add_content_option, open_workspace, print_json
+from app.commands.common import (
+    CommandError,
+    add_content_option,
+    clean_text,
+    open_workspace,
+    print_json,
+    read_text_input,
+)
 from app.core.compose.composer import compose
 from app.core.compose.model import Draft, draft_to_dict
 from app.core.compose.overlap import OverlapSearcher
@@ -51,7 +58,7 @@ class _FallbackSearcher:
 
 def run(args: argparse.Namespace) -> int:
     """Build the draft and print it (human form or JSON)."""
-    message = sys.stdin.read() if args.message == "-" else args.message
+    message = read_text_input("-") if args.message == "-" else clean_text(args.message, "--message")
     if not message.strip():
         raise CommandError("--message is empty: paste the customer's message")
     settings, _warning = load_settings()

@@ -8,7 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands.common import CommandError, add_content_option, content_root, print_json
+from app.commands.common import CommandError, add_content_option, clean_text, content_root, print_json, short
+from app.core.fileio.bounded import ParseError, load_json
 from app.core.fileio.textio import UndecodableError, read_text
 
 
@@ -47,21 +48,23 @@ def _batch_queries(path: Path) -> list[str]:
     try:
         text = read_text(path).text
     except FileNotFoundError as exc:
-        raise CommandError(f"{path}: file not found") from exc
-    except (OSError, UndecodableError) as exc:
-        raise CommandError(f"{path}: cannot read ({exc})") from exc
+        raise CommandError(f"{short(str(path))}: file not found") from exc
+    except OSError as exc:
+        raise CommandError(f"{short(str(path))}: cannot read ({exc.strerror or exc})") from exc
+    except UndecodableError as exc:
+        raise CommandError(f"{short(str(path))}: cannot read ({exc})") from exc
     queries = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except ValueError as exc:
-            raise CommandError(f"{path}:{number}: not a JSON line ({exc.args[0]})") from exc
+            item = load_json(line)
+        except ParseError as exc:
+            raise CommandError(f"{path}:{number}: not a JSON line ({exc})") from exc
         query = item.get("query") if isinstance(item, dict) else None
         if not isinstance(query, str):
             raise CommandError(f'{path}:{number}: expected {{"query": "..."}}')
-        queries.append(query)
+        queries.append(clean_text(query, f"{path}:{number}"))
     return queries
 
 
@@ -74,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("give a QUERY or --batch FILE")
     if args.limit < 1:
         raise CommandError("--limit must be at least 1")
+    if args.query:
+        args.query = clean_text(args.query, "QUERY")
     queries = _batch_queries(Path(args.batch)) if args.batch else [args.query]
     index = SearchIndex(content_root(args))
     try:

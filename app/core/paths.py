@@ -32,6 +32,14 @@ def is_content_root(path: Path) -> bool:
     return (path / "kb").is_dir() or (path / "scripts_library").is_dir()
 
 
+def is_empty_folder(path: Path) -> bool:
+    """True for an existing folder with nothing in it but hidden entries: a new agent's pull target."""
+    try:
+        return path.is_dir() and not any(not p.name.startswith(".") for p in path.iterdir())
+    except OSError:
+        return False
+
+
 def is_within(path: Path, root: Path) -> bool:
     """True when `path`, with symlinks resolved, stays inside `root`."""
     try:

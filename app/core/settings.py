@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.limits import DEFAULT_LIMITS, Limits
 from app.core.paths import bundled_content_root, zhida_home
 from app.core.vocab import AGENT, AUDIENCES, CHANNELS, GENERAL, ONLINE, ROLES
 
@@ -62,6 +63,11 @@ def load_settings(home: Path | None = None) -> tuple[Settings, str | None]:
 def save_settings(settings: Settings, home: Path | None = None) -> None:
     """Write settings atomically so a crash never leaves half a file."""
     write_text_atomic(settings_path(home), json.dumps(asdict(settings), ensure_ascii=False, indent=2))
+
+
+def file_limits(settings: Settings) -> Limits:
+    """The size/depth limits per kind of file (fileio.limits), with settings.json's "extra": {"file_limits": …}."""
+    return DEFAULT_LIMITS.with_overrides(settings.extra.get("file_limits"))
 
 
 def resolve_content_root(explicit: str | Path | None = None, home: Path | None = None) -> Path:

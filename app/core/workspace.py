@@ -22,6 +22,7 @@ from app.core.content.loader import load_content, load_files
 from app.core.content.model import Article, Content, Problem, Script
 from app.core.content.personal import load_layered
 from app.core.search.index import SearchIndex, UpdateReport
+from app.core.settings import file_limits, load_settings
 from app.core.sync.report import SyncReport
 from app.core.training.library import TrainingLibrary
 from app.core.validation import validate_content
@@ -70,7 +71,7 @@ def load_workspace(
     def report(what: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(what, done, total) if progress else None
 
-    content = load_content(root, progress=report("content"))
+    content = load_content(root, progress=report("content"), limits=file_limits(load_settings(home)[0]))
     checker = Checker.from_content(content)  # compiled once: validation reuses it
     validate_content(content, checker)
     workspace = Workspace(

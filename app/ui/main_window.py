@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
         sync_menu = QMenu(self.sync_button)
         self.sync_now_action = sync_menu.addAction("立即同步", self.sync_now)
         self.conflicts_action = sync_menu.addAction("处理冲突…", self.resolve_conflicts)
+        self.held_action = sync_menu.addAction("被拦下的删除…", self.review_held_deletes)
+        self.local_edits_action = sync_menu.addAction("本地修改的团队文件…", self.open_local_edits)
         sync_menu.addAction("同步历史(恢复旧版本)…", self.open_history)
         self.sync_button.setMenu(sync_menu)
         self.statusBar().addPermanentWidget(self.sync_button)
@@ -303,6 +305,7 @@ class MainWindow(QMainWindow):
         self.sync.failed.connect(lambda _msg: self._show_sync_status())
         self.sync.conflicts_changed.connect(lambda _c: self._show_sync_status())
         self.sync.running_changed.connect(lambda _r: self._show_sync_status())
+        self.sync.attention_changed.connect(self._show_sync_status)
         self._show_sync_status()
         self.sync.start(first_delay=3.0)
 
@@ -318,6 +321,8 @@ class MainWindow(QMainWindow):
         self.sync_button.setText(("⚠ " if conflicts or self.sync.last_error else "⟳ ") + self.sync.status_text())
         self.conflicts_action.setEnabled(bool(conflicts))
         self.conflicts_action.setText(f"处理冲突({len(conflicts)})…" if conflicts else "处理冲突…")
+        self.held_action.setEnabled(bool(self.sync.held_deletes))
+        self.local_edits_action.setText(f"本地修改的团队文件({len(self.sync.local_edits)})…")
 
     def _synced(self, report) -> None:
         self._show_sync_status()
@@ -337,23 +342,41 @@ class MainWindow(QMainWindow):
 
     def resolve_conflicts(self) -> None:
         """Show each pending conflict side by side and apply the user's decision."""
-        from app.ui.sync_dialogs import resolve_with_dialog
+        from app.ui.sync_dialogs import resolve_all
 
         if self.sync is None:
             return
-        decided = 0
-        for conflict in self.sync.conflicts:
-            if resolve_with_dialog(self, self.content_root, self.sync.share_dir, conflict, self.home) is None:
-                break
-            decided += 1
-        if decided:
-            self.sync_now()
+        resolve_all(
+            self,
+            self.background,
+            self.content_root,
+            self.sync.share_dir,
+            self.sync.conflicts,
+            self.home,
+            lambda decided: self.sync_now() if decided else None,
+        )
+
+    def review_held_deletes(self) -> None:
+        """Confirm (or, as a manager, reject) the deletions sync held back."""
+        from app.ui.sync_dialogs import review_held_deletes
+
+        if self.sync is not None:
+            review_held_deletes(self, self.sync, self.settings.role == MANAGER)
+
+    def open_local_edits(self) -> None:
+        """Team files changed here, each with 「放弃我的修改，用团队版本」."""
+        from app.ui.sync_dialogs import LocalEditsDialog
+
+        if self.sync is not None:
+            dialog = LocalEditsDialog(self.content_root, self.sync.share_dir, self.home, self, self.background)
+            dialog.discarded.connect(lambda _paths: self.reload_content())
+            dialog.show()
 
     def open_history(self) -> None:
         """The history of everything sync replaced or deleted, with restore."""
         from app.ui.sync_dialogs import HistoryView
 
-        view = HistoryView(self.content_root, self.home, parent=self)
+        view = HistoryView(self.content_root, self.home, parent=self, runner=self.background)
         view.setWindowFlag(Qt.WindowType.Window, True)
         view.resize(760, 520)
         view.restored.connect(lambda _p: self.reload_content())

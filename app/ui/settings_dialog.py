@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.paths import is_content_root
+from app.core.paths import is_content_root, is_empty_folder
 from app.core.settings import Settings
 from app.core.vocab import AUDIENCES, CHANNELS, ROLES
 
@@ -89,8 +89,19 @@ class SettingsDialog(QDialog):
     def _accept(self) -> None:
         folder = self.content.text().strip()
         if folder and not is_content_root(Path(folder)):
-            QMessageBox.warning(self, "设置", f"“{folder}” 里没有 kb/ 或 scripts_library/ 文件夹,请重新选择。")
-            return
+            if not is_empty_folder(Path(folder)):
+                QMessageBox.warning(
+                    self,
+                    "设置",
+                    f"“{folder}” 里没有 kb/ 或 scripts_library/ 文件夹,请重新选择"
+                    "(或选一个空文件夹,首次同步会从团队共享文件夹下载知识库)。",
+                )
+                return
+            if not self.shared.text().strip():
+                QMessageBox.warning(
+                    self, "设置", f"“{folder}” 是空文件夹:请同时填写团队共享文件夹,首次同步会把知识库下载到这里。"
+                )
+                return
         self.accept()
 
     def result_settings(self) -> Settings:

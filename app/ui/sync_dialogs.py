@@ -1,10 +1,16 @@
-"""Sync dialogs: a conflict dialog (both versions side by side, differences marked) and a history view."""
+"""Sync dialogs: a conflict dialog (both versions side by side, differences marked), a history view, the
+deletions the pull held back, and an agent's local edits of team files.
+
+Every decision (resolve, restore, discard) waits for the client lock while a sync runs, so it runs on a
+TaskRunner, never on the UI thread; its failure is shown to the user (a message box or the status line).
+"""
 
 from __future__ import annotations
 
 import difflib
 import html
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -15,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -27,9 +34,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.fileio.textio import UndecodableError, decode_bytes
+from app.core.sync.names import safe_name
 from app.core.sync.report import Conflict
-from app.core.sync.resolve import conflict_texts, resolve_conflict, restore
-from app.core.sync.store import LocalStore
+from app.core.sync.resolve import (
+    LocalEdit,
+    conflict_texts,
+    discard_local_edit,
+    local_edits,
+    resolve_conflict,
+    restore,
+    restore_batch,
+)
+from app.core.sync.store import HistoryEntry, LocalStore
+from app.ui.sync_controller import SyncController
+from app.ui.tasks import TaskRunner
+
+DISCARD = "放弃我的修改，用团队版本"
 
 ACTIONS = {
     "replaced": "被同步覆盖前的版本",
@@ -37,6 +57,14 @@ ACTIONS = {
     "conflict-theirs": "冲突：对方（共享）版本",
     "conflict-mine": "冲突：我的版本",
 }
+Failed = Callable[[str], None]
+
+
+def _plain(label: QLabel) -> QLabel:
+    label.setTextFormat(Qt.TextFormat.PlainText)  # paths come from the share: never rich text
+    return label
+
+
 _MINE_BG = "#fde2e1"
 _THEIRS_BG = "#dff5e1"
 
@@ -85,7 +113,7 @@ class ConflictDialog(QDialog):
         left_html, right_html, blocks = diff_html(mine, theirs)
         who = "另一位知识管理员" if conflict.team else "共享文件夹"
         intro = QLabel(
-            f"<b>{html.escape(conflict.path)}</b> 在本机和{who}中被改成了不同的内容，共 {blocks} 处不同。"
+            f"<b>{html.escape(safe_name(conflict.path))}</b> 在本机和{who}中被改成了不同的内容，共 {blocks} 处不同。"
             f"两个版本都已保存，请选择保留哪一个，或在下方编辑合并后的内容。"
         )
         intro.setWordWrap(True)
@@ -140,19 +168,90 @@ class ConflictDialog(QDialog):
         self.accept()
 
 
+def reason(message: str) -> str:
+    """A task's one-line failure without the exception's module path ("app.core…ShareError: ")."""
+    head, sep, rest = message.partition(": ")
+    return rest if sep and " " not in head and "." in head else message
+
+
+def _warn(parent: QWidget | None, what: str) -> Failed:
+    def show(message: str) -> None:
+        QMessageBox.warning(parent, "同步", f"{what}失败：{reason(message)}")
+
+    return show
+
+
 def resolve_with_dialog(
-    parent: QWidget | None, content_root: Path, share_dir: Path, conflict: Conflict, home: Path | None = None
-) -> str | None:
-    """Open the conflict dialog and apply the decision; returns the choice or None if postponed."""
-    mine, theirs = conflict_texts(content_root, conflict, home)
-    dialog = ConflictDialog(conflict, mine, theirs, parent)
-    accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    choice, merged = dialog.choice, dialog.merged_text
-    dialog.deleteLater()
-    if not accepted or choice is None:
-        return None
-    resolve_conflict(content_root, share_dir, conflict.path, choice, merged if choice == "merged" else None, home)
-    return choice
+    parent: QWidget | None,
+    content_root: Path,
+    share_dir: Path,
+    conflict: Conflict,
+    home: Path | None = None,
+    *,
+    runner: TaskRunner,
+    on_done: Callable[[str | None], None] | None = None,
+    on_failed: Failed | None = None,
+) -> None:
+    """Read both versions on `runner`, open the conflict dialog, apply the decision on `runner`; then
+    `on_done(choice)` ("mine", "theirs", "merged", or None when postponed). Failures go to `on_failed`,
+    else to a message box."""
+    failed = on_failed or _warn(parent, "处理冲突")
+    done = on_done or (lambda _choice: None)
+
+    def decide(texts: tuple[str, str]) -> None:
+        dialog = ConflictDialog(conflict, *texts, parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        choice, merged = dialog.choice, dialog.merged_text
+        dialog.deleteLater()
+        if not accepted or choice is None:
+            done(None)
+            return
+        text = merged if choice == "merged" else None
+        runner.submit(
+            lambda: resolve_conflict(content_root, share_dir, conflict.path, choice, text, home),
+            lambda _result: done(choice),
+            failed,
+        )
+
+    runner.submit(lambda: conflict_texts(content_root, conflict, home), decide, failed)
+
+
+def resolve_all(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    content_root: Path,
+    share_dir: Path,
+    conflicts: list[Conflict],
+    home: Path | None,
+    on_finished: Callable[[int], None],
+) -> None:
+    """Show the conflicts one after another until the user postpones one; `on_finished(decided)`."""
+    queue = list(conflicts)
+    decided = 0
+
+    def step(choice: str | None = "start") -> None:
+        nonlocal decided
+        if choice not in (None, "start"):
+            decided += 1
+        if choice is None or not queue:
+            on_finished(decided)
+            return
+        resolve_with_dialog(
+            parent,
+            content_root,
+            share_dir,
+            queue.pop(0),
+            home,
+            runner=runner,
+            on_done=step,
+            on_failed=stop,
+        )
+
+    def stop(message: str) -> None:
+        _warn(parent, "处理冲突")(message)
+        on_finished(decided)
+
+    step()
 
 
 class HistoryView(QWidget):
@@ -161,13 +260,19 @@ class HistoryView(QWidget):
     restored = Signal(str)
 
     def __init__(
-        self, content_root: Path, home: Path | None = None, parent: QWidget | None = None, confirm: bool = True
+        self,
+        content_root: Path,
+        home: Path | None = None,
+        parent: QWidget | None = None,
+        confirm: bool = True,
+        runner: TaskRunner | None = None,
     ):
         super().__init__(parent)
         self.store = LocalStore(Path(content_root), home)
         self.content_root = Path(content_root)
         self.home = home
         self.confirm = confirm
+        self.runner = runner or TaskRunner(self, max_threads=1)
         self.setWindowTitle("同步历史")
         self.filter = QLineEdit(placeholderText="按文件路径筛选，例如 kb/退款")
         self.table = QTableWidget(0, 4)
@@ -179,21 +284,26 @@ class HistoryView(QWidget):
         self.preview = QPlainTextEdit(readOnly=True)
         self.restore_button = QPushButton("恢复此版本")
         self.restore_button.setEnabled(False)
-        self.status = QLabel("")
+        self.batch_button = QPushButton("恢复这一批删除")
+        self.batch_button.setToolTip("恢复同一次同步删除的全部文件")
+        self.batch_button.setEnabled(False)
+        self.status = _plain(QLabel(""))
         self.filter.textChanged.connect(self.reload)
         self.table.itemSelectionChanged.connect(self._selected)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.batch_button.clicked.connect(self.restore_batch_selected)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.preview)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.batch_button)
         bottom.addWidget(self.restore_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self.entries: list = []
+        self.entries: list[HistoryEntry] = []
         self.reload()
 
     def reload(self) -> None:
@@ -203,14 +313,16 @@ class HistoryView(QWidget):
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.time))
-            for col, text in enumerate((stamp, e.path, ACTIONS.get(e.action, e.action), e.note)):
+            for col, text in enumerate((stamp, safe_name(e.path), ACTIONS.get(e.action, e.action), e.note)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.preview.clear()
         self.restore_button.setEnabled(False)
+        self.batch_button.setEnabled(False)
 
     def _selected(self) -> None:
         entry = self.current()
         self.restore_button.setEnabled(entry is not None)
+        self.batch_button.setEnabled(entry is not None and entry.action == "deleted" and bool(entry.batch))
         if entry is None:
             return
         data = self.store.get(entry.hash)
@@ -222,7 +334,7 @@ class HistoryView(QWidget):
         except UndecodableError as exc:
             self.preview.setPlainText(f"（无法显示：{exc}）")
 
-    def current(self):
+    def current(self) -> HistoryEntry | None:
         """The selected history entry, or None."""
         rows = self.table.selectionModel().selectedRows()
         return self.entries[rows[0].row()] if rows else None
@@ -238,11 +350,176 @@ class HistoryView(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        try:
-            rel = restore(self.content_root, entry.id, self.home)
-        except (KeyError, OSError) as exc:
-            self.status.setText(f"恢复失败：{exc}")
+        root, home, entry_id = self.content_root, self.home, entry.id
+        self._busy(f"正在恢复 {safe_name(entry.path)}…")
+        self.runner.submit(lambda: restore(root, entry_id, home), self._restored, self._failed)
+
+    def restore_batch_selected(self) -> None:
+        """Put back every file the sync run of the selected deletion deleted."""
+        entry = self.current()
+        if entry is None or not entry.batch:
             return
-        self.status.setText(f"已恢复 {rel}")
+        batch = [e for e in self.store.history() if e.batch == entry.batch and e.action == "deleted"]
+        if (
+            self.confirm
+            and QMessageBox.question(self, "恢复这一批", f"恢复这次同步删除的 {len(batch)} 个文件吗？")
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        root, home, name = self.content_root, self.home, entry.batch
+        self._busy(f"正在恢复 {len(batch)} 个文件…")
+        self.runner.submit(lambda: restore_batch(root, name, home), self._restored_batch, self._failed)
+
+    def _busy(self, text: str) -> None:
+        self.status.setText(text)
+        self.restore_button.setEnabled(False)
+        self.batch_button.setEnabled(False)
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"恢复失败：{reason(message)}")
+        self._selected()
+
+    def _restored(self, rel: str) -> None:
+        self.status.setText(f"已恢复 {safe_name(rel)}")
         self.reload()
         self.restored.emit(rel)
+
+    def _restored_batch(self, paths: list[str]) -> None:
+        self.status.setText(f"已恢复 {len(paths)} 个文件")
+        self.reload()
+        for rel in paths:
+            self.restored.emit(rel)
+
+
+class LocalEditsDialog(QDialog):
+    """Team files this agent changed here (not published): each can go back to the team version in one action,
+    the local version kept in history."""
+
+    discarded = Signal(list)
+
+    def __init__(
+        self,
+        content_root: Path,
+        share_dir: Path,
+        home: Path | None = None,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ):
+        super().__init__(parent)
+        self.content_root, self.share_dir, self.home = Path(content_root), Path(share_dir), home
+        self.runner = runner or TaskRunner(self, max_threads=1)
+        self.setWindowTitle("本地修改的团队文件")
+        self.resize(560, 360)
+        intro = _plain(
+            QLabel("这些团队文件在本机被改过（或删除），不会发给团队，也收不到团队的更新。你的版本会先存入同步历史。")
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.discard_button = QPushButton(DISCARD)
+        self.discard_button.setEnabled(False)
+        self.close_button = QPushButton("关闭")
+        self.status = _plain(QLabel("正在查找…"))
+        self.list.itemSelectionChanged.connect(lambda: self.discard_button.setEnabled(bool(self.list.selectedItems())))
+        self.discard_button.clicked.connect(self.discard_selected)
+        self.close_button.clicked.connect(self.accept)
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.edits: list[LocalEdit] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Find the local edits again (on the runner)."""
+        root, share, home = self.content_root, self.share_dir, self.home
+        self.runner.submit(lambda: local_edits(root, share, home), self._listed, self._failed)
+
+    def _listed(self, edits: list[LocalEdit]) -> None:
+        self.edits = edits
+        self.list.clear()
+        for e in edits:
+            self.list.addItem(f"{safe_name(e.path)}  （{'本机已删除' if e.deleted else '本机已修改'}）")
+        self.status.setText(f"{len(edits)} 个文件" if edits else "没有本地修改，所有团队文件都是团队版本")
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"失败：{reason(message)}")
+
+    def discard_selected(self) -> None:
+        """「放弃我的修改，用团队版本」 for the selected files."""
+        rows = sorted(self.list.row(item) for item in self.list.selectedItems())
+        paths = [self.edits[r].path for r in rows]
+        if not paths:
+            return
+        root, share, home = self.content_root, self.share_dir, self.home
+        self.discard_button.setEnabled(False)
+        self.status.setText("正在改用团队版本…")
+        self.runner.submit(
+            lambda: [discard_local_edit(root, share, rel, home) for rel in paths], self._discarded, self._failed
+        )
+
+    def _discarded(self, paths: list[str]) -> None:
+        self.discarded.emit(paths)
+        self.reload()
+        self.status.setText(f"已改用团队版本：{len(paths)} 个文件（你的版本在同步历史中）")
+
+
+class HeldDeletesDialog(QDialog):
+    """Deletions the pull held back (too many at once, or from a head that publishes nothing): confirm them,
+    or (knowledge managers) reject them, which publishes the files back to the team.
+
+    After `exec()`, `choice` is "confirm", "reject" or None (decide later)."""
+
+    def __init__(self, paths: list[str], reason: str, manager: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.choice: str | None = None
+        self.setWindowTitle("同步拦下了一批删除")
+        self.resize(560, 420)
+        text = f"团队共享文件夹要求删除 {len(paths)} 个文件，同步没有执行，文件都还在本机。\n原因：{reason}\n" + (
+            "如果这是团队的决定，请确认；如果不是，拒绝会把这些文件重新发布给团队。"
+            if manager
+            else "如果不确定，请联系知识管理员；确认后文件会被删除（可在同步历史中恢复）。"
+        )
+        intro = _plain(QLabel(text))
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.addItems([safe_name(p) for p in paths])
+        self.confirm_button = QPushButton("确认删除")
+        self.reject_button = QPushButton("拒绝删除并恢复给团队")
+        self.reject_button.setVisible(manager)
+        self.later = QPushButton("稍后处理")
+        self.confirm_button.clicked.connect(lambda: self._decide("confirm"))
+        self.reject_button.clicked.connect(lambda: self._decide("reject"))
+        self.later.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.later)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.reject_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+
+    def _decide(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def review_held_deletes(parent: QWidget | None, controller: SyncController, manager: bool) -> str | None:
+    """Show the held deletions of `controller`'s last run; a decision starts a sync that applies it."""
+    if not controller.held_deletes:
+        return None
+    dialog = HeldDeletesDialog(controller.held_deletes, controller.held_reason, manager, parent)
+    dialog.exec()
+    choice = dialog.choice
+    dialog.deleteLater()
+    if choice is not None:
+        controller.sync_now(confirm_deletes=choice == "confirm", reject_deletes=choice == "reject")
+    return choice

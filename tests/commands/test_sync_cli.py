@@ -135,3 +135,70 @@ def test_mass_deletion_needs_confirm_deletes(two, capsys):
     assert run("m", "--publish") == 1
     assert "--confirm-deletes" in capsys.readouterr().err
     assert run("m", "--publish", "--confirm-deletes") == 0
+
+
+def test_init_reports_what_it_created_and_an_existing_share_says_so(two, capsys):
+    share, roots, homes, run = two
+    assert run("m", "--init", "--publish", "--publisher", "zhang") == 0
+    err = capsys.readouterr().err
+    assert "已创建共享文件夹" in err and ".zhida/FORMAT" in err and ".zhida/heads/" in err
+    assert run("m", "--init", "--publish") == 0
+    assert "共享文件夹已存在" in capsys.readouterr().err
+
+
+def test_an_empty_folder_is_a_valid_pull_target_for_a_new_agent(two, capsys, tmp_path):
+    share, roots, homes, run = two
+    run("m", "--init", "--publish", "--publisher", "zhang")
+    empty = tmp_path / "new-agent"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["sync", "--shared", str(share), "--content", str(empty), "--json"]) == 0
+    assert _json(capsys)["pulled"] == ["kb/x.md"] and (empty / "kb/x.md").exists()
+    stranger = tmp_path / "documents"
+    stranger.mkdir()
+    (stranger / "letter.docx").write_bytes(b"x")
+    assert main(["sync", "--shared", str(share), "--content", str(stranger)]) == 1
+    assert "not a content root" in capsys.readouterr().err and not (stranger / "kb").exists()
+
+
+def test_a_stray_local_edit_is_listed_and_discarded_for_the_team_version_kept_in_history(two, capsys, monkeypatch):
+    share, roots, homes, run = two
+    run("m", "--init", "--publish", "--publisher", "zhang")
+    run("a")
+    (roots["a"] / "kb/x.md").write_text(article("x", body="## 结论\n坐席自己改的\n"), encoding="utf-8")
+    (roots["m"] / "kb/new.md").write_text(article("new"), encoding="utf-8")
+    run("m", "--publish")
+    capsys.readouterr()
+    assert run("a", "--json") == 0
+    assert _json(capsys)["local_edits"] == ["kb/x.md"]
+    assert run("a", "--local-edits") == 0
+    assert "kb/x.md" in capsys.readouterr().out
+    assert run("a", "--discard-local", "kb/x.md") == 0
+    assert "团队版本" in capsys.readouterr().out
+    assert "原文" in (roots["a"] / "kb/x.md").read_text(encoding="utf-8")
+    monkeypatch.setenv("ZHIDA_HOME", str(homes["a"]))
+    assert main(["history", "--content", str(roots["a"]), "--json"]) == 0
+    kept = [e for e in _json(capsys)["history"] if e["path"] == "kb/x.md"]
+    assert kept and "discarded" in kept[-1]["note"]
+    assert run("a", "--json") == 0 and _json(capsys)["local_edits"] == []
+
+
+def test_held_deletions_exit_2_and_are_confirmed_then_restored_as_a_batch(two, capsys, monkeypatch):
+    share, roots, homes, run = two
+    (roots["m"] / "kb/y.md").write_text(article("y"), encoding="utf-8")
+    run("m", "--init", "--publish", "--publisher", "zhang")
+    run("a")
+    for rel in ("kb/x.md", "kb/y.md"):
+        (roots["m"] / rel).unlink()
+    run("m", "--publish", "--confirm-deletes")
+    capsys.readouterr()
+    assert run("a") == 2
+    err = capsys.readouterr().err
+    assert "deletions held" in err and "--confirm-deletes" in err and (roots["a"] / "kb/x.md").exists()
+    assert run("a", "--confirm-deletes", "--json") == 0
+    assert sorted(_json(capsys)["deleted"]) == ["kb/x.md", "kb/y.md"]
+    monkeypatch.setenv("ZHIDA_HOME", str(homes["a"]))
+    main(["history", "--content", str(roots["a"]), "--json"])
+    (batch,) = {e["batch"] for e in _json(capsys)["history"] if e["action"] == "deleted"}
+    assert main(["history", "--content", str(roots["a"]), "--restore-batch", batch]) == 0
+    assert (roots["a"] / "kb/x.md").exists() and (roots["a"] / "kb/y.md").exists()

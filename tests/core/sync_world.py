@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from app.core.sync.engine import init_share, sync
@@ -121,3 +123,31 @@ def tmp_litter(root: Path) -> list[str]:
 
 # The crash hook would kill the pytest process itself if it leaked in from the environment.
 os.environ.pop("ZHIDA_SYNC_CRASH_AT", None)
+
+
+def forge(share: Path, publisher: str, files: dict[str, bytes], extra: dict | None = None, seq: int = 1) -> str:
+    """Publish straight into the share as a foreign (possibly hostile) publisher; returns the manifest hash."""
+    from app.core.sync.share import Head, Share, canonical_json
+
+    s = Share(share)
+    items = {rel: {"h": s.write_object(data), "v": {publisher: 5}, "prev": None} for rel, data in files.items()}
+    items.update(extra or {})
+    digest = s.write_manifest(
+        canonical_json({"format": 1, "publisher": publisher, "seq": seq, "parents": [], "items": items})
+    )
+    s.write_head(Head(publisher, seq, digest))
+    return digest
+
+
+def zhida(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real CLI in a child process with its own ZHIDA_HOME."""
+    env = dict(os.environ, ZHIDA_HOME=str(home))
+    env.pop("ZHIDA_SYNC_CRASH_AT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[2],
+    )

@@ -51,3 +51,22 @@ def test_broken_settings_file_falls_back_to_defaults_with_a_warning(zhida_home):
     (zhida_home / "settings.json").write_text("{not json", encoding="utf-8")
     settings, warning = load_settings()
     assert settings == Settings() and "settings.json" in warning
+
+
+def test_an_empty_folder_is_accepted_as_a_pull_target_when_a_share_is_set(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    empty = tmp_path / "new-agent"
+    empty.mkdir()
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.content.setText(str(empty))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()  # no share: an empty folder would stay empty
+    assert dialog.result() != SettingsDialog.Accepted and "团队共享文件夹" in warnings[-1]
+    dialog.shared.setText(str(tmp_path / "share"))
+    ok.click()
+    assert dialog.result() == SettingsDialog.Accepted and len(warnings) == 1
+    assert dialog.result_settings().content_root == str(empty)

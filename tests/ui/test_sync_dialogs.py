@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.sync.resolve import conflict_texts, pending_conflicts
 from app.ui.sync_controller import SyncController
 from app.ui.sync_dialogs import ConflictDialog, HistoryView, diff_html, resolve_with_dialog
+from app.ui.tasks import TaskRunner
 from tests.core.sync_world import art, make_world
 
 
@@ -57,11 +59,18 @@ def test_conflict_dialog_saves_an_edited_merge(qtbot, conflicted):
 def test_resolving_in_the_dialog_with_theirs_updates_the_file_and_clears_the_conflict(qtbot, conflicted):
     share, m0, m1, a0, conflict = conflicted
 
-    def click_theirs() -> None:
-        QApplication.activeModalWidget().keep_theirs.click()
+    def click_theirs() -> None:  # the dialog opens once both versions are read on the runner
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, click_theirs)
+        else:
+            dialog.keep_theirs.click()
 
-    QTimer.singleShot(50, click_theirs)
-    assert resolve_with_dialog(None, m1.root, share, conflict, home=m1.home) == "theirs"
+    runner = TaskRunner()
+    QTimer.singleShot(20, click_theirs)
+    with qtbot.waitCallback(timeout=10000) as done:
+        resolve_with_dialog(None, m1.root, share, conflict, home=m1.home, runner=runner, on_done=done)
+    assert done.args == ["theirs"]
     assert "甲的版本" in m1.read("kb/x.md")
     assert pending_conflicts(m1.root, share, home=m1.home) == []
     assert m1.sync().exit_code == 0
@@ -113,3 +122,156 @@ def test_controller_jitter_stays_within_bounds():
     ctl = SyncController(Path("."), Path("."), interval=60, jitter=0.2)
     delays = [ctl.next_delay() for _ in range(200)]
     assert min(delays) >= 48 and max(delays) <= 72 and len(set(delays)) > 1
+
+
+def test_resolving_waits_for_a_running_sync_off_the_ui_thread_and_the_window_stays_responsive(qtbot, conflicted):
+    import subprocess
+    import sys
+    import time as _time
+
+    from tests.core.test_sync_hostile import HOLDER, REPO
+
+    share, m0, m1, a0, conflict = conflicted
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(m1.root), str(m1.home), "1.5"], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    assert holder.stdout.readline().strip() == "held"  # a `zhida sync` in a terminal holds the client lock
+    ticks = []
+    beat = QTimer()
+    beat.timeout.connect(lambda: ticks.append(_time.perf_counter()))
+    beat.start(50)
+
+    def click_theirs() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, click_theirs)
+        else:
+            dialog.keep_theirs.click()
+
+    QTimer.singleShot(20, click_theirs)
+    runner = TaskRunner()
+    with qtbot.waitCallback(timeout=20000) as done:
+        resolve_with_dialog(None, m1.root, share, conflict, home=m1.home, runner=runner, on_done=done)
+    beat.stop()
+    holder.wait()
+    assert done.args == ["theirs"] and "甲的版本" in m1.read("kb/x.md")
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 10 and max(gaps) < 0.5  # the UI thread kept running while the decision waited
+
+
+def test_a_failed_decision_is_shown_not_swallowed(qtbot, conflicted, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    share, m0, m1, a0, conflict = conflicted
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    done = []
+
+    def click_theirs() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, click_theirs)
+        else:
+            dialog.keep_theirs.click()
+
+    QTimer.singleShot(20, click_theirs)
+    gone = share.parent / "unmounted"
+    resolve_with_dialog(None, m1.root, gone, conflict, home=m1.home, runner=TaskRunner(), on_done=done.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert done == [] and "处理冲突失败" in shown[0] and "FORMAT" in shown[0]
+
+
+def test_local_edits_dialog_discards_an_agents_edit_for_the_team_version(qtbot, tmp_path):
+    from app.ui.sync_dialogs import DISCARD, LocalEditsDialog
+
+    share, (m0,), (a0,) = make_world(tmp_path, managers=1, agents=1)
+    m0.write("kb/x.md", art("x", "团队的版本"))
+    m0.sync()
+    a0.sync()
+    a0.write("kb/x.md", art("x", "坐席改错了"))
+    dialog = LocalEditsDialog(a0.root, share, a0.home)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=10000)
+    assert "kb/x.md" in dialog.list.item(0).text() and dialog.discard_button.text() == DISCARD
+    dialog.list.item(0).setSelected(True)
+    with qtbot.waitSignal(dialog.discarded, timeout=10000) as sig:
+        qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    assert sig.args == [["kb/x.md"]] and "团队的版本" in a0.read("kb/x.md")
+    assert any(e.path == "kb/x.md" for e in a0.store().history())  # the agent's text is kept
+    qtbot.waitUntil(lambda: dialog.list.count() == 0, timeout=10000)
+
+
+def test_held_deletions_are_shown_and_confirming_applies_them(qtbot, tmp_path):
+    import json as _json
+
+    from app.ui.sync_dialogs import HeldDeletesDialog, review_held_deletes
+    from tests.core.sync_world import forge
+
+    share, (m0,), (a0,) = make_world(tmp_path, managers=1, agents=1)
+    m0.write("kb/x.md", art("x", "一"))
+    m0.write("kb/y.md", art("y", "二"))
+    m0.sync()
+    a0.sync()
+    base = _json.loads(next((a0.home / "sync").rglob("state.json")).read_text(encoding="utf-8"))["base"]
+    forge(share, "evil", {}, {r: {"h": None, "v": {**e["v"], "evil": 1}, "prev": e["h"]} for r, e in base.items()})
+    ctl = SyncController(a0.root, share, home=a0.home, interval=3600)
+    with qtbot.waitSignal(ctl.attention_changed, timeout=10000):
+        ctl.sync_now()
+    assert ctl.held_deletes == ["kb/x.md", "kb/y.md"] and "2 个删除待确认" in ctl.status_text()
+
+    def confirm() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, HeldDeletesDialog):
+            QTimer.singleShot(20, confirm)
+        else:
+            assert not dialog.reject_button.isVisible()  # agents cannot reject: they cannot publish
+            dialog.confirm_button.click()
+
+    QTimer.singleShot(20, confirm)
+    with qtbot.waitSignal(ctl.synced, timeout=10000):
+        assert review_held_deletes(None, ctl, manager=False) == "confirm"
+    assert a0.files() == {} and ctl.held_deletes == []
+    ctl.stop()
+
+
+def test_controller_treats_another_process_syncing_as_busy_not_failed(qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.core.test_sync_hostile import HOLDER, REPO
+
+    share, (m0,), _ = make_world(tmp_path, managers=1, agents=0)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(m0.root), str(m0.home), "30"], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        ctl = SyncController(m0.root, share, home=m0.home, interval=3600)
+        with qtbot.waitSignal(ctl.synced, timeout=10000):
+            ctl.sync_now()
+        assert ctl.busy and ctl.last_error is None and "另一个同步正在进行" in ctl.status_text()
+        assert 9 <= ctl.timer.interval() / 1000 <= 11  # retried soon
+        ctl.stop()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_history_view_restores_a_whole_batch_of_deletions(qtbot, tmp_path):
+    share, (m0,), (a0,) = make_world(tmp_path, managers=1, agents=1)
+    for name in "abc":
+        m0.write(f"kb/{name}.md", art(name, name))
+    m0.sync()
+    a0.sync()
+    for name in "ab":
+        m0.delete(f"kb/{name}.md")
+    m0.sync(confirm_deletes=True)
+    a0.sync(confirm_deletes=True)
+    assert sorted(a0.files()) == ["kb/c.md"]
+    view = HistoryView(a0.root, home=a0.home, confirm=False)
+    qtbot.addWidget(view)
+    view.table.selectRow(0)
+    assert view.batch_button.isEnabled()
+    with qtbot.waitSignals([view.restored, view.restored], timeout=10000):
+        qtbot.mouseClick(view.batch_button, Qt.MouseButton.LeftButton)
+    assert sorted(a0.files()) == ["kb/a.md", "kb/b.md", "kb/c.md"] and "已恢复 2 个文件" in view.status.text()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 
 from app.core.content.placeholders import check_placeholders
 from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.bounded import ParseError, load_json
 from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 from app.core.paths import is_within
 from app.core.vocab import INQUIRY, PUBLISHED
@@ -133,9 +133,9 @@ def _jsonl_rows(text: str) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(RowProblem(number, "error", f"invalid JSON ({exc.msg})"))
+            record = load_json(line)
+        except ParseError as exc:  # also JSON nested too deeply to be a FAQ row
+            problems.append(RowProblem(number, "error", f"invalid JSON ({exc})"))
             continue
         if not isinstance(record, dict):
             problems.append(RowProblem(number, "error", "a line must be a JSON object"))

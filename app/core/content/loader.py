@@ -28,7 +28,9 @@ from app.core.content.model import (
     Script,
 )
 from app.core.content.placeholders import check_placeholders
-from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
+from app.core.fileio.bounded import UnsafeFileError, read_bounded
+from app.core.fileio.limits import DEFAULT_LIMITS, Limits
+from app.core.fileio.textio import UndecodableError, decode_bytes, normalize_newlines
 from app.core.fileio.yamlsafe import LineDict, YamlError, load_yaml
 from app.core.paths import is_within
 from app.core.text.chars import half_width_punctuation
@@ -88,8 +90,10 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_content(root: Path | str, progress: Progress | None = None) -> Content:
-    """Load and validate every article and script under `root`; never raises for bad content."""
+def load_content(root: Path | str, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Content:
+    """Load and validate every article and script under `root`; never raises for bad content.
+
+    A file over its kind's size limit (`limits.article`, `limits.library`) is reported and skipped."""
     root = Path(root)
     content = Content(root=root)
     if not root.is_dir():
@@ -104,14 +108,14 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
     total = len(article_paths) + len(library_paths)
     done = 0
     for path in article_paths:
-        article = _load_article(path, ProblemCollector(content.problems, _rel(path, root)))
+        article = _load_article(path, ProblemCollector(content.problems, _rel(path, root)), limits)
         if article is not None:
             content.articles.append(article)
         done += 1
         if progress:
             progress(done, total)
     for path in library_paths:
-        _load_library_file(path, content, ProblemCollector(content.problems, _rel(path, root)))
+        _load_library_file(path, content, ProblemCollector(content.problems, _rel(path, root)), limits)
         done += 1
         if progress:
             progress(done, total)
@@ -119,7 +123,7 @@ def load_content(root: Path | str, progress: Progress | None = None) -> Content:
     return content
 
 
-def load_files(root: Path | str, rels: Iterable[str]) -> Content:
+def load_files(root: Path | str, rels: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Content:
     """Parse just these files (relative to `root`) without cross-file checks; paths leaving the root are refused."""
     root = Path(root)
     partial = Content(root=root)
@@ -130,19 +134,22 @@ def load_files(root: Path | str, rels: Iterable[str]) -> Content:
         if Path(rel).is_absolute() or ".." in parts or (path.is_symlink() and not is_within(path, root)):
             report.error(1, "path leads outside the content root: refused")
         elif rel.endswith(".md"):
-            article = _load_article(path, report)
+            article = _load_article(path, report, limits)
             if article is not None:
                 partial.articles.append(article)
         elif rel.endswith((".yaml", ".yml")):
-            _load_library_file(path, partial, report)
+            _load_library_file(path, partial, report, limits)
     return partial
 
 
-def _read(path: Path, report: ProblemCollector) -> str | None:
+def _read(path: Path, report: ProblemCollector, limit: int) -> str | None:
     try:
-        decoded = read_text(path)
+        decoded = decode_bytes(read_bounded(path, limit))
     except UndecodableError as exc:
         report.error(1, f"{exc}: skipped")
+        return None
+    except UnsafeFileError as exc:  # too large, a FIFO or a device: never read
+        report.error(1, f"{exc.strerror}: skipped")
         return None
     except OSError as exc:
         report.error(1, f"cannot read file ({exc.strerror or exc}): skipped")
@@ -169,8 +176,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return fm, body, body_line
 
 
-def _load_article(path: Path, report: ProblemCollector) -> Article | None:
-    text = _read(path, report)
+def _load_article(path: Path, report: ProblemCollector, limits: Limits = DEFAULT_LIMITS) -> Article | None:
+    text = _read(path, report, limits.article)
     if text is None:
         return None
     parts = split_front_matter(text)
@@ -182,7 +189,7 @@ def _load_article(path: Path, report: ProblemCollector) -> Article | None:
         return None
     fm_text, body, body_line = parts
     try:
-        meta = load_yaml(fm_text, first_line=2)
+        meta = load_yaml(fm_text, 2, max_depth=limits.yaml_depth, max_alias_nodes=limits.yaml_alias_nodes)
     except YamlError as exc:
         report.error(exc.line, str(exc))
         return None
@@ -257,12 +264,12 @@ def split_sections(body: str) -> dict[str, str]:
     return sections
 
 
-def _load_library_file(path: Path, content: Content, report: ProblemCollector) -> None:
-    text = _read(path, report)
+def _load_library_file(path: Path, content: Content, report: ProblemCollector, limits: Limits = DEFAULT_LIMITS) -> None:
+    text = _read(path, report, limits.library)
     if text is None:
         return
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, max_depth=limits.yaml_depth, max_alias_nodes=limits.yaml_alias_nodes)
     except YamlError as exc:
         report.error(exc.line, str(exc))
         return

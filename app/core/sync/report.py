@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.sync.names import safe_name
 from app.core.sync.scan import local_path
 
 
@@ -42,16 +43,20 @@ class SyncReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     failed: str | None = None
+    busy: str | None = None  # another sync of this client was running (failed says so too)
+    held_deletes: list[str] = field(default_factory=list)  # deletions held by the pull-side guard
+    held_reason: str = ""
+    local_edits: list[str] = field(default_factory=list)  # an agent's local changes to team files
     reads: int = 0
     seconds: float = 0.0
     index: str = ""
 
     @property
     def exit_code(self) -> int:
-        """0 when everything is in step, 2 when conflicts wait for a decision, 1 on any failure."""
+        """0 when everything is in step, 2 when conflicts or held deletions wait for a decision, 1 on failure."""
         if self.failed or self.errors:
             return 1
-        return 2 if self.conflicts else 0
+        return 2 if self.conflicts or self.held_deletes else 0
 
     @property
     def changed_locally(self) -> bool:
@@ -59,23 +64,29 @@ class SyncReport:
         return bool(self.pulled or self.deleted or self.moved)
 
     def summary(self) -> str:
-        """One line for the status bar and the CLI."""
+        """One line for the status bar and the CLI (Chinese, with the English term)."""
+        if self.busy:
+            return self.busy
         if self.failed:
-            return f"sync failed: {self.failed}"
+            return f"同步失败 (sync failed): {self.failed}"
         if self.errors:
             path, reason = self.errors[0]
-            return f"sync incomplete: {len(self.errors)} file(s) not written ({path}: {reason}); will retry"
+            return (
+                f"同步未完成 (sync incomplete): {len(self.errors)} 个文件未写入 (not written) "
+                f"({safe_name(path)}: {reason}); 稍后重试 (will retry)"
+            )
+        held = f"；{len(self.held_deletes)} 个删除待确认 (deletions held)" if self.held_deletes else ""
         if self.unchanged:
-            return "share unchanged"
+            return "共享文件夹无变化 (share unchanged)" + held
         parts = [
-            f"{len(self.pulled)} pulled",
-            f"{len(self.deleted)} deleted",
-            f"{len(self.moved)} moved",
-            f"{len(self.published)} published",
-            f"{len(self.conflicts)} conflicts",
-            f"{len(self.skipped)} skipped",
+            f"拉取 {len(self.pulled)} pulled",
+            f"删除 {len(self.deleted)} deleted",
+            f"移动 {len(self.moved)} moved",
+            f"发布 {len(self.published)} published",
+            f"冲突 {len(self.conflicts)} conflicts",
+            f"跳过 {len(self.skipped)} skipped",
         ]
-        return ", ".join(parts)
+        return ", ".join(parts) + held
 
     def as_dict(self) -> dict:
         """The report as one JSON document."""
@@ -94,6 +105,10 @@ class SyncReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "errors": [{"path": p, "reason": r} for p, r in self.errors],
             "failed": self.failed,
+            "busy": self.busy,
+            "held_deletes": self.held_deletes,
+            "held_reason": self.held_reason,
+            "local_edits": self.local_edits,
             "files_read_from_share": self.reads,
             "seconds": round(self.seconds, 4),
             "index": self.index,

@@ -1,16 +1,23 @@
-"""Decisions after a sync: list conflicts, show both texts, keep mine/theirs/a merge, restore from history."""
+"""Decisions after a sync: list conflicts, show both texts, keep mine/theirs/a merge, restore from history
+(one version or a whole batch), and an agent's stray local edits of team files with one way back to the
+team version. Every decision holds the client lock (`sync.lock`), so it waits for a running sync instead
+of racing it: call these off the UI thread.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.fileio.atomic import write_bytes_atomic
+from app.core.fileio.limits import DEFAULT_LIMITS
 from app.core.paths import is_within
 from app.core.sync.report import Conflict, conflicts_of
-from app.core.sync.scan import local_path, read_or_none
+from app.core.sync.scan import local_path, read_or_none, scan_local
 from app.core.sync.share import Share, nfc, unsafe_path_reason
-from app.core.sync.store import CLIENT_LOCK as _LOCK
-from app.core.sync.store import LocalStore, SyncState
+from app.core.sync.store import LocalStore, SyncState, locked
+
+DECISION_WAIT = 120.0  # a decision waits this long for a running sync (it runs on a worker, never the UI thread)
 
 
 def _open_state(content_root: Path, share_dir: Path | str, home: Path | None) -> SyncState:
@@ -51,7 +58,7 @@ def resolve_conflict(
     home: Path | None = None,
 ) -> None:
     """Settle a conflict: choice "mine", "theirs" or "merged" (with `merged` text); the next sync publishes it."""
-    with _LOCK:
+    with locked(Path(content_root), home, DECISION_WAIT, "resolve"):
         _resolve(Path(content_root), share_dir, rel, choice, merged, home)
 
 
@@ -98,8 +105,19 @@ def restore(content_root: Path | str, entry_id: int, home: Path | None = None) -
     The version it replaces goes to history first. For a knowledge manager the next publish shares it;
     for an agent it stays a local change.
     """
-    with _LOCK:
+    with locked(Path(content_root), home, DECISION_WAIT, "restore"):
         return _restore(Path(content_root), entry_id, home)
+
+
+def restore_batch(content_root: Path | str, batch: str, home: Path | None = None) -> list[str]:
+    """Put back every file one sync run deleted (its history `batch`); returns the paths restored."""
+    root = Path(content_root)
+    with locked(root, home, DECISION_WAIT, "restore"):
+        store = LocalStore(root, home)
+        entries = [e for e in store.history() if e.batch == batch and e.action == "deleted"]
+        if not batch or not entries:
+            raise KeyError(f"历史中没有批次 (no history batch) {batch!r} 删除的文件")
+        return [_restore(root, e.id, home) for e in entries]
 
 
 def _restore(root: Path, entry_id: int, home: Path | None) -> str:
@@ -112,3 +130,49 @@ def _restore(root: Path, entry_id: int, home: Path | None) -> str:
         raise FileNotFoundError(f"history entry {entry_id}: stored copy missing or damaged")
     _replace_local(root, entry.path, data, store, f"replaced by restoring history entry {entry_id}")
     return entry.path
+
+
+@dataclass(frozen=True)
+class LocalEdit:
+    """A team file changed (or deleted) here and not published: an agent's stray edit."""
+
+    path: str
+    deleted: bool = False
+
+
+def local_edits(content_root: Path | str, share_dir: Path | str, home: Path | None = None) -> list[LocalEdit]:
+    """Team files that differ here from the version last synced (conflicts are listed separately)."""
+    root = Path(content_root)
+    state = _open_state(root, share_dir, home)
+    local, _, _ = scan_local(root, state.data["stat"])
+    out = []
+    for rel, entry in sorted(state.data["base"].items()):
+        if not isinstance(entry, dict) or not entry.get("h") or rel in state.data["conflicts"]:
+            continue
+        if local.get(rel) != entry["h"]:
+            out.append(LocalEdit(rel, deleted=rel not in local))
+    return out
+
+
+def discard_local_edit(content_root: Path | str, share_dir: Path | str, rel: str, home: Path | None = None) -> str:
+    """「放弃我的修改，用团队版本」: put the team version of `rel` back; the local version goes to history first."""
+    root = Path(content_root)
+    with locked(root, home, DECISION_WAIT, "discard"):
+        rel = nfc(rel)
+        state = _open_state(root, share_dir, home)
+        if rel in state.data["conflicts"]:
+            _resolve(root, share_dir, rel, "theirs", None, home)
+            return rel
+        entry = state.data["base"].get(rel)
+        if not isinstance(entry, dict) or not entry.get("h"):
+            raise KeyError(f"{rel}: 不是团队文件，或团队已删除 (not a team file)")
+        store = LocalStore(root, home)
+        data = store.get(entry["h"])
+        if data is None:
+            data = Share(share_dir).read_object(entry["h"], DEFAULT_LIMITS.for_path(rel))
+        if data is None:
+            raise FileNotFoundError(f"{rel}: 暂时取不到团队版本 (team version not available); 请稍后再试")
+        _replace_local(root, rel, data, store, "你的修改，已放弃并改用团队版本 (discarded for the team version)")
+        state.data["local_edits"] = [p for p in state.data["local_edits"] if p != rel]
+        state.save()
+        return rel

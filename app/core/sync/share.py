@@ -1,7 +1,12 @@
 """The shared folder's own files (.zhida/): marker, immutable objects and manifests, one head per publisher.
 
-Everything read from the share is untrusted: names are checked, JSON is validated field by field,
-objects and manifests are verified against their SHA-256 names before anyone uses them.
+Everything read from the share is untrusted: names are checked, every file is read through
+`fileio.bounded` (regular files only, a size limit per kind, JSON depth limits), JSON is validated field
+by field, objects and manifests are verified against their SHA-256 names before anyone uses them.
+A refused file raises `UnsafeFileError` (an OSError) or `ParseError` for the caller to report per file.
+Files written here get the share folder's group bits (`fileio.atomic.shared_modes`), so every OS user
+of a group-writable share can read and write them. Other features' folders under `.zhida/` (usage,
+review, training, cases…) are left alone: sync reads only FORMAT, objects, manifests, heads and leases.
 """
 
 from __future__ import annotations
@@ -10,20 +15,29 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.fileio.atomic import write_bytes_atomic
+from app.core.fileio.atomic import Modes, make_dirs, shared_modes, write_bytes_atomic
+from app.core.fileio.bounded import ParseError, UnsafeFileError, load_json, read_bounded
+from app.core.fileio.limits import DEFAULT_LIMITS, Limits
+from app.core.sync.names import (  # noqa: F401 - re-exported: callers import names from share
+    SYNCED_TOPS,
+    content_kind,
+    is_litter,
+    nfc,
+    nfc_keys,
+    normalization_form,
+    safe_name,
+    unsafe_path_reason,
+)
 
 FORMAT_VERSION = 1
 MARKER_HEADER = "zhida-share"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 PUBLISHER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-SYNCED_TOPS = ("kb", "scripts_library")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-_BAD_CHARS = set('<>:"|?*\\') | {chr(c) for c in range(32)} | {"\x7f"}
+PROTOCOL_DIRS = ("objects", "manifests", "heads", "leases")
 
 
 class ShareError(Exception):
@@ -38,79 +52,6 @@ def sha256_bytes(data: bytes) -> str:
 def canonical_json(data: object) -> bytes:
     """Deterministic JSON bytes, so the same manifest always gets the same hash (idempotent publishing)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def nfc(rel: str) -> str:
-    """The key of a relative path: its NFC form, so a macOS (NFD) name and a Windows/Linux (NFC) name are one item."""
-    return rel if rel.isascii() else unicodedata.normalize("NFC", rel)
-
-
-def nfc_keys(table: object, *, drop_clashes: bool = False) -> dict:
-    """`table` with NFC keys (state written before keys were normalized); on a clash the NFC-spelled key wins.
-
-    With `drop_clashes`, keys that collapse together are dropped instead (a cache that is simply rebuilt).
-    """
-    if not isinstance(table, dict):
-        return {}
-    if all(isinstance(k, str) and nfc(k) == k for k in table):
-        return table  # the usual case: written by this version
-    out: dict = {}
-    clashed: set[str] = set()
-    for key in sorted(k for k in table if isinstance(k, str)):
-        norm = nfc(key)
-        if norm in out:
-            clashed.add(norm)
-            if key != norm:
-                continue
-        out[norm] = table[key]
-    if drop_clashes:
-        for norm in clashed:
-            del out[norm]
-    return out
-
-
-def normalization_form(name: str) -> str:
-    """How a name is spelled, for messages where the two spellings look identical on screen."""
-    if unicodedata.is_normalized("NFC", name):
-        return "composed/NFC"
-    if unicodedata.is_normalized("NFD", name):
-        return "decomposed/NFD, as macOS writes it"
-    return "mixed composed and decomposed"
-
-
-def unsafe_path_reason(rel: object) -> str | None:
-    """Why `rel` may not be written under a content root (None when it is a safe kb/ or scripts_library/ path)."""
-    if not isinstance(rel, str) or not rel:
-        return "empty or non-text path"
-    if len(rel) > 400:
-        return "path too long"
-    if rel.startswith("/") or "\\" in rel or ":" in rel:
-        return "absolute path, backslash or drive letter"
-    parts = rel.split("/")
-    if parts[0] not in SYNCED_TOPS or len(parts) < 2:
-        return "outside kb/ and scripts_library/"
-    for part in parts:
-        if part in ("", ".", ".."):
-            return "'..', '.' or empty path component"
-        if any(ch in _BAD_CHARS for ch in part):
-            return f"character not allowed in a file name: {part!r}"
-        if part.endswith((".", " ")):
-            return f"name ends with a dot or space (not allowed on Windows): {part!r}"
-        if part.split(".")[0].lower() in _WINDOWS_RESERVED:
-            return f"name reserved on Windows: {part!r}"
-    return None
-
-
-def is_litter(name: str) -> bool:
-    """True for files sync tools, editors and we ourselves leave behind: never synced, never read as truth."""
-    low = name.lower()
-    return (
-        name.startswith((".", "~"))
-        or ".sync-conflict-" in low
-        or "conflicted copy" in low
-        or low.endswith((".tmp", ".swp", ".part", ".partial", "~"))
-        or low in ("thumbs.db", "desktop.ini")
-    )
 
 
 @dataclass(frozen=True)
@@ -169,44 +110,80 @@ def valid_entry(raw: object) -> dict | None:
     return {"h": h, "v": dict(v), "prev": prev}
 
 
+@dataclass
+class ShareInit:
+    """What `Share.init` did: the share's id and what it created (empty for a share that already existed)."""
+
+    share_id: str
+    created: list[str] = field(default_factory=list)
+
+
 class Share:
     """Reads and writes the protocol files of one shared folder, counting every file it opens."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, limits: Limits = DEFAULT_LIMITS):
         self.root = Path(root)
         self.meta = self.root / ".zhida"
+        self.limits = limits
         self.reads = 0
         self.listings = 0
         self.share_id = ""
+        self._modes: Modes | None = None
+
+    @property
+    def modes(self) -> Modes:
+        """File and folder modes for what we write here: the umask's plus the share folder's group bits."""
+        if self._modes is None:
+            self._modes = shared_modes(self.root)
+        return self._modes
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_bytes_atomic(path, data, mode=self.modes.file, dir_mode=self.modes.dir)
+
+    def _read(self, path: Path, limit: int) -> bytes:
+        """A protocol file's bytes, bounded and never through a link leaving the share."""
+        self.reads += 1
+        return read_bounded(path, limit, root=self.root)
+
+    def _read_json(self, path: Path, limit: int) -> object:
+        return load_json(self._read(path, limit), max_depth=self.limits.json_depth)
 
     # -- marker -------------------------------------------------------------
     @staticmethod
-    def init(root: Path | str) -> Share:
+    def init(root: Path | str) -> ShareInit:
         """Make an empty folder a share (idempotent on an existing share); refuse a non-empty folder."""
         root = Path(root)
         share = Share(root)
         if (share.meta / "FORMAT").exists():
-            share.check_marker()
-            return share
+            return ShareInit(share.check_marker())
         if root.exists() and any(not is_litter(p.name) for p in root.iterdir()):
-            raise ShareError(f"{root}: --init needs an empty folder (this one has files and no .zhida/FORMAT)")
-        for sub in ("objects", "manifests", "heads", "leases"):
-            (share.meta / sub).mkdir(parents=True, exist_ok=True)
+            raise ShareError(
+                f"{root}: --init 只能用于空文件夹 (needs an empty folder): 这里已有文件且没有 .zhida/FORMAT"
+            )
+        created: list[str] = []
+        if not root.exists():
+            make_dirs(root)
+            created.append(f"{root}/")
+        for sub in PROTOCOL_DIRS:
+            folder = share.meta / sub
+            if not folder.is_dir():
+                make_dirs(folder, share.modes.dir)
+                created.append(f".zhida/{sub}/")
         text = f"{MARKER_HEADER}\nformat: {FORMAT_VERSION}\nid: {uuid.uuid4().hex}\n"
-        write_bytes_atomic(share.meta / "FORMAT", text.encode("utf-8"))
-        share.check_marker()
-        return share
+        share._write(share.meta / "FORMAT", text.encode("utf-8"))
+        created.append(".zhida/FORMAT")
+        return ShareInit(share.check_marker(), created)
 
     def check_marker(self) -> str:
         """Read .zhida/FORMAT; raise ShareError when the share is missing, unmounted or of another format."""
         path = self.meta / "FORMAT"
         try:
-            self.reads += 1
-            text = path.read_text(encoding="utf-8")
+            text = self._read(path, self.limits.head).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, UnsafeFileError) else type(exc).__name__
             raise ShareError(
-                f"share not available: {path} missing or unreadable "
-                f"({type(exc).__name__}); is the drive mounted? "
+                f"共享文件夹不可用 (share not available): {path} missing or unreadable "
+                f"({reason}); 是否已连接网络盘 (is the drive mounted)? "
                 f"(use --init once on an empty folder to create a share)"
             ) from None
         lines = dict(line.split(": ", 1) for line in text.splitlines()[1:] if ": " in line)
@@ -215,13 +192,13 @@ class Share:
             or lines.get("format") != str(FORMAT_VERSION)
             or not re.fullmatch(r"[0-9a-f]{32}", lines.get("id", ""))
         ):
-            raise ShareError(f"{path}: not a Zhida share marker of format {FORMAT_VERSION}")
+            raise ShareError(f"{path}: 不是格式 {FORMAT_VERSION} 的知答共享标记 (not a Zhida share marker)")
         self.share_id = lines["id"]
         return self.share_id
 
     # -- heads --------------------------------------------------------------
     def read_heads(self) -> tuple[dict[str, Head], list[tuple[str, str]]]:
-        """All readable heads, and (publisher, reason) for the ones that are truncated or malformed."""
+        """All readable heads, and (publisher, reason) for the ones that are truncated, malformed or refused."""
         heads: dict[str, Head] = {}
         bad: list[tuple[str, str]] = []
         folder = self.meta / "heads"
@@ -229,16 +206,20 @@ class Share:
             self.listings += 1
             names = sorted(os.listdir(folder))
         except OSError as exc:
-            raise ShareError(f"share not available: cannot list {folder} ({exc.strerror or exc})") from None
+            raise ShareError(
+                f"共享文件夹不可用 (share not available): cannot list {folder} ({exc.strerror or exc})"
+            ) from None
         for name in names:
             if is_litter(name) or not name.endswith(".json") or not PUBLISHER_NAME.match(name[:-5]):
                 continue
             pub = name[:-5]
             try:
-                self.reads += 1
-                raw = json.loads((folder / name).read_bytes().decode("utf-8"))
-            except (OSError, ValueError) as exc:
-                bad.append((pub, f"head unreadable ({type(exc).__name__}); will retry"))
+                raw = self._read_json(folder / name, self.limits.head)
+            except UnsafeFileError as exc:
+                bad.append((pub, f"head {exc.strerror}"))
+                continue
+            except (OSError, ParseError) as exc:
+                bad.append((pub, f"head unreadable ({_why(exc)}); will retry"))
                 continue
             head = Head.from_dict(raw, pub)
             if head is None:
@@ -249,14 +230,13 @@ class Share:
 
     def write_head(self, head: Head) -> None:
         """Replace heads/<publisher>.json atomically: the one file in the share with a single writer."""
-        write_bytes_atomic(self.meta / "heads" / f"{head.publisher}.json", canonical_json(head.as_dict()))
+        self._write(self.meta / "heads" / f"{head.publisher}.json", canonical_json(head.as_dict()))
 
     def read_head(self, publisher: str) -> Head | None:
-        """This publisher's head as stored in the share, or None if missing or unreadable."""
+        """This publisher's head as stored in the share, or None if missing, unreadable or refused."""
         try:
-            self.reads += 1
-            raw = json.loads((self.meta / "heads" / f"{publisher}.json").read_bytes().decode("utf-8"))
-        except (OSError, ValueError):
+            raw = self._read_json(self.meta / "heads" / f"{publisher}.json", self.limits.head)
+        except (OSError, ParseError):
             return None
         return Head.from_dict(raw, publisher)
 
@@ -266,10 +246,13 @@ class Share:
         return self.meta / "manifests" / f"{digest}.json"
 
     def read_manifest_bytes(self, digest: str) -> bytes | None:
-        """The manifest's bytes if present and matching its hash, else None (not arrived yet or damaged)."""
+        """The manifest's bytes if present and matching its hash, else None (not arrived yet or damaged).
+
+        UnsafeFileError when the file is refused (a FIFO, a device, over the manifest limit)."""
         try:
-            self.reads += 1
-            data = self.manifest_path(digest).read_bytes()
+            data = self._read(self.manifest_path(digest), self.limits.manifest)
+        except UnsafeFileError:
+            raise
         except OSError:
             return None
         return data if sha256_bytes(data) == digest else None
@@ -278,8 +261,8 @@ class Share:
         """Store a manifest under its hash (skipped when an intact copy is already there)."""
         digest = sha256_bytes(data)
         path = self.manifest_path(digest)
-        if not _intact(path, digest):
-            write_bytes_atomic(path, data)
+        if not _intact(path, digest, self.limits.manifest):
+            self._write(path, data)
         return digest
 
     # -- objects ------------------------------------------------------------
@@ -287,11 +270,12 @@ class Share:
         """Where the object named `digest` lives."""
         return self.meta / "objects" / digest[:2] / digest
 
-    def read_object(self, digest: str) -> bytes | None:
-        """The object's bytes if present and matching its hash, else None."""
+    def read_object(self, digest: str, limit: int) -> bytes | None:
+        """The object's bytes if present and matching its hash, else None; UnsafeFileError when refused."""
         try:
-            self.reads += 1
-            data = self.object_path(digest).read_bytes()
+            data = self._read(self.object_path(digest), limit)
+        except UnsafeFileError:
+            raise
         except OSError:
             return None
         return data if sha256_bytes(data) == digest else None
@@ -300,13 +284,13 @@ class Share:
         """Store file contents under their hash (skipped when an intact copy is already there)."""
         digest = sha256_bytes(data)
         path = self.object_path(digest)
-        if not _intact(path, digest):
-            write_bytes_atomic(path, data)
+        if not _intact(path, digest, max(len(data), 1)):
+            self._write(path, data)
         return digest
 
     # -- leases -------------------------------------------------------------
     def read_leases(self) -> dict[str, str]:
-        """{publisher: nonce} of the advisory publish leases present."""
+        """{publisher: nonce} of the advisory publish leases present (an unreadable one still counts)."""
         out: dict[str, str] = {}
         folder = self.meta / "leases"
         try:
@@ -317,18 +301,18 @@ class Share:
             if is_litter(name) or not name.endswith(".json") or not PUBLISHER_NAME.match(name[:-5]):
                 continue
             try:
-                raw = json.loads((folder / name).read_bytes().decode("utf-8"))
-                out[name[:-5]] = str(raw.get("nonce", ""))
-            except (OSError, ValueError, AttributeError):
+                raw = self._read_json(folder / name, self.limits.head)
+                nonce = raw.get("nonce", "") if isinstance(raw, dict) else ""
+                out[name[:-5]] = str(nonce)[:64]
+            except (OSError, ParseError):
                 out[name[:-5]] = "unreadable"
         return out
 
     def take_lease(self, publisher: str) -> None:
         """Announce that `publisher` is publishing (a fresh nonce each time)."""
-        folder = self.meta / "leases"
-        folder.mkdir(exist_ok=True)
-        write_bytes_atomic(
-            folder / f"{publisher}.json", canonical_json({"publisher": publisher, "nonce": uuid.uuid4().hex})
+        self._write(
+            self.meta / "leases" / f"{publisher}.json",
+            canonical_json({"publisher": publisher, "nonce": uuid.uuid4().hex}),
         )
 
     def drop_lease(self, publisher: str) -> None:
@@ -339,8 +323,14 @@ class Share:
             pass
 
 
-def _intact(path: Path, digest: str) -> bool:
+def _why(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
+
+
+def _intact(path: Path, digest: str, limit: int) -> bool:
     try:
-        return sha256_bytes(path.read_bytes()) == digest
+        return sha256_bytes(read_bounded(path, limit)) == digest
     except OSError:
         return False

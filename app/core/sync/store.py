@@ -13,20 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.fileio.atomic import fsync_file, write_bytes_atomic
+from app.core.fileio.bounded import ParseError, load_json, read_bounded, read_bounded_or_none
+from app.core.fileio.limits import DEFAULT_LIMITS
 from app.core.paths import zhida_home
+from app.core.sync.lock import DEFAULT_WAIT, client_lock
 from app.core.sync.share import nfc, nfc_keys, sha256_bytes
 
 STATE_VERSION = 1
-# One sync or decision at a time in this process: the desktop's background sync and a dialog's
-# decision both save the state, and the later save must not undo the earlier one.
-# (Separate processes are not serialized; the merge tolerates that, a decision may be asked again.)
-CLIENT_LOCK = threading.RLock()
+_STATE_LIMIT = DEFAULT_LIMITS.state  # our own files under $ZHIDA_HOME: bounded all the same
 
 
 def client_dir(content_root: Path, home: Path | None = None) -> Path:
@@ -45,6 +46,7 @@ class HistoryEntry:
     hash: str
     action: str
     note: str = ""
+    batch: str = ""  # the run that did it (one pull's deletions share a batch)
 
     def as_dict(self) -> dict:
         """JSON form for `--json` and the UI."""
@@ -55,7 +57,17 @@ class HistoryEntry:
             "hash": self.hash,
             "action": self.action,
             "note": self.note,
+            "batch": self.batch,
         }
+
+
+@contextmanager
+def locked(
+    content_root: Path, home: Path | None = None, wait: float = DEFAULT_WAIT, what: str = "sync"
+) -> Iterator[None]:
+    """Hold this client's lock (one sync or decision at a time, across processes; see sync.lock)."""
+    with client_lock(client_dir(content_root, home), wait, what):
+        yield
 
 
 class LocalStore:
@@ -74,14 +86,14 @@ class LocalStore:
         """Keep `data` (fsynced) and return its hash; a copy already intact is not rewritten."""
         digest = sha256_bytes(data)
         path = self.object_path(digest)
-        if not path.exists() or sha256_bytes(path.read_bytes()) != digest:
+        if self.get(digest) is None:
             write_bytes_atomic(path, data)
         return digest
 
     def get(self, digest: str) -> bytes | None:
         """A stored version, verified; None if absent or damaged."""
         try:
-            data = self.object_path(digest).read_bytes()
+            data = read_bounded(self.object_path(digest), _STATE_LIMIT)
         except OSError:
             return None
         return data if sha256_bytes(data) == digest else None
@@ -90,12 +102,15 @@ class LocalStore:
         """True when an intact copy is stored."""
         return self.get(digest) is not None
 
-    def record(self, path: str, data: bytes, action: str, note: str = "") -> str:
-        """Store `data` and append a history line before the caller destroys the file: history first, always."""
+    def record(self, path: str, data: bytes, action: str, note: str = "", batch: str = "") -> str:
+        """Store `data` and append a history line before the caller destroys the file: history first, always.
+
+        `batch` names the run that did it, so one action can restore everything one pull deleted."""
         digest = self.put(data)
-        line = json.dumps(
-            {"time": time.time(), "path": nfc(path), "hash": digest, "action": action, "note": note}, ensure_ascii=False
-        )
+        entry = {"time": time.time(), "path": nfc(path), "hash": digest, "action": action, "note": note}
+        if batch:
+            entry["batch"] = batch
+        line = json.dumps(entry, ensure_ascii=False)
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.history_path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
@@ -108,8 +123,8 @@ class LocalStore:
         entries: list[HistoryEntry] = []
         path = nfc(path) if path is not None else None
         try:
-            lines = self.history_path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            lines = read_bounded(self.history_path, _STATE_LIMIT).decode("utf-8", "replace").splitlines()
+        except OSError:
             return entries
         for number, line in enumerate(lines, 1):
             try:
@@ -121,6 +136,7 @@ class LocalStore:
                     str(raw["hash"]),
                     str(raw["action"]),
                     str(raw.get("note", "")),
+                    str(raw.get("batch", "")),
                 )
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a crash
@@ -162,9 +178,11 @@ class SyncState:
             "lease_seen": {},
             "applying": {},
             "publishing": {},
+            "held": {},
+            "local_edits": [],
         }
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = load_json(read_bounded(path, _STATE_LIMIT))
             if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
                 raise ValueError("unknown state version")
         except FileNotFoundError:
@@ -179,7 +197,7 @@ class SyncState:
         for key, value in fresh.items():
             raw.setdefault(key, value)
         # States written before paths were NFC keys: read them as if they had been.
-        for key in ("base", "conflicts", "applying", "publishing"):
+        for key in ("base", "conflicts", "applying", "publishing", "held"):
             raw[key] = nfc_keys(raw[key])
         raw["stat"] = nfc_keys(raw["stat"], drop_clashes=True)
         return SyncState(path, raw)
@@ -192,7 +210,7 @@ class SyncState:
     def cached_manifest(self, digest: str) -> bytes | None:
         """A manifest read before, verified again."""
         try:
-            data = (self.manifest_dir / f"{digest}.json").read_bytes()
+            data = read_bounded(self.manifest_dir / f"{digest}.json", _STATE_LIMIT)
         except OSError:
             return None
         return data if sha256_bytes(data) == digest else None
@@ -207,7 +225,13 @@ class SyncState:
         """Write the state atomically (the last step of every run), then the small poll summary."""
         write_bytes_atomic(self.path, json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         # Written after the state, so it is never newer than it: a stale summary only costs a full pull.
-        poll = {"heads": self.data["heads"], "pending": self.data["pending"], "conflicts": self.data["conflicts"]}
+        poll = {
+            "heads": self.data["heads"],
+            "pending": self.data["pending"],
+            "conflicts": self.data["conflicts"],
+            "held": self.data["held"],
+            "local_edits": self.data["local_edits"],
+        }
         write_bytes_atomic(self.path.with_name("poll.json"), json.dumps(poll, ensure_ascii=False).encode("utf-8"))
 
     @staticmethod
@@ -215,10 +239,14 @@ class SyncState:
         """The heads/pending/conflicts summary of the last run, without parsing the (large) base."""
         path = client_dir(content_root, home) / "shares" / share_id / "poll.json"
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_bounded_or_none(path, _STATE_LIMIT)
+            raw = load_json(data) if data is not None else None
+        except (OSError, ParseError):
             return None
         ok = isinstance(raw, dict) and isinstance(raw.get("heads"), dict) and isinstance(raw.get("conflicts"), dict)
-        if ok:
-            raw["conflicts"] = nfc_keys(raw["conflicts"])
-        return raw if ok else None
+        if not ok or not isinstance(raw, dict):
+            return None
+        raw["conflicts"] = nfc_keys(raw["conflicts"])
+        raw["held"] = raw.get("held") if isinstance(raw.get("held"), dict) else {}
+        raw["local_edits"] = [p for p in raw.get("local_edits") or [] if isinstance(p, str)]
+        return raw
