@@ -11,6 +11,7 @@ from app.core.settings import load_settings
 from app.core.sync.engine import init_share, sync
 from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict
 from app.core.sync.share import ShareError
+from app.core.usage.exchange import usage_notices
 from app.core.vocab import MANAGER
 from app.core.workspace import reindex_after_sync
 
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     report = reindex_after_sync(
         sync(root, share, publish=args.publish, publisher=args.publisher, confirm_deletes=args.confirm_deletes), root
     )
+    if not report.failed:
+        report.notices.extend(usage_notices(share))  # usage travels on its own files (docs/insights.md)
     if args.json:
         print_json(report.as_dict())
     else:

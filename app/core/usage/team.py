@@ -1,0 +1,50 @@
+"""Load the team's insights for a period: read the share, add this manager's own decisions, build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.content.model import Content
+from app.core.usage.aggregate import days_before
+from app.core.usage.insights import UNUSED_DAYS, Insights, build_insights
+from app.core.usage.log import UsageLog
+from app.core.usage.share import read_team
+
+_SINCE = re.compile(r"^(\d{1,4})\s*([dw])$")
+
+
+@dataclass
+class Loaded:
+    """Insights and what loading them cost (files read, seconds)."""
+
+    insights: Insights
+    files_read: int
+    seconds: float
+
+
+def parse_since(value: str, until: str) -> str:
+    """'30d', '12w' or a date YYYY-MM-DD → the first day of the period; ValueError when neither."""
+    value = value.strip().lower()
+    match = _SINCE.match(value)
+    if match:
+        n = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+        if n < 1:
+            raise ValueError("the period must be at least one day")
+        return days_before(until, n - 1)
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"'{value}' is not a period like 30d, 12w or a date like 2026-11-01") from None
+
+
+def load_insights(share: Path, content: Content | None, since: str, until: str, log: UsageLog | None = None) -> Loaded:
+    """Read days `since`..`until` (and enough for "no view in 60 days") and build the insights."""
+    started = time.perf_counter()
+    first = min(since, days_before(until, UNUSED_DAYS - 1))
+    team = read_team(Path(share), first, until)
+    insights = build_insights(team, content, since, until, extra_decisions=log.decisions() if log else None)
+    return Loaded(insights, team.files_read, time.perf_counter() - started)
