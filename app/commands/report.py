@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageShareError as exc:
         raise CommandError(str(exc)) from None
     content = load_content(content_root(args))
-    loaded = load_insights(share, content, since, until, UsageLog())
+    loaded = load_insights(share, content, since, until, UsageLog(), settings.usage_retention_days)
     ins = loaded.insights
     text = to_json(ins) if args.json else to_csv(ins) if args.csv else to_html(ins) if args.html else to_text(ins)
     if args.out:

@@ -27,6 +27,7 @@ from app.core.usage.records import (
     latest_decisions,
 )
 from app.core.usage.share import TeamUsage
+from app.core.usage.store import TeamStore
 from app.core.vocab import CASE_APPROVED, FLAG_OPEN, PUBLISHED
 
 MIN_AGENTS = 3
@@ -146,105 +147,165 @@ def weekly(per_day: dict[str, int]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+TOPIC_QUERIES = 400  # topics cluster the most searched texts only
+
+
 def build_insights(
     team: TeamUsage,
     content: Content | None,
     since: str,
     until: str,
     extra_decisions: list[Decision] | None = None,
+    retention_days: int = 90,
 ) -> Insights:
-    """Compute the 看板 for days `since`..`until` from what the team shared (plus this manager's own decisions)."""
+    """Compute the 看板 for days `since`..`until` from what the team shared (plus this manager's own decisions).
+
+    Texts (queries, phrasings, customers' words) count only from days inside the retention period."""
+    db = team.store
     decided = latest_decisions(team.decisions + list(extra_decisions or []))
-    in_period = [d for d in team.days if since <= d.day <= until]
+    texts_from = max(since, days_before(until, max(1, retention_days)))
     daily = {day: DayPoint(day) for day in iter_days(since, until)}
-    totals: Counter[str] = Counter()
-    queries: dict[str, list[Any]] = {}  # text → [searches, zero, noclick, clients, gap reports, types]
-    opens: dict[str, Counter[str]] = defaultdict(Counter)
-    copies: dict[str, Counter[str]] = defaultdict(Counter)
-    learned: dict[tuple[str, str], list[Any]] = {}
-    drafts_by_type: dict[str, Counter[str]] = defaultdict(Counter)
-    drafts_by_category: Counter[str] = Counter()
-    voice: dict[str, VoiceItem] = {}
     private = 0
-    for rec in in_period:
-        data = rec.data
-        point = daily[rec.day]
-        point.searches += data["searches"]
-        point.no_result += data["no_result"]
-        point.no_click += data["no_click"]
-        private += data["private_searches"]
-        for q in data["queries"]:
-            if not q["q"]:
-                continue
-            entry = queries.setdefault(q["q"], [0, 0, 0, set(), 0, Counter()])
-            entry[0] += q["n"]
-            entry[1] += q["zero"]
-            entry[2] += q["noclick"]
-            entry[3].add(rec.client)
-        for g in data["gaps"]:
-            if not g["q"]:
-                continue
-            entry = queries.setdefault(g["q"], [0, 0, 0, set(), 0, Counter()])
-            entry[3].add(rec.client)
-            entry[4] += g["n"]
-            if g["type"]:
-                entry[5][g["type"]] += g["n"]
-        for item, n in data["opens"].items():
-            opens[item][rec.client] += n
-        for item, n in data["copies"].items():
-            copies[item][rec.client] += n
-        for row in data["learned"]:
-            if row["q"] and row["article"]:
-                entry = learned.setdefault((row["q"], row["article"]), [0, set()])
-                entry[0] += row["n"]
-                entry[1].add(rec.client)
-        for row in data["drafts"]:
-            drafts_by_type[row["type"] or "未分类"][rec.day] += row["n"]
-            drafts_by_category[row["category"] or "未分类"] += row["n"]
-        for text in data["voice"]:
-            key = squeeze(text)
-            item = voice.get(key)
-            if item is None:
-                voice[key] = VoiceItem(text, 1, rec.day, rec.day)
-            else:
-                item.count += 1
-                item.first_day, item.last_day = min(item.first_day, rec.day), max(item.last_day, rec.day)
+    for day, searches, zero, noclick, priv in db.rows(
+        "SELECT day, SUM(searches), SUM(no_result), SUM(no_click), SUM(private) FROM days "
+        "WHERE day BETWEEN ? AND ? GROUP BY day",
+        since,
+        until,
+    ):
+        point = daily[day]
+        point.searches, point.no_result, point.no_click = searches, zero, noclick
+        private += priv
+    totals: Counter[str] = Counter()
     for point in daily.values():
         totals["searches"] += point.searches
         totals["no_result"] += point.no_result
         totals["no_click"] += point.no_click
-    totals["drafts"] = sum(drafts_by_category.values())
 
-    ignored = {target for (kind, target), _ in decided.items() if kind == IGNORE_GAP}
-    gap_members = [Member(text, e[1] + e[2] + e[4], e[3]) for text, e in queries.items() if (e[1] or e[2] or e[4])]
+    # text → [searches, no result, no click, clients, gap reports, types]
+    queries: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0, set(), 0, Counter()])
+    for q, client, n, zero, noclick in db.rows(
+        "SELECT q, client, SUM(n), SUM(zero), SUM(noclick) FROM queries WHERE day BETWEEN ? AND ? "
+        "AND (zero > 0 OR noclick > 0) GROUP BY q, client",
+        texts_from,
+        until,
+    ):
+        entry = queries[q]
+        entry[0] += n
+        entry[1] += zero
+        entry[2] += noclick
+        entry[3].add(client)
+    for q, client, kind, n in db.rows(
+        "SELECT q, client, type, SUM(n) FROM gaps WHERE day BETWEEN ? AND ? AND q != '' GROUP BY q, client, type",
+        texts_from,
+        until,
+    ):
+        entry = queries[q]
+        entry[3].add(client)
+        entry[4] += n
+        if kind:
+            entry[5][kind] += n
+    ignored = {target for (kind, target) in decided if kind == IGNORE_GAP}
+    gap_members = [Member(text, e[1] + e[2] + e[4], e[3]) for text, e in queries.items()]
     gaps = [
         g
         for g in (_gap(c.members, queries) for c in cluster_texts(gap_members))
         if g.key not in ignored and not any(v in ignored for v in g.variants)
     ]
+
+    top_texts = [
+        q
+        for (q,) in db.rows(
+            "SELECT q FROM queries WHERE day BETWEEN ? AND ? GROUP BY q ORDER BY SUM(n) DESC LIMIT ?",
+            texts_from,
+            until,
+            TOPIC_QUERIES,
+        )
+    ]
+    searched: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0, set(), 0, Counter()])
+    if top_texts:
+        marks = ",".join("?" * len(top_texts))
+        for q, client, n, zero, noclick in db.rows(
+            f"SELECT q, client, SUM(n), SUM(zero), SUM(noclick) FROM queries WHERE day BETWEEN ? AND ? "
+            f"AND q IN ({marks}) GROUP BY q, client",
+            texts_from,
+            until,
+            *top_texts,
+        ):
+            entry = searched[q]
+            entry[0] += n
+            entry[1] += zero
+            entry[2] += noclick
+            entry[3].add(client)
     topics = [
-        _gap(c.members, queries) for c in cluster_texts([Member(t, e[0], e[3]) for t, e in queries.items()])[:TOP]
+        _gap(c.members, searched) for c in cluster_texts([Member(t, e[0], e[3]) for t, e in searched.items()])[:TOP]
     ]
 
     titles = _titles(content)
-    all_opens = _opens_since(team, days_before(until, UNUSED_DAYS - 1), until)
+    opens = _items(db, "opens", since, until)
+    copies = _items(db, "copies", since, until)
+    used_recently = {
+        item
+        for (item,) in db.rows(
+            "SELECT DISTINCT item FROM items WHERE day BETWEEN ? AND ? UNION "
+            "SELECT DISTINCT article FROM drafts WHERE day BETWEEN ? AND ? AND article != ''",
+            days_before(until, UNUSED_DAYS - 1),
+            until,
+            days_before(until, UNUSED_DAYS - 1),
+            until,
+        )
+    }
     articles = content.articles if content else []
     unused = [
-        Used(a.id, a.title, "article", 0, 0) for a in articles if a.status == PUBLISHED and not all_opens.get(a.id)
+        Used(a.id, a.title, "article", 0, 0) for a in articles if a.status == PUBLISHED and a.id not in used_recently
     ]
     stale_hot = sorted(
         (
-            Used(a.id, a.title, "article", sum(opens[a.id].values()), len(opens[a.id]))
+            Used(a.id, a.title, "article", opens.get(a.id, (0, 0))[0], opens.get(a.id, (0, 0))[1])
             for a in articles
             if a.review_by and a.review_by < until
         ),
         key=lambda u: (-u.count, u.id),
     )
+
+    drafts_by_type: dict[str, dict[str, int]] = defaultdict(dict)
+    for kind, day, n in db.rows(
+        "SELECT type, day, SUM(n) FROM drafts WHERE day BETWEEN ? AND ? GROUP BY type, day ORDER BY day", since, until
+    ):
+        drafts_by_type[kind or "未分类"][day] = drafts_by_type[kind or "未分类"].get(day, 0) + n
+    drafts_by_category = {
+        (category or "未分类"): n
+        for category, n in db.rows(
+            "SELECT category, SUM(n) AS t FROM drafts WHERE day BETWEEN ? AND ? GROUP BY category ORDER BY t DESC",
+            since,
+            until,
+        )
+    }
+    totals["drafts"] = sum(drafts_by_category.values())
+
+    voice: dict[str, VoiceItem] = {}
+    for text, day in db.rows("SELECT text, day FROM voice WHERE day BETWEEN ? AND ? ORDER BY day", texts_from, until):
+        key = squeeze(text)
+        item = voice.get(key)
+        if item is None:
+            voice[key] = VoiceItem(text, 1, day, day)
+        else:
+            item.count += 1
+            item.last_day = day
+    learned = {
+        (q, article): (n, clients)
+        for q, article, n, clients in db.rows(
+            "SELECT q, article, SUM(n), COUNT(DISTINCT client) FROM learned WHERE day BETWEEN ? AND ? "
+            "GROUP BY q, article",
+            texts_from,
+            until,
+        )
+    }
     suggestions, hidden = _suggestions(learned, content, decided)
+    (clients,) = db.rows("SELECT COUNT(DISTINCT client) FROM days WHERE day BETWEEN ? AND ?", since, until)[0]
     return Insights(
         since=since,
         until=until,
-        clients=len({d.client for d in in_period}),
+        clients=clients,
         totals=dict(totals),
         daily=list(daily.values()),
         gaps=gaps[:200],
@@ -255,7 +316,7 @@ def build_insights(
         flags=_flags(team.flags, decided, content),
         suggestions=suggestions,
         drafts_by_type={t: dict(sorted(c.items())) for t, c in sorted(drafts_by_type.items())},
-        drafts_by_category=dict(drafts_by_category.most_common()),
+        drafts_by_category=drafts_by_category,
         topics=topics,
         voice=sorted(voice.values(), key=lambda v: (-v.count, v.text))[:500],
         cases=_cases(team.cases, decided),
@@ -263,6 +324,19 @@ def build_insights(
         private_searches=private,
         hidden_suggestions=hidden,
     )
+
+
+def _items(db: TeamStore, kind: str, since: str, until: str) -> dict[str, tuple[int, int]]:
+    return {
+        item: (n, clients)
+        for item, n, clients in db.rows(
+            "SELECT item, SUM(n), COUNT(DISTINCT client) FROM items WHERE day BETWEEN ? AND ? AND kind = ? "
+            "GROUP BY item",
+            since,
+            until,
+            kind,
+        )
+    }
 
 
 def _gap(members: list[Member], queries: dict[str, list[Any]]) -> Gap:
@@ -293,18 +367,8 @@ def _titles(content: Content | None) -> dict[str, str]:
     return titles
 
 
-def _opens_since(team: TeamUsage, since: str, until: str) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for rec in team.days:
-        if since <= rec.day <= until:
-            out.update(rec.data["opens"])
-            out.update({k: v for k, v in rec.data["copies"].items()})
-            out.update(r["article"] for r in rec.data["drafts"] if r["article"])
-    return out
-
-
-def _top(counts: dict[str, Counter[str]], titles: dict[str, str], default_kind: str) -> list[Used]:
-    rows = [Used(item, titles.get(item, item), default_kind, sum(by.values()), len(by)) for item, by in counts.items()]
+def _top(counts: dict[str, tuple[int, int]], titles: dict[str, str], kind: str) -> list[Used]:
+    rows = [Used(item, titles.get(item, item), kind, n, clients) for item, (n, clients) in counts.items()]
     rows.sort(key=lambda u: (-u.count, -u.agents, u.id))
     return rows[:TOP]
 
@@ -328,20 +392,21 @@ def _key(text: str) -> str:
 
 
 def _suggestions(
-    learned: dict[tuple[str, str], list[Any]], content: Content | None, decided: dict[tuple[str, str], Decision]
+    learned: dict[tuple[str, str], tuple[int, int]], content: Content | None, decided: dict[tuple[str, str], Decision]
 ) -> tuple[list[Suggestion], int]:
     articles = {a.id: a for a in content.articles} if content else {}
     out = []
     hidden = 0
+    keys = {a.id: {_key(t) for t in (a.title, *a.similar)} for a in articles.values()}
     for (phrase, article_id), (count, clients) in learned.items():
         article = articles.get(article_id)
         if content is not None and article is None:
             continue  # the article is gone
-        if article is not None and _key(phrase) in {_key(t) for t in (article.title, *article.similar)}:
+        if article is not None and _key(phrase) in keys[article_id]:
             continue  # already one of its questions
         if (APPROVE_SIMILAR, f"{article_id}\t{phrase}") in decided:
             continue
-        if len(clients) < MIN_AGENTS:
+        if clients < MIN_AGENTS:
             hidden += 1
             continue
         out.append(
@@ -349,7 +414,7 @@ def _suggestions(
                 article_id,
                 article.title if article else article_id,
                 phrase,
-                len(clients),
+                clients,
                 count,
             )
         )

@@ -16,6 +16,7 @@ bounded size, names checked, every field validated; a bad file is reported by pa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from typing import Any
 from app.core.fileio.atomic import write_bytes_atomic
 from app.core.usage.identity import CLIENT_ID, UsageShareError
 from app.core.usage.records import Case, Decision, Flag, RecordError
+from app.core.usage.store import TeamStore
 
 USAGE_DIR = (".zhida", "usage")
 DAY_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
@@ -152,30 +154,16 @@ def parse_day(raw: dict[str, Any], day: str) -> dict[str, Any]:
 
 
 @dataclass
-class DayRecord:
-    """One client's aggregates for one day."""
-
-    client: str
-    day: str
-    data: dict[str, Any]
-
-
-@dataclass
 class TeamUsage:
-    """Everything the team shared in a period, with every file that could not be used."""
+    """Everything the team shared: daily aggregates (in `store`), flags, cases, decisions, unusable files."""
 
-    days: list[DayRecord] = field(default_factory=list)
+    store: TeamStore = field(default_factory=TeamStore)
     roles: dict[str, str] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     files_read: int = 0
-
-    @property
-    def clients(self) -> set[str]:
-        """Pseudonymous ids that shared anything in the period."""
-        return {d.client for d in self.days}
 
 
 def client_dirs(share: Path) -> list[str]:
@@ -192,29 +180,41 @@ def client_dirs(share: Path) -> list[str]:
 
 
 def read_team(
-    share: Path, since: str, until: str, *, records: bool = True, only: tuple[str, ...] | None = None
+    share: Path,
+    since: str,
+    until: str,
+    *,
+    store: TeamStore | None = None,
+    records: bool = True,
+    today: str | None = None,
 ) -> TeamUsage:
-    """Read every client's days from `since` to `until` (YYYY-MM-DD, inclusive) and, with `records`,
-    their flags, cases and decisions; `only` limits the records to some of those three files."""
-    team = TeamUsage()
+    """Bring `store` (default: a new in-memory one) up to date with every client's days from `since` to `until`
+    (YYYY-MM-DD, inclusive) and, with `records`, read their flags, cases and decisions."""
+    team = TeamUsage(store=store or TeamStore())
+    today = today or dt.date.today().isoformat()
     top = usage_dir(share)
-    for client in client_dirs(share):
+    clients = client_dirs(share)
+    for client in clients:
         folder = top / client
-        _read_days(team, folder, client, since, until)
+        _refresh_days(team, folder, client, since, until, today)
         client_doc = _read_json(folder / "client.json", 4096)
-        team.files_read += 1
         if isinstance(client_doc, dict) and isinstance(client_doc.get("role"), str):
             team.roles[client] = client_doc["role"][:20]
         if records:
-            read_records(team, folder, client, only)
+            read_records(team, folder, client)
+    team.store.drop_other_clients(clients)
+    team.store.commit()
     return team
 
 
-def _read_days(team: TeamUsage, folder: Path, client: str, since: str, until: str) -> None:
+def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until: str, today: str) -> None:
+    store = team.store
+    known = store.known(client)
+    listed: set[str] = set()
     try:
         entries = list(os.scandir(folder / "days"))
     except FileNotFoundError:
-        return
+        entries = []
     except OSError as exc:
         team.errors.append((f"{client}/days", f"cannot list ({exc.strerror or exc})"))
         return
@@ -222,16 +222,24 @@ def _read_days(team: TeamUsage, folder: Path, client: str, since: str, until: st
         match = DAY_NAME.match(entry.name)
         if not match or not since <= match.group(1) <= until:
             continue  # other days, litter, temp files of a write in progress
+        day = match.group(1)
+        listed.add(day)
+        if not store.needs(client, day, known, entry, today):
+            continue
         rel = f"{client}/days/{entry.name}"
         team.files_read += 1
         raw = _read_json(Path(entry.path), MAX_DAY_BYTES)
-        if isinstance(raw, str):
-            team.errors.append((rel, raw))
-            continue
         try:
-            team.days.append(DayRecord(client, match.group(1), parse_day(raw, match.group(1))))
-        except RecordError as exc:
+            if isinstance(raw, str):
+                raise RecordError(raw)
+            info = entry.stat(follow_symlinks=False)
+            store.put(client, day, parse_day(raw, day), info.st_size, info.st_mtime_ns, replace=day in known)
+        except (RecordError, OSError) as exc:
             team.errors.append((rel, str(exc)))
+            store.forget(client, day)
+    for day in known:
+        if since <= day <= until and day not in listed:
+            store.forget(client, day)  # the writer removed it
 
 
 _RECORD_FILES: dict[str, Callable[[object], Flag | Case | Decision]] = {

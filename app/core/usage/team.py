@@ -12,7 +12,8 @@ from app.core.content.model import Content
 from app.core.usage.aggregate import days_before
 from app.core.usage.insights import UNUSED_DAYS, Insights, build_insights
 from app.core.usage.log import UsageLog
-from app.core.usage.share import read_team
+from app.core.usage.share import read_team, share_id
+from app.core.usage.store import TeamStore
 
 _SINCE = re.compile(r"^(\d{1,4})\s*([dw])$")
 
@@ -41,10 +42,36 @@ def parse_since(value: str, until: str) -> str:
         raise ValueError(f"'{value}' is not a period like 30d, 12w or a date like 2026-11-01") from None
 
 
-def load_insights(share: Path, content: Content | None, since: str, until: str, log: UsageLog | None = None) -> Loaded:
-    """Read days `since`..`until` (and enough for "no view in 60 days") and build the insights."""
+def store_for(share: Path, home: Path) -> TeamStore:
+    """The manager's local store of this share's aggregates (under $ZHIDA_HOME/usage/)."""
+    return TeamStore(home / "usage" / f"team-{share_id(share)}.sqlite3")
+
+
+def load_insights(
+    share: Path,
+    content: Content | None,
+    since: str,
+    until: str,
+    log: UsageLog | None = None,
+    retention_days: int = 90,
+) -> Loaded:
+    """Refresh the local store from the share for `since`..`until` (and the 60 days "no view" needs), then build.
+
+    With a `log` the store lives beside it (incremental); without, in memory (everything is read)."""
     started = time.perf_counter()
     first = min(since, days_before(until, UNUSED_DAYS - 1))
-    team = read_team(Path(share), first, until)
-    insights = build_insights(team, content, since, until, extra_decisions=log.decisions() if log else None)
+    share = Path(share)
+    store = store_for(share, log.home) if log is not None else TeamStore()
+    try:
+        team = read_team(share, first, until, store=store)
+        insights = build_insights(
+            team,
+            content,
+            since,
+            until,
+            extra_decisions=log.decisions() if log else None,
+            retention_days=retention_days,
+        )
+    finally:
+        store.close()
     return Loaded(insights, team.files_read, time.perf_counter() - started)
