@@ -127,6 +127,7 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
         old_home = os.environ.get("ZHIDA_HOME")
         os.environ["ZHIDA_HOME"] = str(home)
         try:
+            report_first_s, _ = _timed(lambda: _report(share, root, "90d"))  # reads the 30 older days once
             report_s, out = _timed(lambda: _report(share, root, "90d"))
             report30_s, _ = _timed(lambda: _report(share, root, "30d"))
         finally:
@@ -148,6 +149,7 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
             "board_files_read": board.files_read,  # type: ignore[attr-defined]
             "no_local_store_30d_s": round(memory_s, 3),
             "board_gaps": len(ins.gaps),
+            "report_90d_first_json_s": round(report_first_s, 3),
             "report_90d_json_s": round(report_s, 3),
             "report_90d_bytes": len(out),  # type: ignore[arg-type]
             "report_30d_json_s": round(report30_s, 3),

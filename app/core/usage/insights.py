@@ -27,7 +27,7 @@ from app.core.usage.records import (
     latest_decisions,
 )
 from app.core.usage.share import TeamUsage
-from app.core.usage.store import TeamStore
+from app.core.usage.store import OPENS
 from app.core.vocab import CASE_APPROVED, FLAG_OPEN, PUBLISHED
 
 MIN_AGENTS = 3
@@ -162,6 +162,8 @@ def build_insights(
 
     Texts (queries, phrasings, customers' words) count only from days inside the retention period."""
     db = team.store
+    text = db.texts()
+    blank = {i for i, t in text.items() if t == ""}
     decided = latest_decisions(team.decisions + list(extra_decisions or []))
     texts_from = max(since, days_before(until, max(1, retention_days)))
     daily = {day: DayPoint(day) for day in iter_days(since, until)}
@@ -181,79 +183,56 @@ def build_insights(
         totals["no_result"] += point.no_result
         totals["no_click"] += point.no_click
 
-    # text → [searches, no result, no click, clients, gap reports, types]
-    queries: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0, set(), 0, Counter()])
+    # One pass over the period's queries: per text [searches, no result, no click, clients, gap reports, types].
+    stats: dict[int, list[Any]] = {}
     for q, client, n, zero, noclick in db.rows(
-        "SELECT q, client, SUM(n), SUM(zero), SUM(noclick) FROM queries WHERE day BETWEEN ? AND ? "
-        "AND (zero > 0 OR noclick > 0) GROUP BY q, client",
+        "SELECT q, client, SUM(n), SUM(zero), SUM(noclick) FROM queries WHERE day BETWEEN ? AND ? GROUP BY q, client",
         texts_from,
         until,
     ):
-        entry = queries[q]
+        entry = stats.get(q)
+        if entry is None:
+            entry = stats[q] = [0, 0, 0, set(), 0, Counter()]
         entry[0] += n
         entry[1] += zero
         entry[2] += noclick
         entry[3].add(client)
     for q, client, kind, n in db.rows(
-        "SELECT q, client, type, SUM(n) FROM gaps WHERE day BETWEEN ? AND ? AND q != '' GROUP BY q, client, type",
+        "SELECT q, client, type, SUM(n) FROM gaps WHERE day BETWEEN ? AND ? GROUP BY q, client, type",
         texts_from,
         until,
     ):
-        entry = queries[q]
+        if q in blank:
+            continue
+        entry = stats.get(q)
+        if entry is None:
+            entry = stats[q] = [0, 0, 0, set(), 0, Counter()]
         entry[3].add(client)
         entry[4] += n
-        if kind:
-            entry[5][kind] += n
+        if text[kind]:
+            entry[5][text[kind]] += n
+    queries = {text[q]: entry for q, entry in stats.items()}
     ignored = {target for (kind, target) in decided if kind == IGNORE_GAP}
-    gap_members = [Member(text, e[1] + e[2] + e[4], e[3]) for text, e in queries.items()]
+    gap_members = [Member(t, e[1] + e[2] + e[4], e[3]) for t, e in queries.items() if e[1] or e[2] or e[4]]
     gaps = [
         g
         for g in (_gap(c.members, queries) for c in cluster_texts(gap_members))
         if g.key not in ignored and not any(v in ignored for v in g.variants)
     ]
-
-    top_texts = [
-        q
-        for (q,) in db.rows(
-            "SELECT q FROM queries WHERE day BETWEEN ? AND ? GROUP BY q ORDER BY SUM(n) DESC LIMIT ?",
-            texts_from,
-            until,
-            TOPIC_QUERIES,
-        )
-    ]
-    searched: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0, set(), 0, Counter()])
-    if top_texts:
-        marks = ",".join("?" * len(top_texts))
-        for q, client, n, zero, noclick in db.rows(
-            f"SELECT q, client, SUM(n), SUM(zero), SUM(noclick) FROM queries WHERE day BETWEEN ? AND ? "
-            f"AND q IN ({marks}) GROUP BY q, client",
-            texts_from,
-            until,
-            *top_texts,
-        ):
-            entry = searched[q]
-            entry[0] += n
-            entry[1] += zero
-            entry[2] += noclick
-            entry[3].add(client)
-    topics = [
-        _gap(c.members, searched) for c in cluster_texts([Member(t, e[0], e[3]) for t, e in searched.items()])[:TOP]
-    ]
+    heaviest = sorted(queries.items(), key=lambda kv: -kv[1][0])[:TOPIC_QUERIES]
+    topics = [_gap(c.members, queries) for c in cluster_texts([Member(t, e[0], e[3]) for t, e in heaviest])[:TOP]]
 
     titles = _titles(content)
-    opens = _items(db, "opens", since, until)
-    copies = _items(db, "copies", since, until)
-    used_recently = {
-        item
-        for (item,) in db.rows(
-            "SELECT DISTINCT item FROM items WHERE day BETWEEN ? AND ? UNION "
-            "SELECT DISTINCT article FROM drafts WHERE day BETWEEN ? AND ? AND article != ''",
-            days_before(until, UNUSED_DAYS - 1),
-            until,
-            days_before(until, UNUSED_DAYS - 1),
-            until,
-        )
-    }
+    opens: dict[str, tuple[int, int]] = {}
+    copies: dict[str, tuple[int, int]] = {}
+    for kind, item, n, clients in db.rows(
+        "SELECT kind, item, SUM(n), COUNT(DISTINCT client) FROM items WHERE day BETWEEN ? AND ? GROUP BY kind, item",
+        since,
+        until,
+    ):
+        (opens if kind == OPENS else copies)[text[item]] = (n, clients)
+    cutoff = days_before(until, UNUSED_DAYS - 1)
+    used_recently = {text[item] for item, day in db.db.execute("SELECT item, day FROM seen") if day >= cutoff}
     articles = content.articles if content else []
     unused = [
         Used(a.id, a.title, "article", 0, 0) for a in articles if a.status == PUBLISHED and a.id not in used_recently
@@ -268,31 +247,29 @@ def build_insights(
     )
 
     drafts_by_type: dict[str, dict[str, int]] = defaultdict(dict)
-    for kind, day, n in db.rows(
-        "SELECT type, day, SUM(n) FROM drafts WHERE day BETWEEN ? AND ? GROUP BY type, day ORDER BY day", since, until
+    drafts_by_category: Counter[str] = Counter()
+    for kind, category, day, n in db.rows(
+        "SELECT type, category, day, SUM(n) FROM drafts WHERE day BETWEEN ? AND ? GROUP BY type, category, day",
+        since,
+        until,
     ):
-        drafts_by_type[kind or "未分类"][day] = drafts_by_type[kind or "未分类"].get(day, 0) + n
-    drafts_by_category = {
-        (category or "未分类"): n
-        for category, n in db.rows(
-            "SELECT category, SUM(n) AS t FROM drafts WHERE day BETWEEN ? AND ? GROUP BY category ORDER BY t DESC",
-            since,
-            until,
-        )
-    }
+        label = text[kind] or "未分类"
+        drafts_by_type[label][day] = drafts_by_type[label].get(day, 0) + n
+        drafts_by_category[text[category] or "未分类"] += n
     totals["drafts"] = sum(drafts_by_category.values())
 
     voice: dict[str, VoiceItem] = {}
-    for text, day in db.rows("SELECT text, day FROM voice WHERE day BETWEEN ? AND ? ORDER BY day", texts_from, until):
-        key = squeeze(text)
+    for t, day in db.rows("SELECT text, day FROM voice WHERE day BETWEEN ? AND ? ORDER BY day", texts_from, until):
+        words = text[t]
+        key = squeeze(words)
         item = voice.get(key)
         if item is None:
-            voice[key] = VoiceItem(text, 1, day, day)
+            voice[key] = VoiceItem(words, 1, day, day)
         else:
             item.count += 1
             item.last_day = day
     learned = {
-        (q, article): (n, clients)
+        (text[q], text[article]): (n, clients)
         for q, article, n, clients in db.rows(
             "SELECT q, article, SUM(n), COUNT(DISTINCT client) FROM learned WHERE day BETWEEN ? AND ? "
             "GROUP BY q, article",
@@ -316,7 +293,7 @@ def build_insights(
         flags=_flags(team.flags, decided, content),
         suggestions=suggestions,
         drafts_by_type={t: dict(sorted(c.items())) for t, c in sorted(drafts_by_type.items())},
-        drafts_by_category=drafts_by_category,
+        drafts_by_category=dict(drafts_by_category.most_common()),
         topics=topics,
         voice=sorted(voice.values(), key=lambda v: (-v.count, v.text))[:500],
         cases=_cases(team.cases, decided),
@@ -326,20 +303,8 @@ def build_insights(
     )
 
 
-def _items(db: TeamStore, kind: str, since: str, until: str) -> dict[str, tuple[int, int]]:
-    return {
-        item: (n, clients)
-        for item, n, clients in db.rows(
-            "SELECT item, SUM(n), COUNT(DISTINCT client) FROM items WHERE day BETWEEN ? AND ? AND kind = ? "
-            "GROUP BY item",
-            since,
-            until,
-            kind,
-        )
-    }
-
-
 def _gap(members: list[Member], queries: dict[str, list[Any]]) -> Gap:
+    """A cluster as a row: counts summed over its texts, text shown only with MIN_AGENTS agents."""
     shown = [m.text for m in members if len(m.clients) >= MIN_AGENTS]
     clients = set().union(*(m.clients for m in members))
     types: Counter[str] = Counter()

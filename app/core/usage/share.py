@@ -100,54 +100,67 @@ def _read_json(path: Path, limit: int) -> dict[str, Any] | str:
 
 
 def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**9:
+    if type(value) is not int or not 0 <= value < 10**9:
         raise RecordError("a count is not a non-negative integer")
     return value
 
 
 def _text(value: object, limit: int = 300) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise RecordError("a text field is not text")
     return value[:limit]
 
 
-def _rows(raw: object, keys: dict[str, str]) -> list[dict[str, Any]]:
-    """A list of objects with the given fields ('int' or 'str'), validated; at most MAX_LIST."""
+def _rows(raw: object, keys: tuple[tuple[str, str], ...]) -> list[tuple]:
+    """A list of objects with the given (field, 'int' | 'str'), checked, as tuples in that order; at most MAX_LIST."""
     if raw is None:
         return []
-    if not isinstance(raw, list):
+    if type(raw) is not list:
         raise RecordError("a list field is not a list")
     out = []
     for item in raw[:MAX_LIST]:
-        if not isinstance(item, dict):
+        if type(item) is not dict:
             raise RecordError("a list entry is not an object")
-        out.append({k: (_int(item.get(k, 0)) if kind == "int" else _text(item.get(k, ""))) for k, kind in keys.items()})
+        row = []
+        for key, kind in keys:
+            value = item.get(key, 0 if kind == "int" else "")
+            row.append(_int(value) if kind == "int" else _text(value))
+        out.append(tuple(row))
     return out
 
 
+_QUERY_ROW = (("q", "str"), ("n", "int"), ("zero", "int"), ("noclick", "int"))
+_DRAFT_ROW = (("type", "str"), ("category", "str"), ("article", "str"), ("n", "int"))
+_GAP_ROW = (("q", "str"), ("type", "str"), ("n", "int"))
+_LEARNED_ROW = (("q", "str"), ("article", "str"), ("n", "int"))
+
+
 def parse_day(raw: dict[str, Any], day: str) -> dict[str, Any]:
-    """One day's aggregates read from the share, every field checked; RecordError when malformed."""
+    """One day's aggregates read from the share, every field checked; RecordError when malformed.
+
+    List fields come back as tuples: queries (q, n, zero, noclick), drafts (type, category, article, n),
+    gaps (q, type, n), learned (q, article, n)."""
     if raw.get("day") != day:
         raise RecordError("'day' does not match the file name")
     counts = {k: _int(raw.get(k, 0)) for k in ("searches", "no_result", "no_click", "private_searches")}
     maps = {}
     for key in ("opens", "copies"):
         value = raw.get(key, {})
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             raise RecordError(f"'{key}' is not an object")
         maps[key] = {_text(k, 200): _int(v) for k, v in list(value.items())[:MAX_LIST]}
     voice = raw.get("voice", [])
-    if not isinstance(voice, list):
+    if type(voice) is not list:
         raise RecordError("'voice' is not a list")
     return {
         "day": day,
         "role": _text(raw.get("role", ""), 20),
         **counts,
         **maps,
-        "queries": _rows(raw.get("queries"), {"q": "str", "n": "int", "zero": "int", "noclick": "int"}),
-        "drafts": _rows(raw.get("drafts"), {"type": "str", "category": "str", "article": "str", "n": "int"}),
-        "gaps": _rows(raw.get("gaps"), {"q": "str", "type": "str", "n": "int"}),
-        "learned": _rows(raw.get("learned"), {"q": "str", "article": "str", "n": "int"}),
+        "queries": _rows(raw.get("queries"), _QUERY_ROW),
+        "drafts": _rows(raw.get("drafts"), _DRAFT_ROW),
+        "gaps": _rows(raw.get("gaps"), _GAP_ROW),
+        "learned": _rows(raw.get("learned"), _LEARNED_ROW),
         "voice": [_text(v, 500) for v in voice[:MAX_LIST]],
         "texts_removed": raw.get("texts_removed") is True,
     }
@@ -224,7 +237,7 @@ def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until:
             continue  # other days, litter, temp files of a write in progress
         day = match.group(1)
         listed.add(day)
-        if not store.needs(client, day, known, entry, today):
+        if not store.needs(day, known, entry, today):
             continue
         rel = f"{client}/days/{entry.name}"
         team.files_read += 1
