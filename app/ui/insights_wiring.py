@@ -92,7 +92,9 @@ def share_after_sync(window: Any) -> None:
         if board is not None and board.isVisible():
             board.refresh()
 
-    window.background.submit(run, done, lambda message: window.statusBar().showMessage(f"使用统计未上传:{message}", 8000))
+    window.background.submit(
+        run, done, lambda message: window.statusBar().showMessage(f"使用统计未上传:{message}", 8000)
+    )
 
 
 def flag_article(window: Any, article: Article | None) -> None:
@@ -132,3 +134,45 @@ def gap_from_article(window: Any, article: Article | None) -> None:
         window.statusBar().showMessage("先搜索,再把没找到答案的问题记录为知识缺口", 6000)
         return
     record_gap(window, query)
+
+
+def install(window: Any) -> None:
+    """Wire the feedback buttons (once) and show the 数据看板 tab to a knowledge manager (after settings too)."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    from app.core.vocab import MANAGER
+
+    view = window.article_view
+    if not getattr(window, "_insights_wired", False):
+        window._insights_wired = True
+        view.flag_requested.connect(lambda: flag_article(window, view.article))
+        view.gap_requested.connect(lambda: gap_from_article(window, view.article))
+        for keys, signal in (("Ctrl+Shift+X", view.flag_requested), ("Ctrl+Shift+Q", view.gap_requested)):
+            shortcut = QShortcut(QKeySequence(keys), window)
+            shortcut.activated.connect(lambda s=signal: s.emit() if view.article is not None else None)
+    board = getattr(window, "insights_board", None)
+    if window.settings.role == MANAGER and board is None:
+        from app.ui.insights_board import InsightsBoard
+
+        board = InsightsBoard(window.background, window.home)
+        board.status.connect(lambda message: window.statusBar().showMessage(message, 8000))
+        board.content_changed.connect(window.reload_content)
+        window.insights_board = board
+        window.tabs.addTab(board, "数据看板")
+        window.tabs.currentChanged.connect(lambda i: board.refresh() if window.tabs.widget(i) is board else None)
+    elif window.settings.role != MANAGER and board is not None:
+        window.tabs.removeTab(window.tabs.indexOf(board))
+        board.deleteLater()
+        window.insights_board = board = None
+    workspace_loaded(window)
+
+
+def workspace_loaded(window: Any) -> None:
+    """Give the board the current share, content and retention setting."""
+    board = getattr(window, "insights_board", None)
+    if board is None:
+        return
+    folder = window.settings.shared_folder.strip()
+    board.set_context(Path(folder) if folder else None, window.workspace, window.settings.usage_retention_days)
+    if board.isVisible():
+        board.refresh()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from html import escape
 
 from app.core.usage.insights import MIN_AGENTS, Gap, Insights, weekly
@@ -102,36 +103,43 @@ def voice_csv(ins: Insights) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def charts(ins: Insights, width: int = 640) -> dict[str, str]:
-    """The report's charts as SVG, by name (the 看板 shows the same ones)."""
+def charts(ins: Insights, width: int = 640, only: str | None = None) -> dict[str, str]:
+    """The report's charts as SVG by name (the 看板 shows the same ones); `only` draws just that one."""
     labels = [p.day[5:] for p in ins.daily]
-    by_week = {k: weekly(v) for k, v in ins.drafts_by_type.items()}
-    weeks = sorted({w for v in by_week.values() for w in v})
-    return {
-        "searches": line_chart("每日搜索次数", labels, {"搜索": [float(p.searches) for p in ins.daily]}, width=width),
-        "rates": line_chart(
+
+    def weeks_chart() -> str:
+        by_week = {k: weekly(v) for k, v in ins.drafts_by_type.items()}
+        weeks = sorted({w for v in by_week.values() for w in v})
+        return bar_chart(
+            "每周生成回复(按问题类型)",
+            [w[5:] for w in weeks],
+            {k: [float(v.get(w, 0)) for w in weeks] for k, v in by_week.items()},
+            width=width,
+        )
+
+    makers: dict[str, Callable[[], str]] = {
+        "searches": lambda: line_chart(
+            "每日搜索次数", labels, {"搜索": [float(p.searches) for p in ins.daily]}, width=width
+        ),
+        "rates": lambda: line_chart(
             "无结果率 / 无点击率",
             labels,
             {"无结果率": [p.no_result_rate for p in ins.daily], "无点击率": [p.no_click_rate for p in ins.daily]},
             percent=True,
             width=width,
         ),
-        "drafts_daily": bar_chart(
+        "drafts_daily": lambda: bar_chart(
             "每日生成回复(按问题类型)",
             labels,
             {k: [float(v.get(p.day, 0)) for p in ins.daily] for k, v in ins.drafts_by_type.items()},
             width=width,
         ),
-        "drafts_weekly": bar_chart(
-            "每周生成回复(按问题类型)",
-            [w[5:] for w in weeks],
-            {k: [float(v.get(w, 0)) for w in weeks] for k, v in by_week.items()},
-            width=width,
-        ),
-        "categories": hbar_chart(
+        "drafts_weekly": weeks_chart,
+        "categories": lambda: hbar_chart(
             "生成回复最多的分类", [(k, float(v)) for k, v in list(ins.drafts_by_category.items())[:12]], width=width
         ),
     }
+    return {name: make() for name, make in makers.items() if only is None or name == only}
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> str:
