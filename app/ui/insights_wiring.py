@@ -159,12 +159,20 @@ def install(window: Any) -> None:
         board.content_changed.connect(window.reload_content)
         window.insights_board = board
         window.tabs.addTab(board, "数据看板")
-        window.tabs.currentChanged.connect(lambda i: board.refresh() if window.tabs.widget(i) is board else None)
+        window.tabs.currentChanged.connect(lambda i: _board_shown(window, window.tabs.widget(i) is board))
+        window.search_box.textChanged.connect(lambda _t: _board_shown(window, False, refresh=False))
     elif window.settings.role != MANAGER and board is not None:
         window.tabs.removeTab(window.tabs.indexOf(board))
         board.deleteLater()
         window.insights_board = board = None
     workspace_loaded(window)
+
+
+def _board_shown(window: Any, shown: bool, refresh: bool = True) -> None:
+    """The board gets the whole window (results hidden); they come back as soon as the manager searches."""
+    window.splitter.widget(0).setVisible(not shown)
+    if shown and refresh and window.insights_board is not None:
+        window.insights_board.refresh()
 
 
 def workspace_loaded(window: Any) -> None:

@@ -31,6 +31,7 @@ from app.core.usage.store import OPENS
 from app.core.vocab import CASE_APPROVED, FLAG_OPEN, PUBLISHED
 
 MIN_AGENTS = 3
+GAP_SHARE = 0.3  # a query is a gap when this share of its searches found nothing or was not used
 UNUSED_DAYS = 60
 TOP = 20
 
@@ -213,7 +214,7 @@ def build_insights(
             entry[5][text[kind]] += n
     queries = {text[q]: entry for q, entry in stats.items()}
     ignored = {target for (kind, target) in decided if kind == IGNORE_GAP}
-    gap_members = [Member(t, e[1] + e[2] + e[4], e[3]) for t, e in queries.items() if e[1] or e[2] or e[4]]
+    gap_members = [Member(t, e[1] + e[2] + e[4], e[3]) for t, e in queries.items() if _is_gap(e)]
     gaps = [
         g
         for g in (_gap(c.members, queries) for c in cluster_texts(gap_members))
@@ -301,6 +302,12 @@ def build_insights(
         private_searches=private,
         hidden_suggestions=hidden,
     )
+
+
+def _is_gap(entry: list[Any]) -> bool:
+    """Reported as a gap, or at least GAP_SHARE of its searches found nothing or nothing worth opening."""
+    searches, zero, noclick, _clients, reports = entry[:5]
+    return reports > 0 or (searches > 0 and (zero + noclick) / searches >= GAP_SHARE)
 
 
 def _gap(members: list[Member], queries: dict[str, list[Any]]) -> Gap:

@@ -15,8 +15,8 @@ FONT = "font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-seri
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    for step in (1, 2, 2.5, 5, 10):
-        for power in range(-3, 9):
+    for power in range(-3, 9):
+        for step in (1, 2, 2.5, 5):
             top = step * 10**power
             if top >= value:
                 return top
