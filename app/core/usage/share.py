@@ -177,6 +177,7 @@ class TeamUsage:
     decisions: list[Decision] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     files_read: int = 0
+    days_read: int = 0  # day files read (not already in the store)
 
 
 def client_dirs(share: Path) -> list[str]:
@@ -241,6 +242,7 @@ def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until:
             continue
         rel = f"{client}/days/{entry.name}"
         team.files_read += 1
+        team.days_read += 1
         raw = _read_json(Path(entry.path), MAX_DAY_BYTES)
         try:
             if isinstance(raw, str):

@@ -25,6 +25,7 @@ class Loaded:
     insights: Insights
     files_read: int
     seconds: float
+    days_read: int = 0
 
 
 def parse_since(value: str, until: str) -> str:
@@ -74,4 +75,4 @@ def load_insights(
         )
     finally:
         store.close()
-    return Loaded(insights, team.files_read, time.perf_counter() - started)
+    return Loaded(insights, team.files_read, time.perf_counter() - started, team.days_read)

@@ -1,0 +1,71 @@
+"""The 看板's content actions change the least text possible, atomically, or refuse and leave the file alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.content.loader import load_content
+from app.core.usage.actions import ActionError, add_similar, new_article
+from tests.conftest import article
+
+
+def test_a_phrasing_joins_a_flow_list_and_nothing_else_changes(make_root):
+    text = article("refund", similar="[钱什么时候退, 退款没到账]  # 常见说法", tags="[退款]")
+    root = make_root({"kb/refund.md": text})
+    assert add_similar(root, "kb/refund.md", "钱: 多久退回[急]")
+    new = (root / "kb/refund.md").read_text(encoding="utf-8")
+    assert new.replace(', "钱: 多久退回[急]"', "") == text
+    assert load_content(root).article("refund").similar == ["钱什么时候退", "退款没到账", "钱: 多久退回[急]"]
+    assert not add_similar(root, "kb/refund.md", "钱: 多久退回[急]")  # already there
+
+
+def test_a_block_list_gets_one_more_line_and_crlf_files_stay_crlf(make_root):
+    text = "---\r\nid: r\r\ntitle: 退款\r\nsimilar:\r\n    - 钱什么时候退\r\ntags: [退款]\r\n---\r\n## 结论\r\n好\r\n"
+    root = make_root({"kb/r.md": text.encode("utf-8")})
+    assert add_similar(root, "kb/r.md", "yes")
+    data = (root / "kb/r.md").read_bytes().decode("utf-8")
+    assert data == text.replace("    - 钱什么时候退\r\n", '    - 钱什么时候退\r\n    - "yes"\r\n')
+    assert load_content(root).article("r").similar == ["钱什么时候退", "yes"]
+
+
+def test_an_article_without_similar_gets_the_field_after_its_title(make_root):
+    root = make_root({"kb/r.md": article("r")})
+    assert add_similar(root, "kb/r.md", "钱多久退回")
+    lines = (root / "kb/r.md").read_text(encoding="utf-8").splitlines()
+    assert lines[2:4] == ["title: 退款多久到账?", "similar: [钱多久退回]"]
+
+
+@pytest.mark.parametrize(
+    "files,rel,reason",
+    [
+        ({"kb/g.md": "---\nid: g\ntitle: 退款\n---\n## 结论\n好\n".encode("gbk")}, "kb/g.md", "not UTF-8"),
+        ({"kb/n.md": "## 结论\n没有前言\n"}, "kb/n.md", "no front matter"),
+        ({"kb/s.md": article("s", similar="钱多久退")}, "kb/s.md", "not a list"),
+        ({"kb/x.md": article("x")}, "../outside.md", "not an article"),
+    ],
+)
+def test_unusual_files_are_refused_and_left_as_they_were(make_root, files, rel, reason):
+    root = make_root(files)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    with pytest.raises(ActionError, match=reason):
+        add_similar(root, rel, "钱多久退回")
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_a_new_article_from_a_gap_is_a_valid_draft_and_never_overwrites(make_root):
+    root = make_root({"kb/member/points.md": article("ji-fen-dui-huan-li-pin", title="旧文章")})
+    rel = new_article(
+        root,
+        "积分兑换礼品",
+        category="会员",
+        similar=["积分怎么换礼物", "积分兑换礼品"],
+        folder="member",
+        taken_ids=["ji-fen-dui-huan-li-pin"],
+    )
+    assert rel == "kb/member/ji-fen-dui-huan-li-pin-2.md"
+    content = load_content(root)
+    created = content.article("ji-fen-dui-huan-li-pin-2")
+    assert created.status == "draft" and created.similar == ["积分怎么换礼物"] and created.category == "会员"
+    assert not [p for p in content.problems if p.level == "error"]
+    with pytest.raises(ActionError, match="already exists"):
+        new_article(root, "积分兑换礼品", folder="member", taken_ids=["ji-fen-dui-huan-li-pin"])
