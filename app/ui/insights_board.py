@@ -127,10 +127,12 @@ class InsightsBoard(QWidget):
         self.gap_note = QLabel("")
         self.gap_note.setWordWrap(True)
         self.gap_note.setStyleSheet("color:#666")
+        self.gap_buttons: list[QPushButton] = []
         gap_tab = self._with_buttons(
             self.gaps,
             [("新建文章", self.gap_new_article), ("加为相似问法…", self.gap_add_similar), ("忽略", self.gap_ignore)],
             self.gap_note,
+            self.gap_buttons,
         )
 
         self.suggestions = _table(["说法", "文章", "坐席", "次数"])
@@ -189,7 +191,10 @@ class InsightsBoard(QWidget):
 
     @staticmethod
     def _with_buttons(
-        table: QTableWidget, actions: list[tuple[str, Callable[[], None]]], note: QLabel | None = None
+        table: QTableWidget,
+        actions: list[tuple[str, Callable[[], None]]],
+        note: QLabel | None = None,
+        made: list[QPushButton] | None = None,
     ) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -202,6 +207,8 @@ class InsightsBoard(QWidget):
             button = QPushButton(label)
             button.clicked.connect(fn)
             row.addWidget(button)
+            if made is not None:
+                made.append(button)
         row.addStretch(1)
         layout.addLayout(row)
         return box
