@@ -229,7 +229,7 @@ class InsightsBoard(QWidget):
         if self.share is None:
             self.summary.setText("未设置团队共享文件夹:在 设置 中选择后,这里会显示全队的搜索与反馈。")
             return
-        from app.core.usage.team import load_insights
+        from app.core.usage.team import index_top_hit, load_insights
 
         self._seq += 1
         seq = self._seq
@@ -237,9 +237,11 @@ class InsightsBoard(QWidget):
         until = dt.date.today().isoformat()
         since = days_before(until, self.period_days() - 1)
         retention = self.retention_days
+        index = getattr(self.workspace, "index", None)
+        top_hit = index_top_hit(index) if index is not None else None
         self.summary.setText("正在读取团队数据…")
         self.runner.submit(
-            lambda: load_insights(share, content, since, until, log, retention),
+            lambda: load_insights(share, content, since, until, log, retention, top_hit),
             lambda loaded: self._show(seq, loaded),
             lambda message: self.summary.setText(f"团队数据读取失败:{message}"),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +35,8 @@ MIN_AGENTS = 3
 GAP_SHARE = 0.3  # a query is a gap when this share of its searches found nothing or was not used
 UNUSED_DAYS = 60
 TOP = 20
+MAX_CHECKED = 300  # suggestions checked against the index (one search each)
+TopHit = Callable[[str], "str | None"]
 
 
 @dataclass
@@ -158,10 +161,13 @@ def build_insights(
     until: str,
     extra_decisions: list[Decision] | None = None,
     retention_days: int = 90,
+    top_hit: TopHit | None = None,
 ) -> Insights:
     """Compute the 看板 for days `since`..`until` from what the team shared (plus this manager's own decisions).
 
-    Texts (queries, phrasings, customers' words) count only from days inside the retention period."""
+    Texts (queries, phrasings, customers' words) count only from days inside the retention period. With
+    `top_hit` (the article a search puts first), a suggested 相似问法 that already finds its article is left
+    out: approving it would change nothing, and every extra phrasing can pull other questions its way."""
     db = team.store
     text = db.texts()
     blank = {i for i, t in text.items() if t == ""}
@@ -278,7 +284,7 @@ def build_insights(
             until,
         )
     }
-    suggestions, hidden = _suggestions(learned, content, decided)
+    suggestions, hidden = _suggestions(learned, content, decided, top_hit)
     (clients,) = db.rows("SELECT COUNT(DISTINCT client) FROM days WHERE day BETWEEN ? AND ?", since, until)[0]
     return Insights(
         since=since,
@@ -364,7 +370,10 @@ def _key(text: str) -> str:
 
 
 def _suggestions(
-    learned: dict[tuple[str, str], tuple[int, int]], content: Content | None, decided: dict[tuple[str, str], Decision]
+    learned: dict[tuple[str, str], tuple[int, int]],
+    content: Content | None,
+    decided: dict[tuple[str, str], Decision],
+    top_hit: TopHit | None = None,
 ) -> tuple[list[Suggestion], int]:
     articles = {a.id: a for a in content.articles} if content else {}
     out = []
@@ -391,6 +400,8 @@ def _suggestions(
             )
         )
     out.sort(key=lambda s: (-s.agents, -s.count, s.article, s.phrase or ""))
+    if top_hit is not None:
+        out = [s for s in out[:MAX_CHECKED] if top_hit(s.phrase) != s.article]
     return out[:200], hidden
 
 

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,9 @@ class UsageEvent:
 class UsageLog:
     """Usage events of one client; safe to call from any thread (one connection per call)."""
 
-    def __init__(self, home: Path | None = None):
+    def __init__(self, home: Path | None = None, clock: Callable[[], float] = time.time):
         self.home = home or zhida_home()
+        self.clock = clock  # simulations replay days of use with their own clock
         self.path = self.home / "usage.sqlite3"
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +79,7 @@ class UsageLog:
         self._write(
             "INSERT INTO events (ts, kind, item, query, hits, private, extra) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                time.time(),
+                self.clock(),
                 kind,
                 item,
                 query.text if query else None,
@@ -119,7 +121,7 @@ class UsageLog:
         """「有误/过时」 (kind 'article') or 「草稿不好」 (kind 'draft'): saved here, shared at the next sync."""
         flag = Flag(
             id=uuid.uuid4().hex,
-            ts=time.time(),
+            ts=self.clock(),
             kind=kind,
             article=article_id,
             title=title[:200],
@@ -135,7 +137,7 @@ class UsageLog:
         """Save a handled case for the team's 案例库 (message and reply masked)."""
         case = Case(
             id=uuid.uuid4().hex,
-            ts=time.time(),
+            ts=self.clock(),
             message=mask_text(message, MAX_TEXT),
             reply=mask_text(reply, MAX_TEXT),
             article=article_id,
@@ -147,7 +149,7 @@ class UsageLog:
 
     def record_decision(self, kind: str, target: str, value: dict[str, Any] | None = None) -> Decision:
         """A knowledge manager's decision on the 看板 (resolve a flag, ignore a gap, approve a suggestion …)."""
-        decision = Decision(kind=kind, target=target, ts=time.time(), value=dict(value or {}))
+        decision = Decision(kind=kind, target=target, ts=self.clock(), value=dict(value or {}))
         self._write(
             "INSERT INTO decisions VALUES (?, ?, ?, ?)",
             (kind, target, decision.ts, json.dumps(decision.value, ensure_ascii=False)),
@@ -235,7 +237,7 @@ class UsageLog:
     def set_favorite(self, item_id: str, on: bool) -> None:
         """Add or remove a favourite."""
         if on:
-            self._write("INSERT OR REPLACE INTO favorites VALUES (?, ?)", (item_id, time.time()))
+            self._write("INSERT OR REPLACE INTO favorites VALUES (?, ?)", (item_id, self.clock()))
         else:
             self._write("DELETE FROM favorites WHERE item = ?", (item_id,))
 

@@ -10,12 +10,22 @@ from pathlib import Path
 
 from app.core.content.model import Content
 from app.core.usage.aggregate import days_before
-from app.core.usage.insights import UNUSED_DAYS, Insights, build_insights
+from app.core.usage.insights import UNUSED_DAYS, Insights, TopHit, build_insights
 from app.core.usage.log import UsageLog
 from app.core.usage.share import read_team, share_id
 from app.core.usage.store import TeamStore
 
 _SINCE = re.compile(r"^(\d{1,4})\s*([dw])$")
+
+
+def index_top_hit(index: object) -> TopHit:
+    """`top_hit` for `build_insights` from a search index: the id of the first article hit, or None."""
+
+    def top(phrase: str) -> str | None:
+        hits = index.search(phrase, limit=1, kind="article")  # type: ignore[attr-defined]
+        return hits[0].id if hits else None
+
+    return top
 
 
 @dataclass
@@ -55,6 +65,7 @@ def load_insights(
     until: str,
     log: UsageLog | None = None,
     retention_days: int = 90,
+    top_hit: TopHit | None = None,
 ) -> Loaded:
     """Refresh the local store from the share for `since`..`until` (and the 60 days "no view" needs), then build.
 
@@ -72,6 +83,7 @@ def load_insights(
             until,
             extra_decisions=log.decisions() if log else None,
             retention_days=retention_days,
+            top_hit=top_hit,
         )
     finally:
         store.close()
