@@ -31,7 +31,7 @@ from app.core.search.index import SearchIndex
 from app.core.usage.actions import ActionError, add_similar
 from app.core.usage.aggregate import days_before
 from app.core.usage.exchange import exchange, today_of
-from app.core.usage.log import COPY, DRAFT, OPEN, UsageLog
+from app.core.usage.log import COPY, OPEN, UsageLog
 from app.core.usage.records import APPROVE_SIMILAR
 from app.core.usage.team import index_top_hit, load_insights
 from app.core.vocab import AGENT, INQUIRY
@@ -138,7 +138,10 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
                 used = right
             log.record_use(used, OPEN)
             clock.now += 20
-            log.record_draft(used, INQUIRY, "") if rng.random() < 0.5 else log.record_use(used, COPY)
+            if rng.random() < 0.5:
+                log.record_draft(used, INQUIRY, "")  # a reply built on the article and copied
+            else:
+                log.record_use(used, COPY)
             clock.now += gap
         for log, clock in zip(logs, clocks):
             exchange(share, log, role=AGENT, now=clock.now + 120)
