@@ -173,6 +173,7 @@ class InsightsBoard(QWidget):
 
         self.cases = CaseLibraryView(manager=True)
         self.cases.curate.connect(lambda case_id, value: self._decide(CURATE_CASE, case_id, value, "已更新案例"))
+        self.cases.export_drills.connect(self.export_case_drills)
 
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
@@ -429,6 +430,20 @@ class InsightsBoard(QWidget):
     def flag_dismiss(self) -> None:
         """不需修改, with a reason for the agent."""
         self._answer_flag(FLAG_DISMISSED, "不需修改")
+
+    def export_case_drills(self) -> None:
+        """导出为练习: approved cases become drills in the content root (published with the next sync)."""
+        if self.insights is None or self.workspace is None:
+            return
+        from app.core.usage.cases import export_case_drills
+
+        try:
+            rel, count = export_case_drills(self.workspace.content.root, self.insights.cases)
+        except (ValueError, OSError) as exc:
+            self.status.emit(f"未能导出练习:{exc}")
+            return
+        self.status.emit(f"已把 {count} 个案例导出为练习({rel}),发布后新人可在“练习”页使用")
+        self.content_changed.emit()
 
     def export_html(self) -> None:
         """Save the report as a self-contained HTML page."""

@@ -85,6 +85,7 @@ class CaseLibraryView(QWidget):
     """Search the team's cases; a knowledge manager also approves, rejects and marks 正面/反面 and tags."""
 
     curate = Signal(str, dict)  # case id, {status, polarity, tags}
+    export_drills = Signal()  # 导出为练习: the approved cases become training drills
 
     def __init__(self, manager: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,6 +120,7 @@ class CaseLibraryView(QWidget):
                 ("正面案例", lambda: self._set(status=CASE_APPROVED, polarity=POSITIVE_CASE)),
                 ("反面案例", lambda: self._set(status=CASE_APPROVED, polarity=NEGATIVE_CASE)),
                 ("标签…", self._tag),
+                ("导出为练习", self.export_drills.emit),
             ]
             for label, fn in actions:
                 button = QPushButton(label)

@@ -69,3 +69,39 @@ def test_a_new_article_from_a_gap_is_a_valid_draft_and_never_overwrites(make_roo
     assert not [p for p in content.problems if p.level == "error"]
     with pytest.raises(ActionError, match="already exists"):
         new_article(root, "积分兑换礼品", folder="member", taken_ids=["ji-fen-dui-huan-li-pin"])
+
+
+def test_approved_cases_become_drills_that_load(make_root):
+    from app.core.training.scoring import load_drills
+    from app.core.usage.cases import export_case_drills, search_cases
+    from app.core.usage.records import Case
+
+    root = make_root(
+        {
+            "kb/r.md": article("refund"),
+            "scripts_library/team-cases.yaml": (
+                "kind: drills\ndrills:\n  - id: my-own\n    title: 自己写的\n    type: 咨询\n    message: 你好\n"
+            ),
+        }
+    )
+    cases = [
+        Case(
+            "a" * 32,
+            1.0,
+            "杯子碎了第三次找你们,再不赔偿就曝光",
+            "非常理解您的心情……",
+            "refund",
+            "投诉",
+            "solved",
+            status="approved",
+            polarity="positive",
+        ),
+        Case("b" * 32, 2.0, "发票抬头错了", "可以为您重开……", "", "咨询", "solved", status="pending"),
+    ]
+    assert [c.id for c in search_cases(cases, "碎了 赔偿")] == ["a" * 32]
+    rel, count = export_case_drills(root, cases)
+    assert count == 1
+    drills, problems = load_drills(load_content(root))
+    assert [d.id for d in drills] == ["my-own", "case-" + "a" * 12] and not problems
+    export_case_drills(root, cases)  # again: replaces its own drills, keeps the others
+    assert [d.id for d in load_drills(load_content(root))[0]] == ["my-own", "case-" + "a" * 12]
