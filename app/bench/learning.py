@@ -154,16 +154,18 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
         )
         suggestions = loaded.insights.suggestions
         approved, wrong_approved = [], 0
+        not_approved: dict[str, int] = {}
         for s in suggestions:
             article = content_now.article(s.article)
-            if article is None:
-                continue
             try:
-                if add_similar(root, article.path, s.phrase):
+                if article is not None and add_similar(root, article.path, s.phrase):
                     manager.record_decision(APPROVE_SIMILAR, f"{s.article}\t{s.phrase}")
                     approved.append(s)
-            except ActionError:
-                continue
+                    continue
+                reason = "already there" if article is not None else "article gone"
+            except ActionError as exc:
+                reason = str(exc).split(": ", 1)[-1]
+            not_approved[reason] = not_approved.get(reason, 0) + 1
         phrasing_right = {q["query"]: set(q["relevant_faq_ids"]) for q in seen}
         for s in approved:
             wrong_approved += not any(
@@ -187,6 +189,7 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
         "suggestions_shown": len(suggestions),
         "hidden_suggestions_fewer_than_3_agents": loaded.insights.hidden_suggestions,
         "approved": len(approved),
+        "not_approved": not_approved,
         "approved_for_the_wrong_article": wrong_approved,
         "top1_approved_phrasings": {"before": approved_before, "after": approved_after, "n": len(approved_queries)},
         "top1_seen_phrasings": {"before": before["seen"], "after": after["seen"]},

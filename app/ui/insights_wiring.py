@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ class UsageRecorder(QObject):
         self.timer.setInterval(int(PAUSE_S * 1000))
         self.timer.timeout.connect(self.tracker.paused)
         self.last_query = ""
+        self.current: Callable[[], str] | None = None  # the search box's text, when known
 
     def _record(self, query: str, hits: int) -> None:
         self.last_query = query
@@ -46,10 +48,14 @@ class UsageRecorder(QObject):
     def shown(self, query: str, hits: int) -> None:
         """Results for `query` are on screen: count it after the pause unless Enter or an open comes first."""
         self.tracker.shown(query, hits)
-        if query.strip():
+        if query.strip() and (self.current is None or self.current() == query.strip()):
             self.timer.start()
         else:
             self.timer.stop()
+
+    def typing(self) -> None:
+        """The agent is still typing: results on screen are for a query they are already past."""
+        self.timer.stop()
 
     def commit(self) -> None:
         """Enter or an opened result: the query on screen counts now."""
@@ -145,6 +151,8 @@ def install(window: Any) -> None:
     view = window.article_view
     if not getattr(window, "_insights_wired", False):
         window._insights_wired = True
+        window.search_box.textChanged.connect(lambda _t: window.recorder.typing())
+        window.recorder.current = lambda: window.search_box.text().strip()
         view.flag_requested.connect(lambda: flag_article(window, view.article))
         view.gap_requested.connect(lambda: gap_from_article(window, view.article))
         for keys, signal in (("Ctrl+Shift+X", view.flag_requested), ("Ctrl+Shift+Q", view.gap_requested)):
