@@ -13,6 +13,7 @@ from app.core.settings import Settings, save_settings
 from app.core.usage.actions import new_article
 from app.core.usage.log import UsageLog
 from app.core.usage.records import RESOLVE_FLAG
+from app.core.usage.team import team_flags
 from app.core.vocab import FLAG_ARTICLE, FLAG_RESOLVED, MANAGER, PUBLISHED
 from tests.conftest import article
 
@@ -118,9 +119,11 @@ def test_a_flag_reaches_the_owner_and_the_answer_comes_back(team, capsys):
     flags = json.loads(capsys.readouterr().out)["flags"]
     assert [(f["id"], f["status"], f["comment"]) for f in flags] == [(flag.id, "open", "到账时间已改为1-5个工作日")]
 
-    UsageLog(homes["m"]).record_decision(
-        RESOLVE_FLAG, flag.id, {"status": FLAG_RESOLVED, "note": "已更新为1-5个工作日"}
-    )
+    manager = UsageLog(homes["m"])
+    (seen,) = team_flags(share, None, manager)  # what the workbench shows the article's owner
+    assert seen.article == "refund" and seen.status == "open" and seen.comment == "到账时间已改为1-5个工作日"
+    manager.record_decision(RESOLVE_FLAG, flag.id, {"status": FLAG_RESOLVED, "note": "已更新为1-5个工作日"})
+    assert team_flags(share, None, manager)[0].status == FLAG_RESOLVED  # at once, before the next sync
     assert sync("m") == 0
     assert sync("a2") == 0
     out = capsys.readouterr().out

@@ -297,7 +297,7 @@ def build_insights(
         top_copied=_top(copies, titles, "script"),
         unused=unused,
         stale_hot=stale_hot,
-        flags=_flags(team.flags, decided, content),
+        flags=apply_answers(team.flags, decided, content),
         suggestions=suggestions,
         drafts_by_type={t: dict(sorted(c.items())) for t, c in sorted(drafts_by_type.items())},
         drafts_by_category=dict(drafts_by_category.most_common()),
@@ -351,7 +351,8 @@ def _top(counts: dict[str, tuple[int, int]], titles: dict[str, str], kind: str) 
     return rows[:TOP]
 
 
-def _flags(flags: list[Flag], decided: dict[tuple[str, str], Decision], content: Content | None) -> list[Flag]:
+def apply_answers(flags: list[Flag], decided: dict[tuple[str, str], Decision], content: Content | None) -> list[Flag]:
+    """Flags with their owner's latest answer and the article's current title, newest first."""
     out = []
     titles = _titles(content)
     for flag in sorted(flags, key=lambda f: -f.ts):

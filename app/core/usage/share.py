@@ -200,24 +200,27 @@ def read_team(
     *,
     store: TeamStore | None = None,
     records: bool = True,
+    days: bool = True,
     today: str | None = None,
 ) -> TeamUsage:
     """Bring `store` (default: a new in-memory one) up to date with every client's days from `since` to `until`
-    (YYYY-MM-DD, inclusive) and, with `records`, read their flags, cases and decisions."""
+    (YYYY-MM-DD, inclusive; not with `days=False`) and, with `records`, read their flags, cases and decisions."""
     team = TeamUsage(store=store or TeamStore())
     today = today or dt.date.today().isoformat()
     top = usage_dir(share)
     clients = client_dirs(share)
     for client in clients:
         folder = top / client
-        _refresh_days(team, folder, client, since, until, today)
+        if days:
+            _refresh_days(team, folder, client, since, until, today)
         client_doc = _read_json(folder / "client.json", 4096)
         if isinstance(client_doc, dict) and isinstance(client_doc.get("role"), str):
             team.roles[client] = client_doc["role"][:20]
         if records:
             read_records(team, folder, client)
-    team.store.drop_other_clients(clients)
-    team.store.commit()
+    if days:
+        team.store.drop_other_clients(clients)
+        team.store.commit()
     return team
 
 

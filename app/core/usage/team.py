@@ -10,8 +10,9 @@ from pathlib import Path
 
 from app.core.content.model import Content
 from app.core.usage.aggregate import days_before
-from app.core.usage.insights import UNUSED_DAYS, Insights, TopHit, build_insights
+from app.core.usage.insights import UNUSED_DAYS, Insights, TopHit, apply_answers, build_insights
 from app.core.usage.log import UsageLog
+from app.core.usage.records import Flag, latest_decisions
 from app.core.usage.share import read_team, share_id
 from app.core.usage.store import TeamStore
 
@@ -88,3 +89,12 @@ def load_insights(
     finally:
         store.close()
     return Loaded(insights, team.files_read, time.perf_counter() - started, team.days_read)
+
+
+def team_flags(share: Path, content: Content | None, log: UsageLog | None = None) -> list[Flag]:
+    """Every flag on the share with its current answer (this manager's own unsent decisions included),
+    newest first: what the workbench shows an article's owner. Resolve one with
+    `log.record_decision(RESOLVE_FLAG, flag.id, {"status": FLAG_RESOLVED, "note": …})`."""
+    team = read_team(Path(share), "", "", days=False)
+    decided = latest_decisions(team.decisions + (log.decisions() if log else []))
+    return apply_answers(team.flags, decided, content)
