@@ -105,3 +105,13 @@ def test_approved_cases_become_drills_that_load(make_root):
     assert [d.id for d in drills] == ["my-own", "case-" + "a" * 12] and not problems
     export_case_drills(root, cases)  # again: replaces its own drills, keeps the others
     assert [d.id for d in load_drills(load_content(root))[0]] == ["my-own", "case-" + "a" * 12]
+
+
+def test_a_flow_mapping_front_matter_gets_the_field_inside_its_braces(make_root):
+    text = "---\n{id: f, title: 利息怎么算, type: 咨询, status: published}\n---\n## 结论\n按日计息。\n"
+    root = make_root({"kb/f.md": text})
+    assert add_similar(root, "kb/f.md", "一天多少利息")
+    assert (root / "kb/f.md").read_text(encoding="utf-8") == text.replace(
+        "published}", "published, similar: [一天多少利息]}"
+    )
+    assert load_content(root).article("f").similar == ["一天多少利息"]

@@ -93,8 +93,13 @@ def _parse(fm: str, rel: str) -> dict:
 
 
 def _with_similar(fm: str, phrase: str, rel: str) -> str:
-    lines = fm.split("\n")
     scalar = yaml_scalar(phrase)
+    body = fm.rstrip()
+    if body.lstrip().startswith("{") and body.endswith("}"):  # a flow mapping (some exporters write one)
+        if re.search(r"[{,]\s*similar\s*:", body):
+            raise ActionError(f"{rel}: 'similar' is written in a form this action does not edit")
+        return body[:-1].rstrip() + f", similar: [{scalar}]}}" + fm[len(body) :]
+    lines = fm.split("\n")
     for i, line in enumerate(lines):
         if not re.match(r"^similar\s*:", line):
             continue
