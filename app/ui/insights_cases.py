@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -113,21 +111,26 @@ class CaseLibraryView(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(split, 1)
         if manager:
-            row = QHBoxLayout()
-            actions: list[tuple[str, Callable[[], None]]] = [
-                ("收录", lambda: self._set(status=CASE_APPROVED)),
-                ("不收录", lambda: self._set(status=CASE_REJECTED)),
-                ("正面案例", lambda: self._set(status=CASE_APPROVED, polarity=POSITIVE_CASE)),
-                ("反面案例", lambda: self._set(status=CASE_APPROVED, polarity=NEGATIVE_CASE)),
-                ("标签…", self._tag),
-                ("导出为练习", self.export_drills.emit),
-            ]
-            for label, fn in actions:
-                button = QPushButton(label)
-                button.clicked.connect(fn)
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
+            rows = (
+                [
+                    ("收录", lambda: self._set(status=CASE_APPROVED)),
+                    ("不收录", lambda: self._set(status=CASE_REJECTED)),
+                    ("标签…", self._tag),
+                ],
+                [
+                    ("正面案例", lambda: self._set(status=CASE_APPROVED, polarity=POSITIVE_CASE)),
+                    ("反面案例", lambda: self._set(status=CASE_APPROVED, polarity=NEGATIVE_CASE)),
+                    ("导出为练习", self.export_drills.emit),
+                ],
+            )
+            for actions in rows:  # two short rows: the library fits a 420 px side panel
+                row = QHBoxLayout()
+                for label, fn in actions:
+                    button = QPushButton(label)
+                    button.clicked.connect(fn)
+                    row.addWidget(button)
+                row.addStretch(1)
+                layout.addLayout(row)
 
     def set_cases(self, cases: list[Case]) -> None:
         """Show these cases (agents see only approved ones)."""
