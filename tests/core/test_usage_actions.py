@@ -115,3 +115,5 @@ def test_a_flow_mapping_front_matter_gets_the_field_inside_its_braces(make_root)
         "published}", "published, similar: [一天多少利息]}"
     )
     assert load_content(root).article("f").similar == ["一天多少利息"]
+    assert add_similar(root, "kb/f.md", "利息[按日]算吗")  # a second one joins the list inside the braces
+    assert load_content(root).article("f").similar == ["一天多少利息", "利息[按日]算吗"]

@@ -96,9 +96,14 @@ def _with_similar(fm: str, phrase: str, rel: str) -> str:
     scalar = yaml_scalar(phrase)
     body = fm.rstrip()
     if body.lstrip().startswith("{") and body.endswith("}"):  # a flow mapping (some exporters write one)
-        if re.search(r"[{,]\s*similar\s*:", body):
+        match = re.search(r"[{,]\s*similar\s*:\s*\[", body)
+        if match is None:
+            return body[:-1].rstrip() + f", similar: [{scalar}]}}" + fm[len(body) :]
+        end = _closing_bracket(body, match.end())
+        if end is None:
             raise ActionError(f"{rel}: 'similar' is written in a form this action does not edit")
-        return body[:-1].rstrip() + f", similar: [{scalar}]}}" + fm[len(body) :]
+        inner = body[match.end() : end].strip()
+        return body[:end].rstrip() + (", " if inner else "") + scalar + body[end:] + fm[len(body) :]
     lines = fm.split("\n")
     for i, line in enumerate(lines):
         if not re.match(r"^similar\s*:", line):
@@ -129,6 +134,31 @@ def _with_similar(fm: str, phrase: str, rel: str) -> str:
         anchor = next((i for i, line in enumerate(lines) if re.match(r"^id\s*:", line)), len(lines) - 1)
     lines.insert(anchor + 1, f"similar: [{scalar}]")
     return "\n".join(lines)
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    """Index of the `]` that closes a flow list whose items start at `start` (quotes respected), or None."""
+    quote = ""
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if quote == '"' and ch == "\\":
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                if quote == "'" and text[i + 1 : i + 2] == "'":
+                    i += 2
+                    continue
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            return None  # nested collections: leave it to a person
+        elif ch == "]":
+            return i
+        i += 1
+    return None
 
 
 def _inside(root: Path, rel: str) -> Path:
