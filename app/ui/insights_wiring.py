@@ -62,12 +62,11 @@ class UsageRecorder(QObject):
         self.timer.stop()
         self.tracker.commit()
 
-    def draft_copied(self, draft: Any, fallback_type: str = GENERAL_TYPE) -> None:
+    def draft_copied(self, draft: Any, message: str = "") -> None:
         """A built draft was copied: record it with its article, problem type and category (建议: the message)."""
         article = getattr(draft, "article", None)
         triage = getattr(draft, "triage", None)
-        problem_type = getattr(triage, "type", "") or fallback_type
-        message = getattr(draft, "message", "") or getattr(triage, "message", "") or ""
+        problem_type = getattr(triage, "type", "") or GENERAL_TYPE
         usage = self.usage
         self.runner.submit(
             lambda: usage.record_draft(

@@ -656,7 +656,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已存为个人话术「{script.title}」(只在本机)", 6000)
 
     def _draft_copied(self, _text: str) -> None:
-        self.recorder.draft_copied(self.builder.draft)
+        self.recorder.draft_copied(self.builder.draft, self.builder.message.toPlainText())
         self.statusBar().showMessage("回复已复制到剪贴板", 5000)
 
     def _toggle_favorite(self, script_id: str, on: bool) -> None:

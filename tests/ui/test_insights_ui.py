@@ -3,6 +3,7 @@ the 数据看板 for a knowledge manager (gap → ignore / new article), and the
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from app.ui.insights_board import InsightsBoard
 from app.ui.insights_privacy import UsagePrivacyBox
 from app.ui.main_window import TAB_ARTICLE, MainWindow
 from app.ui.settings_dialog import SettingsDialog
-from tests.conftest import article
+from tests.conftest import REPO_ROOT, article
 from tests.ui.test_main_window import type_text
 
 
@@ -155,3 +156,20 @@ def test_settings_show_what_is_sent_and_turn_it_off(qtbot, zhida_home):
     box.enabled.setChecked(False)
     assert "不会发送" in box.outgoing_text()
     assert dialog.result_settings().usage_sharing is False
+
+
+def test_a_copied_reply_to_a_suggestion_keeps_the_customers_words_masked(qtbot, root, zhida_home):
+    shutil.copy(REPO_ROOT / "scripts_library" / "triage.yaml", root / "scripts_library" / "triage.yaml")
+    win = _window(qtbot, root, zhida_home, Settings())
+    builder = win.builder
+    win.tabs.setCurrentIndex(2)
+    builder.message.setPlainText("建议你们增加夜间客服,我的电话13912345678")
+    with qtbot.waitSignal(builder.draft_checked, timeout=15000):
+        builder.compose_now()
+    qtbot.waitUntil(lambda: builder.draft is not None, timeout=15000)
+    with qtbot.waitSignal(builder.copied, timeout=5000):
+        builder.copy_draft(override=True)
+    qtbot.waitUntil(lambda: any(e.kind == "draft" for e in win.usage.events()), timeout=5000)
+    (draft,) = [e for e in win.usage.events() if e.kind == "draft"]
+    assert draft.extra["type"] == "建议" == builder.draft.triage.type
+    assert draft.extra["voice"].startswith("建议你们增加夜间客服") and "13912345678" not in draft.extra["voice"]
