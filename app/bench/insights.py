@@ -83,9 +83,15 @@ def _day_doc(rng: random.Random, day: str, phrases: list[str], ids: list[str], s
     }
 
 
-def _timed(fn) -> tuple[float, object]:
-    start = time.perf_counter()
+CPU: dict[str, float] = {}
+
+
+def _timed(fn, name: str = "") -> tuple[float, object]:
+    """Wall seconds (and, under `name`, this process's CPU seconds: on a shared machine wall time includes waiting)."""
+    start, cpu = time.perf_counter(), time.process_time()
     value = fn()
+    if name:
+        CPU[name] = round(time.process_time() - cpu, 3)
     return time.perf_counter() - start, value
 
 
@@ -116,20 +122,22 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
         generated_s = time.perf_counter() - gen_start
         files = agents * days
 
-        naive_s, _ = _timed(lambda: [json.loads(p.read_bytes()) for p in usage_dir(share).glob("*/days/*.json")])
+        naive_s, _ = _timed(
+            lambda: [json.loads(p.read_bytes()) for p in usage_dir(share).glob("*/days/*.json")], "naive_read_all"
+        )
         home = Path(tmp) / "manager-home"
         log = UsageLog(home)
         since30 = days_before(last, 29)
-        cold_s, cold = _timed(lambda: load_insights(share, loaded, since30, last, log))
+        cold_s, cold = _timed(lambda: load_insights(share, loaded, since30, last, log), "board_first_open_30d")
         for n in range(agents):  # the next sync: every agent rewrote today's file
             write_own(share, f"{n:016x}", f"days/{last}.json", _day_doc(rng, last, phrases, ids, scripts))
-        board_s, board = _timed(lambda: load_insights(share, loaded, since30, last, log))
+        board_s, board = _timed(lambda: load_insights(share, loaded, since30, last, log), "board_open_30d")
         old_home = os.environ.get("ZHIDA_HOME")
         os.environ["ZHIDA_HOME"] = str(home)
         try:
             report_first_s, _ = _timed(lambda: _report(share, root, "90d"))  # reads the 30 older days once
-            report_s, out = _timed(lambda: _report(share, root, "90d"))
-            report30_s, _ = _timed(lambda: _report(share, root, "30d"))
+            report_s, out = _timed(lambda: _report(share, root, "90d"), "report_90d_json")
+            report30_s, _ = _timed(lambda: _report(share, root, "30d"), "report_30d_json")
         finally:
             _restore(old_home)
         memory_s, _ = _timed(lambda: load_insights(share, loaded, since30, last))
@@ -154,6 +162,8 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: object
             "report_90d_bytes": len(out),  # type: ignore[arg-type]
             "report_30d_json_s": round(report30_s, 3),
             **append,
+            "cpu_s": dict(CPU),
+            "load_average_1m": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None,
             "targets": {"board_open_s": 2.0, "report_s": 5.0, "append_files": 1},
         }
 
