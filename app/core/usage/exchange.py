@@ -24,9 +24,9 @@ from app.core.usage.records import RESOLVE_FLAG, Flag, latest_decisions
 from app.core.usage.share import (
     MAX_DAY_BYTES,
     TeamUsage,
-    _read_json,
     canonical,
     client_dirs,
+    read_json,
     read_records,
     share_id,
     usage_dir,
@@ -157,7 +157,7 @@ def _retention(
     for rel in sorted(hashes):
         if not rel.startswith("days/") or rel[5:15] >= cutoff or hashes[rel].startswith("stripped:"):
             continue
-        raw = _read_json(folder / rel, MAX_DAY_BYTES)
+        raw = read_json(folder / rel, MAX_DAY_BYTES)
         if isinstance(raw, str):
             if raw == "missing":
                 hashes[rel] = "stripped:"

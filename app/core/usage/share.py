@@ -11,7 +11,8 @@ SHARE/.zhida/usage/<id>/decisions.json      {format, decisions: [...]}  (usage.r
 The sync engine never looks here and nothing here touches content: a client writes only its own folder,
 each file atomically, so usage never conflicts. Everything read back is untrusted: only regular files of a
 bounded size, names checked, every field validated; a bad file is reported by path and skipped.
-(The bounded reader `_read_json` is the one to replace by the fileio share-reading helpers once they land.)
+(The bounded readers `_read_bounded` / `read_json` are the ones to replace by the fileio share-reading
+helpers once they land.)
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def _read_bounded(path: Path, limit: int) -> bytes | str:
     return data
 
 
-def _read_json(path: Path, limit: int) -> dict[str, Any] | str:
+def read_json(path: Path, limit: int) -> dict[str, Any] | str:
+    """A JSON object from a bounded regular file, else the reason (a str) it could not be used."""
     raw = _read_bounded(path, limit)
     if isinstance(raw, str):
         return raw
@@ -213,7 +215,7 @@ def read_team(
         folder = top / client
         if days:
             _refresh_days(team, folder, client, since, until, today)
-        client_doc = _read_json(folder / "client.json", 4096)
+        client_doc = read_json(folder / "client.json", 4096)
         if isinstance(client_doc, dict) and isinstance(client_doc.get("role"), str):
             team.roles[client] = client_doc["role"][:20]
         if records:
@@ -246,7 +248,7 @@ def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until:
         rel = f"{client}/days/{entry.name}"
         team.files_read += 1
         team.days_read += 1
-        raw = _read_json(Path(entry.path), MAX_DAY_BYTES)
+        raw = read_json(Path(entry.path), MAX_DAY_BYTES)
         try:
             if isinstance(raw, str):
                 raise RecordError(raw)
@@ -273,7 +275,7 @@ def read_records(team: TeamUsage, folder: Path, client: str, only: tuple[str, ..
         if only is not None and name not in only:
             continue
         rel = f"{client}/{name}.json"
-        raw = _read_json(folder / f"{name}.json", MAX_RECORDS_BYTES)
+        raw = read_json(folder / f"{name}.json", MAX_RECORDS_BYTES)
         if raw == "missing":
             continue
         team.files_read += 1
