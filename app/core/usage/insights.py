@@ -276,18 +276,21 @@ def _suggestions(
     articles = {a.id: a for a in content.articles} if content else {}
     out = []
     hidden = 0
-    keys = {a.id: {_key(t) for t in (a.title, *a.similar)} for a in articles.values()}
+    keys: dict[str, set[str]] = {}
     for (phrase, article_id), (count, clients) in learned.items():
         article = articles.get(article_id)
         if content is not None and article is None:
             continue  # the article is gone
-        if article is not None and _key(phrase) in keys[article_id]:
-            continue  # already one of its questions
         if (APPROVE_SIMILAR, f"{article_id}\t{phrase}") in decided:
             continue
         if clients < MIN_AGENTS:
             hidden += 1
             continue
+        if article is not None:
+            if article_id not in keys:
+                keys[article_id] = {_key(t) for t in (article.title, *article.similar)}
+            if _key(phrase) in keys[article_id]:
+                continue  # already one of its questions
         out.append(
             Suggestion(
                 article_id,

@@ -63,6 +63,7 @@ class TeamStore:
         self.db.commit()
         self._text_ids: dict[str, int] | None = None
         self._client_ids: dict[str, int] = dict(self.db.execute("SELECT name, id FROM clients"))
+        self._settled_for = self._settled_day = ""
 
     def close(self) -> None:
         """Close the database."""
@@ -97,11 +98,16 @@ class TeamStore:
         rows = self.db.execute("SELECT day, size, mtime FROM files WHERE client = ?", (self.client_id(client),))
         return {day: (size, mtime) for day, size, mtime in rows}
 
+    def _settled(self, today: str) -> str:
+        if self._settled_for != today:
+            self._settled_for, self._settled_day = today, _days_before(today, SETTLED_DAYS)
+        return self._settled_day
+
     def needs(self, day: str, known: dict[str, tuple[int, int]], entry: os.DirEntry, today: str) -> bool:
         """Whether a listed day file must be (re)read."""
         if day not in known:
             return True
-        if day < _days_before(today, SETTLED_DAYS):
+        if day < self._settled(today):
             return False
         try:
             info = entry.stat(follow_symlinks=False)
