@@ -140,3 +140,20 @@ def test_texts_past_retention_leave_the_share(share, tmp_path):
     assert f"days/{day_of(log.last_event_ts())}.json" in later.written
     assert doc["searches"] == 1 and doc["queries"] == [] and doc["texts_removed"] is True
     assert "积分" not in path.read_text(encoding="utf-8")
+
+
+def test_a_client_folder_replaced_by_a_symlink_is_not_written_through(share, tmp_path):
+    log = _agent(tmp_path, "a")
+    log.record_search("积分兑换", 0)
+    client = exchange(share, log, role="坐席").client
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = usage_dir(share) / client
+    for child in sorted(folder.rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    folder.rmdir()
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    log.record_search("发票", 0)
+    with pytest.raises(UsageShareError, match="symbolic link"):
+        exchange(share, log, role="坐席")
+    assert list(elsewhere.iterdir()) == []

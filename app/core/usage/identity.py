@@ -43,6 +43,8 @@ def client_secret(home: Path) -> str:
 def team_key(usage_dir: Path) -> str:
     """The team key in the share (`.zhida/usage/TEAM_KEY`), created by the first client that needs it."""
     path = usage_dir / KEY_NAME
+    if usage_dir.is_symlink() or usage_dir.parent.is_symlink() or path.is_symlink():
+        raise UsageShareError(f"{usage_dir}: is a symbolic link; usage is not written through it")
     usage_dir.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

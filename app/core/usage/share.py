@@ -62,8 +62,13 @@ def canonical(data: object) -> bytes:
 
 
 def write_own(share: Path, client: str, rel: str, data: object) -> None:
-    """Write one file of this client's own folder atomically."""
-    write_bytes_atomic(usage_dir(share) / client / rel, canonical(data))
+    """Write one file of this client's own folder atomically; a folder on the way that is a symlink is refused."""
+    top = usage_dir(share)
+    target = top / client / rel
+    for folder in (share / ".zhida", top, top / client, target.parent):
+        if folder.is_symlink():
+            raise UsageShareError(f"{folder}: is a symbolic link; usage is not written through it")
+    write_bytes_atomic(target, canonical(data))
 
 
 # ---- reading (untrusted) -------------------------------------------------------------------------
