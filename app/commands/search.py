@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--tag", help="only hits with this tag")
     parser.add_argument("--channel", help="only hits for this channel (在线/电话/邮件)")
     parser.add_argument("--include-drafts", action="store_true", help="also draft and archived articles")
+    parser.add_argument("--no-log", action="store_true", help="do not count this search in the usage log")
     add_content_option(parser)
     parser.set_defaults(func=run)
 
@@ -102,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
             out.write(json.dumps({"query": query, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False) + "\n")
         return 0
     hits = index.search(args.query, limit=args.limit, **filters)
+    if not args.no_log:  # one query counts like Enter in the app; --batch never does
+        from app.core.usage.log import UsageLog
+
+        UsageLog().record_search(args.query, len(hits))
     if args.json:
         print_json({"query": args.query, "hits": [_hit_json(h) for h in hits]})
         return 0

@@ -20,6 +20,7 @@ from app.core.sync.resolve import (
     resolve_conflict,
 )
 from app.core.sync.share import ShareError
+from app.core.usage.exchange import usage_notices
 from app.core.vocab import MANAGER
 from app.core.workspace import reindex_after_sync
 
@@ -115,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
         ),
         root,
     )
+    if not report.failed:
+        report.notices.extend(usage_notices(share))  # usage travels on its own files (docs/insights.md)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -25,6 +25,8 @@ class Settings:
     font_size: int = 11
     always_on_top: bool = False
     window_geometry: str = ""
+    usage_sharing: bool = True  # share daily usage aggregates with the team (docs/insights.md)
+    usage_retention_days: int = 90  # query texts older than this leave the log and the share
     extra: dict = field(default_factory=dict)
 
 

@@ -156,3 +156,19 @@ ROLES = Vocabulary(
         Term(TRAINEE, "新人", ("trainee", "new hire")),
     ),
 )
+
+# ---- team insights: feedback, cases (usage) -----------------------------------------------------
+FLAG_ARTICLE, FLAG_DRAFT = "article", "draft"
+FLAG_KINDS = Vocabulary("flag", (Term(FLAG_ARTICLE, "有误/过时"), Term(FLAG_DRAFT, "草稿不好")))
+FLAG_OPEN, FLAG_RESOLVED, FLAG_DISMISSED = "open", "resolved", "dismissed"
+FLAG_STATUSES = Vocabulary(
+    "flag_status", (Term(FLAG_OPEN, "待处理"), Term(FLAG_RESOLVED, "已处理"), Term(FLAG_DISMISSED, "不需修改"))
+)
+SOLVED, UNSOLVED, ESCALATED = "solved", "unsolved", "escalated"
+CASE_OUTCOMES = Vocabulary("outcome", (Term(SOLVED, "已解决"), Term(UNSOLVED, "未解决"), Term(ESCALATED, "已升级")))
+CASE_PENDING, CASE_APPROVED, CASE_REJECTED = "pending", "approved", "rejected"
+CASE_STATUSES = Vocabulary(
+    "case_status", (Term(CASE_PENDING, "待审核"), Term(CASE_APPROVED, "已收录"), Term(CASE_REJECTED, "不收录"))
+)
+POSITIVE_CASE, NEGATIVE_CASE = "positive", "negative"
+CASE_POLARITIES = Vocabulary("polarity", (Term(POSITIVE_CASE, "正面案例"), Term(NEGATIVE_CASE, "反面案例")))

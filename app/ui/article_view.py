@@ -33,6 +33,8 @@ class ArticleView(QWidget):
     """Shows one article; `send_section(article_id, section, text)` feeds the reply builder."""
 
     send_section = Signal(str, str, str)
+    flag_requested = Signal()  # 「有误/过时」 on the article shown (team insights)
+    gap_requested = Signal()  # 「记录为知识缺口」: this article does not answer the question searched
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,11 +57,25 @@ class ArticleView(QWidget):
             self.buttons[name] = button
             row.addWidget(button)
         row.addStretch(1)
+        self.flag_button = QPushButton("有误/过时")
+        self.flag_button.setToolTip("告诉文章负责人这篇文章有误或已过时 (Ctrl+Shift+X)")
+        self.flag_button.clicked.connect(self.flag_requested)
+        self.gap_button = QPushButton("记录为知识缺口")
+        self.gap_button.setToolTip("这篇文章没有回答刚才搜索的问题:记录下来,知识管理员会看到 (Ctrl+Shift+Q)")
+        self.gap_button.clicked.connect(self.gap_requested)
+        feedback = QHBoxLayout()
+        feedback.addStretch(1)
+        for button in (self.flag_button, self.gap_button):
+            button.setEnabled(False)
+            button.setFlat(True)
+            button.setStyleSheet("color:#a15c00")
+            feedback.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addLayout(row)
+        layout.addLayout(feedback)
         layout.addWidget(self.browser, 1)
 
     def show_article(self, article: Article) -> None:
@@ -78,6 +94,8 @@ class ArticleView(QWidget):
         self.browser.setHtml(similar + render_markdown(article.body))
         for name, button in self.buttons.items():
             button.setEnabled(bool(article.section(name)))
+        self.flag_button.setEnabled(True)
+        self.gap_button.setEnabled(True)
 
     def _send(self, name: str) -> None:
         if self.article and self.article.section(name):

@@ -34,6 +34,7 @@ from app.core.settings import Settings, save_settings
 from app.core.usage.log import UsageLog
 from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
+from app.ui import insights_wiring as insights
 from app.ui.article_view import ArticleView
 from app.ui.builder import BuilderPanel
 from app.ui.help_overlay import HelpOverlay
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self._shown_seq = 0
         self.setWindowTitle("知答 Zhida")
         self._build()
+        self.recorder = insights.UsageRecorder(self.usage, self.background, self)
+        insights.install(self)  # 有误/过时, 记录为知识缺口, and the 数据看板 tab for a 知识管理员
         self._shortcuts()
         self._apply_settings(first=True)
         warm_up_fonts(self.results.font())
@@ -259,6 +262,7 @@ class MainWindow(QMainWindow):
             self.content_root = resolve_content_root(None, self.home)
             self.start_loading()
         self.setup_sync()
+        insights.install(self)
 
     def _save_settings(self) -> None:
         self.settings.window_geometry = self.saveGeometry().toBase64().data().decode("ascii")
@@ -302,6 +306,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.sync.synced.connect(self._synced)
+        self.sync.synced.connect(lambda _r: insights.share_after_sync(self))
         self.sync.failed.connect(lambda _msg: self._show_sync_status())
         self.sync.conflicts_changed.connect(lambda _c: self._show_sync_status())
         self.sync.running_changed.connect(lambda _r: self._show_sync_status())
@@ -478,6 +483,7 @@ class MainWindow(QMainWindow):
         if not self._search_ready_sent and self.index is not None:
             self._search_ready_sent = True
             self.search_ready.emit()
+        insights.workspace_loaded(self)
         self.ready.emit()
         self._search_now()
 
@@ -551,9 +557,7 @@ class MainWindow(QMainWindow):
                 "输入关键词开始搜索" if not query else f"没有找到与“{query}”相关的内容,换个说法试试"
             )
             self.empty_label.show()
-        if query:
-            usage = self.usage
-            self.background.submit(lambda: usage.record_search(query, len(hits)), lambda _r: None)
+        self.recorder.shown(query, len(hits))  # counted on Enter, a 1.5 s pause or an open: not per keystroke
         self.results_shown.emit(query)
 
     def _query_edited(self, _text: str) -> None:
@@ -578,6 +582,7 @@ class MainWindow(QMainWindow):
     # ---- actions ----------------------------------------------------------------------------------
     def open_current(self, focus: bool = True) -> None:
         """Open the selected hit: an article in the article tab, a script in the script browser."""
+        self.recorder.commit()  # Enter or an opened result: the search on screen counts now
         hit = self.results.current_hit()
         if hit is None:
             return
@@ -701,12 +706,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已存为个人话术「{script.title}」(只在本机)", 6000)
 
     def _draft_copied(self, what: str) -> None:
+        self.recorder.draft_copied(self.builder.draft, self.builder.message.toPlainText())
         self.statusBar().showMessage(what, 5000)
 
     def _record_gap(self, message: str, reply_type: str) -> None:
-        usage = self.usage
-        self.background.submit(lambda: usage.record_gap(message, reply_type), lambda _r: None)
-        self.statusBar().showMessage("已记录为知识缺口(只保存在本机,个人信息已隐去)", 5000)
+        from app.ui.insights_wiring import record_gap
+
+        record_gap(self, message, reply_type)
 
     def _toggle_favorite(self, script_id: str, on: bool) -> None:
         self.usage.set_favorite(script_id, on)

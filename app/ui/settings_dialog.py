@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.core.paths import is_content_root, is_empty_folder
 from app.core.settings import Settings
 from app.core.vocab import AUDIENCES, CHANNELS, ROLES
+from app.ui.insights_privacy import UsagePrivacyBox
 
 
 class SettingsDialog(QDialog):
@@ -56,6 +57,8 @@ class SettingsDialog(QDialog):
         form.addRow("默认渠道", self.channel)
         form.addRow("字号", self.font_size)
         form.addRow("", self.on_top)
+        self.privacy = UsagePrivacyBox(settings, parent=self)
+        form.addRow("团队统计", self.privacy)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -118,4 +121,6 @@ class SettingsDialog(QDialog):
             always_on_top=self.on_top.isChecked(),
             window_geometry=s.window_geometry,
             extra=dict(s.extra),
+            usage_sharing=self.privacy.enabled.isChecked(),
+            usage_retention_days=self.privacy.retention.value(),
         )
