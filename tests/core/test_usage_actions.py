@@ -72,7 +72,7 @@ def test_a_new_article_from_a_gap_is_a_valid_draft_and_never_overwrites(make_roo
 
 
 def test_approved_cases_become_drills_that_load(make_root):
-    from app.core.training.scoring import load_drills
+    from app.core.training.drills import load_drills
     from app.core.usage.cases import export_case_drills, search_cases
     from app.core.usage.records import Case
 
