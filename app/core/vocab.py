@@ -135,6 +135,14 @@ STATUSES = Vocabulary("status", (Term(DRAFT, "草稿"), Term(PUBLISHED, "已发�
 CONCLUSION, EXPLANATION, STEPS, PITFALLS = "结论", "说明", "操作步骤", "常见误区"
 SECTION_NAMES = (CONCLUSION, EXPLANATION, STEPS, PITFALLS)
 
+# Labels that start a line of an article (风险前置：…). Authoring convention (docs/authoring.md): a line
+# under an agent label is a note for the agent and never reaches a reply; a method label only names the
+# technique, so the reply keeps the text after it.
+AGENT_LABELS = frozenset(
+    {"误区", "新人注意", "坐席提示", "核实要点", "处理顺序", "隐私提醒", "参考话术", "注意事项", "内部说明", "升级规则"}
+)
+METHOD_LABELS = frozenset({"风险前置", "结论先行", "逻辑支撑", "操作指引", "方案对比", "服务闭环"})
+
 # The stages scripts are written for (a content root may use others: validation allows any stage a script uses).
 STAGES = ("开场", "共情", "核实", "方案", "致歉", "说明", "指引", "结束", "转接", "跟进", "安抚")
 

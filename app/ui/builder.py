@@ -1,20 +1,18 @@
-"""The reply builder: customer message → triage chips → template slots → checked draft → guarded copy."""
+"""The reply builder: customer message → triage chips → article (or an honest "not found") → slots →
+checked draft → guarded copy.
+
+The widget shows what the core's ReplySession holds and keeps no reply rules of its own. Composing runs
+on the task runner; the copy guard checks exactly the text being copied, synchronously, at the moment
+of copying (the checker takes a few milliseconds), so no key sequence puts an error or an open
+placeholder on the clipboard without the explicit 「仍然复制」.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QContextMenuEvent,
-    QGuiApplication,
-    QHelpEvent,
-    QKeySequence,
-    QShortcut,
-    QTextCharFormat,
-    QTextCursor,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,12 +27,15 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTextEdit,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.checker.match import CheckContext, Finding
+from app.core.compose.choice import CLOSE, NONE, WEAK
+from app.core.compose.model import Draft, Slot
+from app.core.compose.session import ReplySession
+from app.core.compose.triage import Triage
 from app.core.content.model import Script
 from app.core.content.placeholders import find_placeholders
 from app.core.vocab import (
@@ -42,6 +43,7 @@ from app.core.vocab import (
     CHANNELS,
     COMPLAINT,
     EMOTIONS,
+    ERROR_LEVEL,
     FAULT,
     FOREIGN,
     GENERAL_TYPE,
@@ -51,148 +53,107 @@ from app.core.vocab import (
     PRIORITIES,
     SUGGESTION,
 )
+from app.ui.draft_editor import LEVEL_COLORS, DraftEditor, finding_tip
+from app.ui.flow_layout import FlowLayout
 
-LEVEL_COLORS = {"error": "#d93025", "warning": "#e8a200", "suggestion": "#1a73e8"}
-LEVEL_NAMES = {"error": "错误", "warning": "警告", "suggestion": "建议"}
+if TYPE_CHECKING:
+    from app.core.workspace import Workspace
+    from app.ui.tasks import TaskRunner
+
+__all__ = ["BuilderPanel", "DraftEditor"]
+
 TYPE_COLORS = {INQUIRY: "#1a73e8", COMPLAINT: "#d93025", SUGGESTION: "#188038", FAULT: "#e37400"}
+NOT_FOUND = "知识库里没有找到对应文章"
+WIDE = 1100  # from this width on, the slots stand beside the draft
 
 
-def to_qt(text: str, index: int) -> int:
-    """A Python character offset as a Qt text position: characters beyond the BMP (emoji) count twice in Qt."""
-    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+class MessageEdit(QPlainTextEdit):
+    """The customer message box: pasting a new message while a draft is open starts the next customer."""
 
+    pasted = Signal()
 
-def from_qt(text: str, position: int) -> int:
-    """A Qt text position as a Python character offset."""
-    units = 0
-    for index, ch in enumerate(text):
-        if units >= position:
-            return index
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
-
-
-def finding_tip(finding: Any) -> str:
-    """What hovering a finding shows: level, reason, message and the suggested replacements."""
-    tip = f"{LEVEL_NAMES.get(finding.level, finding.level)} · {finding.reason}:{finding.message}"
-    if finding.suggestions:
-        tip += "\n建议改为:" + " / ".join(finding.suggestions)
-    return tip
-
-
-class DraftEditor(QPlainTextEdit):
-    """The draft: findings underlined by level, tooltips on hover, fixes on right-click."""
-
-    fix_requested = Signal(object, int)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.findings: list[Any] = []
-        self.setMouseTracking(True)
-        self.setPlaceholderText("回复草稿:生成、从文章发送段落,或直接输入")
-
-    def set_findings(self, findings: list[Any]) -> None:
-        """Underline each finding in the colour of its level."""
-        self.findings = list(findings)
-        selections = []
-        text = self.toPlainText()
-        for finding in self.findings:
-            if finding.end > len(text):
-                continue
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor(LEVEL_COLORS.get(finding.level, "#888")))
-            if finding.level == "error":
-                fmt.setBackground(QColor("#fde8e7"))
-            selection.format = fmt
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(to_qt(text, finding.start))
-            cursor.setPosition(to_qt(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selections.append(selection)
-        self.setExtraSelections(selections)
-
-    def finding_at(self, qt_position: int) -> Any:
-        """The finding covering a cursor position (Qt counts UTF-16 units; findings count characters)."""
-        position = from_qt(self.toPlainText(), qt_position)
-        return next(
-            (f for f in self.findings if f.start <= position < f.end or (position == f.end and f.start < f.end)), None
-        )
-
-    def event(self, event: QEvent) -> bool:
-        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
-            finding = self.finding_at(self.cursorForPosition(event.pos()).position())
-            if finding:
-                QToolTip.showText(event.globalPos(), finding_tip(finding), self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
-        menu = self.createStandardContextMenu()
-        finding = self.finding_at(self.cursorForPosition(event.pos()).position())
-        if finding:
-            first = menu.actions()[0]
-            menu.insertSeparator(first)
-            title = menu.addAction(finding_tip(finding).split("\n")[0])
-            title.setEnabled(False)
-            menu.insertAction(first, title)
-            for choice, suggestion in enumerate(finding.suggestions):
-                action = menu.addAction(f"改为“{suggestion}”" if suggestion else "删除")
-                action.triggered.connect(lambda _=False, f=finding, c=choice: self.fix_requested.emit(f, c))
-                menu.insertAction(first, action)
-        menu.exec(event.globalPos())
+    def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt override
+        self.pasted.emit()
+        super().insertFromMimeData(source)
 
 
 class BuilderPanel(QWidget):
-    """Builds the reply; all core work (compose, check) runs on the task runner, results come back by signal."""
+    """Builds the reply; core work runs on the task runner and comes back by signal."""
 
-    copied = Signal(str)
+    copied = Signal(str)  # what was copied, in the agent's words (the window puts it in the status bar)
     status = Signal(str)
     draft_checked = Signal()
     save_requested = Signal(str, str)  # draft text, triaged type: 「存为个人话术」
+    gap_requested = Signal(str, str)  # customer message, triaged type: 「记录为知识缺口」
 
-    def __init__(self, runner, parent=None):
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
-        self.workspace = None
-        self.draft = None
+        self.workspace: Workspace | None = None
+        self.session = ReplySession()
         self._check_seq = 0
-        self._slot_texts: dict[str, str] = {}
+        self._compose_seq = 0
+        self._quiet = False  # a text change that needs no check (a composed draft, an applied fix)
 
-        self.message = QPlainTextEdit()
+        self.message = MessageEdit()
         self.message.setPlaceholderText("粘贴客户消息,按 Ctrl+G 生成回复")
         self.message.setMaximumHeight(84)
+        self.message.pasted.connect(self._message_pasted)
+        self.message.textChanged.connect(self._message_edited)
         self.audience = QComboBox()
         self.audience.addItems(list(AUDIENCES))
         self.channel = QComboBox()
         self.channel.addItems(list(CHANNELS))
-        self.audience.currentIndexChanged.connect(self._schedule_check)
-        self.channel.currentIndexChanged.connect(self._schedule_check)
+        self.audience.currentIndexChanged.connect(self._context_changed)
+        self.channel.currentIndexChanged.connect(self._context_changed)
         self.compose_button = QPushButton("生成回复")
         self.compose_button.setToolTip("根据客户消息生成回复 (Ctrl+G)")
         self.compose_button.clicked.connect(self.compose_now)
-        options = QHBoxLayout()
-        options.addWidget(QLabel("客户"))
-        options.addWidget(self.audience)
-        options.addWidget(QLabel("渠道"))
-        options.addWidget(self.channel)
-        options.addStretch(1)
-        options.addWidget(self.compose_button)
+        self.next_button = QPushButton("下一位客户")
+        self.next_button.setToolTip("清空消息、草稿和填写内容,接待下一位客户 (Ctrl+N)")
+        self.next_button.clicked.connect(self.next_customer)
+        options = FlowLayout()
+        for widget in (
+            QLabel("客户"),
+            self.audience,
+            QLabel("渠道"),
+            self.channel,
+            self.compose_button,
+            self.next_button,
+        ):
+            options.addWidget(widget)
+        options_box = QWidget()
+        options_box.setLayout(options)
 
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(6)
+        self.chips = FlowLayout()
         chips_box = QWidget()
         chips_box.setLayout(self.chips)
+
+        self.article_label = QLabel("")
+        self.article_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_label.setWordWrap(True)
+        self.article_label.setStyleSheet("color:#555")
+        self.candidates = FlowLayout()
+        self.candidates_box = QWidget()
+        self.candidates_box.setLayout(self.candidates)
+        self.candidates_box.hide()
+        self.gap_button = QPushButton("记录为知识缺口")
+        self.gap_button.setToolTip("把这条消息记下来,知识管理员会看到知识库缺了什么")
+        self.gap_button.clicked.connect(self.record_gap)
+        self.gap_button.hide()
+        self.facts_label = QLabel("")
+        self.facts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.facts_label.setWordWrap(True)
+        self.facts_label.setStyleSheet("color:#188038")
+        self.facts_label.hide()
+        self.stale_label = QLabel("客户消息已修改:按 Ctrl+G 重新生成回复")
+        self.stale_label.setStyleSheet("color:#e37400")
+        self.stale_label.hide()
 
         self.slots_box = QWidget()
         self.slots_layout = QFormLayout(self.slots_box)
         self.slots_layout.setContentsMargins(0, 0, 0, 0)
-        self.article_label = QLabel("")
-        self.article_label.setWordWrap(True)
-        self.article_label.setStyleSheet("color:#555")
+        self.slots_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
         self.fill_box = QWidget()
         self.fill_layout = QFormLayout(self.fill_box)
@@ -207,22 +168,26 @@ class BuilderPanel(QWidget):
         self.findings_list.setWordWrap(True)
         self.findings_list.itemActivated.connect(self._finding_activated)
         self.findings_list.itemDoubleClicked.connect(self._finding_activated)
+        self.findings_list.hide()
 
         self.guard = QFrame()
         self.guard.setStyleSheet("QFrame { background:#fff4e5; border:1px solid #e8a200; border-radius:4px; }")
         guard_layout = QHBoxLayout(self.guard)
         self.guard_label = QLabel("")
+        self.guard_label.setTextFormat(Qt.TextFormat.PlainText)
         self.guard_label.setWordWrap(True)
-        override = QPushButton("仍然复制")
-        override.clicked.connect(lambda: self.copy_draft(override=True))
+        self.override_button = QPushButton("仍然复制")
+        self.override_button.setToolTip("确认无误后仍然复制 (Ctrl+Shift+Enter)")
+        self.override_button.clicked.connect(lambda: self.copy_draft(override=True))
         guard_layout.addWidget(self.guard_label, 1)
-        guard_layout.addWidget(override)
+        guard_layout.addWidget(self.override_button)
         self.guard.hide()
 
         self.copy_button = QPushButton("复制回复")
-        self.copy_button.setToolTip("复制到剪贴板 (Ctrl+Enter)")
+        self.copy_button.setToolTip("检查后复制到剪贴板 (Ctrl+Enter)")
         self.copy_button.clicked.connect(lambda: self.copy_draft())
         self.clear_button = QPushButton("清空")
+        self.clear_button.setToolTip("清空草稿(客户消息保留)")
         self.clear_button.clicked.connect(self.clear)
         self.save_button = QPushButton("存为个人话术")
         self.save_button.setToolTip("把这条回复存成自己的话术,以后搜索或在“话术库·个人话术”里直接用")
@@ -233,15 +198,20 @@ class BuilderPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.copy_button)
 
-        # Top: what the reply is built from (scrolls). Bottom: the draft and the copy button, always in view.
+        # What the reply is built from (scrolls) and the draft with its copy button (always in view): stacked
+        # in the side panel, side by side on a wide screen.
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(QLabel("<b>客户消息</b>"))
         layout.addWidget(self.message)
-        layout.addLayout(options)
+        layout.addWidget(options_box)
         layout.addWidget(chips_box)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.article_label)
+        layout.addWidget(self.candidates_box)
+        layout.addWidget(self.gap_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.facts_label)
         layout.addWidget(self.slots_box)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -277,7 +247,11 @@ class BuilderPanel(QWidget):
         for keys, fn in (
             ("Ctrl+Return", self.copy_draft),
             ("Ctrl+Enter", self.copy_draft),
+            ("Ctrl+Shift+Return", lambda: self.copy_draft(override=True)),
+            ("Ctrl+Shift+Enter", lambda: self.copy_draft(override=True)),
+            ("Ctrl+N", self.next_customer),
             ("Ctrl+.", self.fix_at_cursor),
+            *((f"Alt+{n}", lambda n=n: self.pick_candidate(n - 1)) for n in (1, 2, 3)),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -285,9 +259,15 @@ class BuilderPanel(QWidget):
         self._refresh_fill_ins()
 
     # ---- wiring -----------------------------------------------------------------------------------
-    def set_workspace(self, workspace) -> None:
+    @property
+    def draft(self) -> Draft | None:
+        """The draft built for the customer in front of the agent, if any."""
+        return self.session.draft
+
+    def set_workspace(self, workspace: Workspace) -> None:
         """Use this workspace's content, index and checker."""
         self.workspace = workspace
+        self.session.checker = workspace.checker
         self._schedule_check()
 
     def set_defaults(self, audience: str, channel: str) -> None:
@@ -295,10 +275,8 @@ class BuilderPanel(QWidget):
         self.audience.setCurrentText(audience)
         self.channel.setCurrentText(channel)
 
-    def context(self):
+    def context(self) -> CheckContext:
         """The checker context for the chosen audience and channel."""
-        from app.core.checker.match import CheckContext
-
         return CheckContext(audience=self.audience.currentText(), channel=self.channel.currentText())
 
     def script_text(self, script: Script) -> str:
@@ -307,8 +285,54 @@ class BuilderPanel(QWidget):
             return script.variants["en"]
         return script.text
 
+    def _context_changed(self) -> None:
+        self.session.context = self.context()
+        self._schedule_check()
+
+    # ---- one customer at a time ---------------------------------------------------------------
+    def next_customer(self) -> None:
+        """下一位客户: clear the message, draft, fill-ins, triage and article; the message box gets focus."""
+        self.message.blockSignals(True)
+        self.message.clear()
+        self.message.blockSignals(False)
+        self._forget_draft()
+        self.message.setFocus()
+        self.status.emit("已清空,可以接待下一位客户")
+
+    def _forget_draft(self) -> None:
+        self._compose_seq += 1  # a compose still running belongs to the previous customer
+        self.session.reset()
+        self.editor.clear()
+        self.editor.set_findings([])
+        self._show_triage(None)
+        self._show_slots(())
+        self._show_choice(None)
+        self.guard.hide()
+        self.stale_label.hide()
+
+    def _message_pasted(self) -> None:
+        if self.session.draft is not None or self.editor.toPlainText().strip():
+            # A new customer's message: nothing of the previous customer may stay in the reply.
+            self.message.blockSignals(True)
+            self.message.clear()
+            self.message.blockSignals(False)
+            self._forget_draft()
+
+    def _message_edited(self) -> None:
+        stale = self.session.draft is not None and self.message.toPlainText().strip() != self.session.message
+        self.stale_label.setVisible(stale)
+
     # ---- compose ----------------------------------------------------------------------------------
-    def compose_now(self) -> None:
+    def compose_from(self, text: str) -> None:
+        """Build a reply for `text` (e.g. the search box's text when the message box is empty)."""
+        if text.strip() and text.strip() != self.message.toPlainText().strip():
+            self._forget_draft()
+            self.message.blockSignals(True)
+            self.message.setPlainText(text.strip())
+            self.message.blockSignals(False)
+        self.compose_now()
+
+    def compose_now(self, article_id: str | None = None) -> None:
         """Triage the customer message and assemble a draft in the background."""
         message = self.message.toPlainText().strip()
         workspace = self.workspace
@@ -320,8 +344,10 @@ class BuilderPanel(QWidget):
             self.status.emit("知识库仍在加载,请稍候")
             return
         audience, channel = self.audience.currentText(), self.channel.currentText()
+        self._compose_seq += 1
+        seq = self._compose_seq
 
-        def run():
+        def run() -> Draft:
             from app.core.compose.composer import compose
 
             return compose(
@@ -330,37 +356,48 @@ class BuilderPanel(QWidget):
                 searcher=workspace.index,
                 checker=workspace.checker,
                 library=workspace.replies,
+                article_id=article_id,
                 audience=audience,
                 channel=channel,
             )
 
         self.compose_button.setEnabled(False)
-        self.runner.submit(run, self._composed, self._compose_failed)
+        self.runner.submit(run, lambda draft: self._composed(seq, message, draft), self._compose_failed)
 
     def _compose_failed(self, message: str) -> None:
         self.compose_button.setEnabled(True)
         self.status.emit(f"生成回复失败:{message}")
 
-    def _composed(self, draft) -> None:
+    def _composed(self, seq: int, message: str, draft: Draft) -> None:
         self.compose_button.setEnabled(True)
-        self.draft = draft
+        if seq != self._compose_seq:
+            return  # the agent moved on to the next customer meanwhile
+        self.session.context = self.context()
+        self.session.start(draft, {f.name: f.value for f in draft.facts}, message)
         self._show_triage(draft.triage)
-        article = draft.article
-        self.article_label.setText(f"依据文章:{article.title}" if article else "未找到匹配的文章,已用话术组成回复")
+        self._show_choice(draft)
         self._show_slots(draft.slots)
+        self.stale_label.hide()
+        self._quiet = True  # checked by compose: the text change needs no second check
         self.editor.setPlainText(draft.text)
+        self._quiet = False
+        self.guard.hide()
+        self._refresh_fill_ins()
+        self._show_findings(list(draft.findings))  # checked once by compose: no second check until an edit
         self.editor.setFocus()
 
-    def _show_triage(self, triage) -> None:
+    def _show_triage(self, triage: Triage | None) -> None:
         while self.chips.count():
             item = self.chips.takeAt(0)
-            if item.widget():
+            if item is not None and item.widget() is not None:
                 item.widget().deleteLater()
-        cues = list(getattr(triage, "cues", []) or [])
+        if triage is None:
+            return
+        cues = list(triage.cues)
 
         def cue_text(kind: str) -> str:
-            words = [f"“{c.text}”" + (f"({c.reason})" if c.reason else "") for c in cues if c.field == kind]
-            return "判断依据:" + ("、".join(words) if words else "未发现明显线索,按默认处理")
+            said = [f"“{c.text}”" + (f"({c.reason})" if c.reason else "") for c in cues if c.field == kind]
+            return "判断依据:" + ("、".join(said) if said else "未发现明显线索,按默认处理")
 
         chips = (
             (triage.type, TYPE_COLORS.get(triage.type, "#555"), "type"),
@@ -369,15 +406,70 @@ class BuilderPanel(QWidget):
         )
         for text, color, kind in chips:
             chip = QLabel(text)
+            chip.setTextFormat(Qt.TextFormat.PlainText)
             chip.setStyleSheet(f"QLabel {{ color:white; background:{color}; border-radius:9px; padding:2px 10px; }}")
             chip.setToolTip(cue_text(kind))
             chip.setObjectName(f"chip-{kind}")
             self.chips.addWidget(chip)
-        self.chips.addStretch(1)
 
-    def _show_slots(self, slots) -> None:
+    def _show_choice(self, draft: Draft | None) -> None:
+        while self.candidates.count():
+            item = self.candidates.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.gap_button.setVisible(False)
+        self.candidates_box.setVisible(False)
+        self.facts_label.setVisible(False)
+        if draft is None:
+            self.article_label.setText("")
+            return
+        choice = draft.choice
+        if choice.status == NONE:
+            self.article_label.setText(f"{NOT_FOUND}:请核实后自己填写「待确认」部分,或从下面的话术里挑选。")
+            self.article_label.setStyleSheet("color:#d93025")
+            self.gap_button.setVisible(True)
+        elif choice.status in (CLOSE, WEAK):
+            why = "有几篇文章都可能相关" if choice.status == CLOSE else "文章和客户问题只部分相关"
+            title = draft.article.title if draft.article else ""
+            self.article_label.setText(f"依据文章(不确定,{why}):{title}。按 Alt+1/2/3 换一篇:")
+            self.article_label.setStyleSheet("color:#e37400")
+        elif draft.article is not None:
+            self.article_label.setText(f"依据文章:{draft.article.title}")
+            self.article_label.setStyleSheet("color:#555")
+        if choice.status in (CLOSE, WEAK, NONE) and choice.candidates:
+            for number, candidate in enumerate(choice.candidates, 1):
+                button = QPushButton(f"{number}. {candidate.article.title}")
+                button.setToolTip(f"用这篇文章重新生成 (Alt+{number})")
+                button.setCheckable(True)
+                button.setChecked(draft.article is not None and candidate.article.id == draft.article.id)
+                button.clicked.connect(lambda _=False, n=number - 1: self.pick_candidate(n))
+                button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+                self.candidates.addWidget(button)
+            self.candidates_box.setVisible(True)
+        if draft.facts:
+            said = "、".join(f"{f.name} {f.value}" for f in draft.facts)
+            self.facts_label.setText(f"已从客户消息填入:{said}(可在草稿里直接修改)")
+            self.facts_label.setVisible(True)
+
+    def pick_candidate(self, index: int) -> None:
+        """Alt+1/2/3: rebuild the reply from the n-th candidate article."""
+        draft = self.session.draft
+        if draft is None or not 0 <= index < len(draft.choice.candidates):
+            return
+        self.compose_now(article_id=draft.choice.candidates[index].article.id)
+
+    def record_gap(self) -> None:
+        """「记录为知识缺口」: the window stores it locally (masked) for the knowledge manager."""
+        draft = self.session.draft
+        message = self.session.message or self.message.toPlainText().strip()
+        if not message:
+            return
+        self.gap_requested.emit(message, draft.triage.type if draft is not None else GENERAL_TYPE)
+        self.gap_button.setEnabled(False)
+        self.gap_button.setText("已记录为知识缺口")
+
+    def _show_slots(self, slots: tuple[Slot, ...]) -> None:
         _clear_form(self.slots_layout)
-        self._slot_texts = {}
         for slot in slots:
             combo = QComboBox()
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -387,29 +479,27 @@ class BuilderPanel(QWidget):
                 (alt.text, alt.source) for alt in slot.alternatives if alt.text != slot.text
             ]
             for option, source in options:
-                combo.addItem(_short(option), option)
+                combo.addItem(_short(option) or "(空)", option)
                 combo.setItemData(combo.count() - 1, f"{option}\n——来源:{source}", Qt.ItemDataRole.ToolTipRole)
-            combo.setToolTip(f"来源:{slot.source}")
-            self._slot_texts[slot.name] = slot.text
+            combo.setToolTip(f"来源:{slot.source}" + (f"(另有 {len(options) - 1} 个备选)" if len(options) > 1 else ""))
             combo.currentIndexChanged.connect(
                 lambda _i, name=slot.name, c=combo: self._swap_slot(name, c.currentData())
             )
-            self.slots_layout.addRow(slot.name, combo)
+            label = QLabel(f"{slot.name}" + (f" ({len(options) - 1}备选)" if len(options) > 1 else ""))
+            self.slots_layout.addRow(label, combo)
 
     def _swap_slot(self, name: str, new_text: str) -> None:
-        old = self._slot_texts.get(name, "")
-        text = self.editor.toPlainText()
-        if old and old in text:
-            self.editor.setPlainText(text.replace(old, new_text, 1))
+        text, replaced = self.session.swap_slot(self.editor.toPlainText(), name, new_text)
+        if replaced:
+            self.editor.setPlainText(text)
         else:
             # The agent edited this part by hand: keep their words, add the alternative at the cursor.
             self.editor.textCursor().insertText(new_text)
             self.status.emit(f"「{name}」已被手动修改,备选内容已插入到光标处")
-        self._slot_texts[name] = new_text
 
     # ---- adding pieces ----------------------------------------------------------------------------
-    def add_section(self, article_id: str, name: str, text: str) -> None:
-        """Append an article section as a new paragraph of the draft."""
+    def add_section(self, text: str) -> None:
+        """Append an article section (already customer-facing text) as a new paragraph of the draft."""
         self._append(text)
 
     def add_script(self, script: Script) -> None:
@@ -424,12 +514,12 @@ class BuilderPanel(QWidget):
         self.editor.setTextCursor(cursor)
 
     def clear(self) -> None:
-        """Start a new reply (the customer message is kept)."""
-        self.editor.clear()
-        self.draft = None
-        self._show_slots([])
-        self.article_label.setText("")
-        self.guard.hide()
+        """Start the reply again (the customer message is kept)."""
+        message = self.message.toPlainText()
+        self._forget_draft()
+        self.message.blockSignals(True)
+        self.message.setPlainText(message)
+        self.message.blockSignals(False)
 
     # ---- placeholders -----------------------------------------------------------------------------
     def open_placeholders(self) -> list[str]:
@@ -454,7 +544,7 @@ class BuilderPanel(QWidget):
         """Replace every {name} in the draft with `value`."""
         if not value.strip():
             return
-        self.editor.setPlainText(self.editor.toPlainText().replace(f"{{{name}}}", value.strip()))
+        self.editor.setPlainText(self.session.fill_value(self.editor.toPlainText(), name, value))
         remaining = list(self.fill_edits)
         if remaining:
             self.fill_edits[remaining[0]].setFocus()
@@ -465,30 +555,35 @@ class BuilderPanel(QWidget):
     def _draft_changed(self) -> None:
         self.guard.hide()
         self._refresh_fill_ins()
-        self._schedule_check()
+        if not self._quiet:
+            self._schedule_check()
 
     def _schedule_check(self) -> None:
         self.check_timer.start()
 
     def check_now(self) -> None:
-        """Check the draft off the UI thread; only the newest check's findings are shown."""
+        """Underline the draft's findings, checked off the UI thread; only the newest check is shown."""
         self.check_timer.stop()
         workspace = self.workspace
-        if workspace is None or workspace.checker is None:
+        if workspace is None:
             return
         self._check_seq += 1
         seq = self._check_seq
         text = self.editor.toPlainText()
-        context = self.context()
+        session = self.session
+        session.context = self.context()
         self.runner.submit(
-            lambda: workspace.checker.check(text, context),
+            lambda: session.check(text),
             lambda findings: self._checked(seq, text, findings),
             lambda msg: self.status.emit(f"检查出错:{msg}"),
         )
 
-    def _checked(self, seq: int, text: str, findings: list[Any]) -> None:
+    def _checked(self, seq: int, text: str, findings: list[Finding]) -> None:
         if seq != self._check_seq or text != self.editor.toPlainText():
             return
+        self._show_findings(findings)
+
+    def _show_findings(self, findings: list[Finding]) -> None:
         self.editor.set_findings(findings)
         self.findings_list.clear()
         for finding in findings:
@@ -502,27 +597,32 @@ class BuilderPanel(QWidget):
         self.findings_list.setVisible(bool(findings))
         self.draft_checked.emit()
 
-    def apply_fix(self, finding: Any, choice: int = 0) -> None:
-        """Apply one suggested fix; the rest of the draft is untouched and re-checked."""
-        from app.core.checker.fixes import apply_fix
-
+    def apply_fix(self, finding: Finding, choice: int = 0) -> None:
+        """Apply one suggested fix; the rest of the draft is untouched and checked again at once."""
         text = self.editor.toPlainText()
-        if text[finding.start : finding.end] != finding.text:
+        if text[finding.start : finding.end] != finding.text or not finding.suggestions:
             self.check_now()
             return
-        new_text = apply_fix(text, finding, choice)
+        self.session.context = self.context()
+        new_text, findings = self.session.apply_fix(text, finding, choice)
         cursor = self.editor.textCursor()
+        self._quiet = True  # the fix returned its own fresh findings
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(new_text)  # one undo step, so Ctrl+Z brings the original back
         cursor.endEditBlock()
-        self.check_now()
+        self._quiet = False
+        self.check_timer.stop()
+        self._check_seq += 1  # a check still running is about the text before the fix
+        self.guard.hide()
+        self._refresh_fill_ins()
+        self._show_findings(findings)
 
     def fix_at_cursor(self) -> None:
         """Ctrl+.: apply the first suggestion of the finding at the cursor (or the first error)."""
         finding = self.editor.finding_at(self.editor.textCursor().position())
         if finding is None:
-            finding = next((f for f in self.editor.findings if f.level == "error"), None)
+            finding = next((f for f in self.editor.findings if f.level == ERROR_LEVEL), None)
         if finding is not None:
             self.apply_fix(finding, 0)
 
@@ -538,30 +638,43 @@ class BuilderPanel(QWidget):
         if not text:
             self.status.emit("草稿是空的,没有可保存的内容")
             return
-        self.save_requested.emit(text, self.draft.triage.type if self.draft is not None else GENERAL_TYPE)
+        draft = self.session.draft
+        self.save_requested.emit(text, draft.triage.type if draft is not None else GENERAL_TYPE)
 
     def copy_draft(self, override: bool = False) -> bool:
-        """Copy the draft; unfilled placeholders or error-level findings stop it unless overridden."""
+        """Copy the draft; what is copied is checked now, and an error or open placeholder stops it unless
+        the agent explicitly overrides."""
+        self.session.context = self.context()
         text = self.editor.toPlainText().strip()
-        if not text:
-            self.status.emit("草稿是空的")
+        blockers = self.session.copy_blockers(text)  # exactly this text, now: never an older check
+        if blockers.empty:
+            self.status.emit(blockers.message())
             return False
-        open_names = self.open_placeholders()
-        errors = [f for f in self.editor.findings if f.level == "error"]
-        if not override and (open_names or errors):
-            reasons = []
-            if open_names:
-                reasons.append("还有未填写的内容:" + "、".join(f"{{{n}}}" for n in open_names))
-            if errors:
-                reasons.append(f"还有 {len(errors)} 处禁忌或隐私问题:" + "、".join(f"“{f.text}”" for f in errors[:3]))
-            self.guard_label.setText(";".join(reasons) + "。请先处理,或点“仍然复制”。")
+        if blockers.blocked and not override:
+            self._check_seq += 1
+            self._show_findings(self.session.check(self.editor.toPlainText()))
+            self.guard_label.setText(blockers.message() + "。请先处理,或点“仍然复制”(Ctrl+Shift+Enter)。")
             self.guard.show()
-            if open_names and open_names[0] in self.fill_edits:
-                self.fill_edits[open_names[0]].setFocus()
+            if blockers.placeholders and blockers.placeholders[0] in self.fill_edits:
+                self.fill_edits[blockers.placeholders[0]].setFocus()
             return False
         QGuiApplication.clipboard().setText(text)
         self.guard.hide()
-        self.copied.emit(text)
+        self.copied.emit("已复制回复草稿" + ("(已确认仍然复制)" if blockers.blocked else ""))
+        return True
+
+    def guard_script(self, script: Script) -> bool:
+        """Put a library script into the draft when it may not be copied as it is (open placeholders,
+        an error finding); True when it was put there."""
+        text = self.script_text(script)
+        self.session.context = self.context()
+        blockers = self.session.copy_blockers(text)
+        if not blockers.blocked:
+            return False
+        self.add_script(script)
+        self.guard_label.setText(blockers.message() + "。请先处理,或点“仍然复制”(Ctrl+Shift+Enter)。")
+        self._show_findings(self.session.check(self.editor.toPlainText()))
+        self.guard.show()
         return True
 
 

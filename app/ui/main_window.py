@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -26,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.content.model import Script
+from app.core.compose.slots import article_section_text
+from app.core.content.model import Article, Script
 from app.core.content.personal import personal_root
-from app.core.content.placeholders import find_placeholders
 from app.core.settings import Settings, save_settings
 from app.core.usage.log import UsageLog
 from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         self.script_browser.favorite_toggled.connect(self._toggle_favorite)
         self.builder.copied.connect(self._draft_copied)
         self.builder.save_requested.connect(self.save_personal_script)
+        self.builder.gap_requested.connect(self._record_gap)
         self.builder.status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.load_progress.connect(self._show_progress)
 
@@ -577,19 +579,37 @@ class MainWindow(QMainWindow):
                     self.script_browser.tree.setFocus()
 
     def copy_current(self) -> None:
-        """Ctrl+Enter: copy the selected script, or the draft when the reply tab is open."""
-        if self.tabs.currentIndex() == TAB_BUILDER:
+        """Ctrl+Enter copies what the agent is looking at: the draft when the reply builder has the focus,
+        the selected result when the search box or the results have it; the status bar names what."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self.builder or self.builder.isAncestorOf(focus)):
             self.builder.copy_draft()
             return
+        if focus is not None and (focus is self.script_browser or self.script_browser.isAncestorOf(focus)):
+            selected = self.script_browser.current_script()
+            if selected is not None:
+                self.copy_script(selected)
+            return
         hit = self.results.current_hit()
-        if hit is not None and hit.kind == "script":
+        if hit is None:
+            self.statusBar().showMessage("没有选中的结果可复制", 4000)
+            return
+        if hit.kind == "script":
             script = self._item(hit)
             if script:
                 self.copy_script(script)
-                return
-        selected = self.script_browser.current_script()
-        if self.tabs.currentIndex() == TAB_SCRIPTS and selected is not None:
-            self.copy_script(selected)
+            return
+        article = self._item(hit)
+        if article is not None:
+            self.open_current(focus=False)
+            self.statusBar().showMessage(f"「{article.title}」是文章:在右侧选段落放入回复(Alt+1/2/3),不直接复制", 6000)
+
+    def _article(self, article_id: str) -> Article | None:
+        """The article with this id: from the loaded content, or the one on screen while loading."""
+        if self.workspace is not None:
+            return self.workspace.content.article(article_id)
+        shown = self.article_view.article
+        return shown if shown is not None and shown.id == article_id else None
 
     def _item(self, hit: Any) -> Any:
         """The article or script behind a hit: from the loaded content, or read from its file while loading."""
@@ -606,10 +626,12 @@ class MainWindow(QMainWindow):
         return read_item(self.content_root, hit.path, hit.id, hit.kind)
 
     def copy_script(self, script: Script) -> None:
-        """Copy a script; one with placeholders goes to the builder first, so nothing is sent unfilled."""
-        if find_placeholders(self.builder.script_text(script)):
-            self._use_script(script)
-            self.statusBar().showMessage("这条话术有待填写的内容({…}),已放入“回复”页,填好后再复制", 8000)
+        """Copy a script after the same check as a draft; one with open placeholders or an error finding
+        goes to the builder first, so nothing is sent unfilled or unchecked."""
+        if self.builder.guard_script(script):
+            self.tabs.setCurrentIndex(TAB_BUILDER)
+            self._record_use(script.id, "copy")
+            self.statusBar().showMessage("这条话术需要先处理(待填写内容或检查问题),已放入“回复”页", 8000)
             return
         text = self.builder.script_text(script)
         QGuiApplication.clipboard().setText(text)
@@ -621,8 +643,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TAB_BUILDER)
         self._record_use(script.id, "copy")
 
-    def _send_section(self, article_id: str, name: str, text: str) -> None:
-        self.builder.add_section(article_id, name, text)
+    def _send_section(self, article_id: str, name: str, _markdown: str) -> None:
+        article = self._article(article_id)
+        if article is None:
+            return
+        audience, channel = self.builder.audience.currentText(), self.builder.channel.currentText()
+        self.builder.add_section(article_section_text(article, name, audience, channel))
         self.tabs.setCurrentIndex(TAB_BUILDER)
         self.statusBar().showMessage(f"已把「{name}」放入回复", 4000)
 
@@ -650,8 +676,13 @@ class MainWindow(QMainWindow):
             )
         self.statusBar().showMessage(f"已存为个人话术「{script.title}」(只在本机)", 6000)
 
-    def _draft_copied(self, _text: str) -> None:
-        self.statusBar().showMessage("回复已复制到剪贴板", 5000)
+    def _draft_copied(self, what: str) -> None:
+        self.statusBar().showMessage(what, 5000)
+
+    def _record_gap(self, message: str, reply_type: str) -> None:
+        usage = self.usage
+        self.background.submit(lambda: usage.record_gap(message, reply_type), lambda _r: None)
+        self.statusBar().showMessage("已记录为知识缺口(只保存在本机,个人信息已隐去)", 5000)
 
     def _toggle_favorite(self, script_id: str, on: bool) -> None:
         self.usage.set_favorite(script_id, on)

@@ -56,7 +56,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_json_has_the_documented_keys_and_the_three_steps(root: Path, capsys) -> None:
     data = run_json(capsys, "--content", str(root), "--message", "密码怎么改?")
-    assert set(data) == {"triage", "article", "slots", "text", "placeholders", "findings"}
+    assert set(data) == {"triage", "article", "slots", "text", "placeholders", "findings", "choice", "facts"}
     assert set(data["triage"]) == {"type", "priority", "emotion", "cues"}
     assert data["triage"]["type"] == "咨询"
     assert data["article"]["id"] == "acct-change-password"

@@ -294,7 +294,7 @@ def test_overlap_search_matches_traditional_similar_questions(content) -> None:
 
 def test_json_form_has_exactly_the_documented_keys(content) -> None:
     data = draft_to_dict(compose("你们发错货了,我要投诉", content))
-    assert set(data) == {"triage", "article", "slots", "text", "placeholders", "findings"}
+    assert set(data) == {"triage", "article", "slots", "text", "placeholders", "findings", "choice", "facts"}
     assert set(data["triage"]) == {"type", "priority", "emotion", "cues"}
     assert all(set(s) == {"name", "text", "source", "alternatives"} for s in data["slots"])
     assert data["placeholders"] == ["订单号", "优惠券金额", "反馈时间"]

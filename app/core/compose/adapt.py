@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from app.core.vocab import AGENT_LABELS, ELDERLY, FOREIGN, HEARING, METHOD_LABELS, ONLINE, PHONE
+
 # Full-width forms are written as escapes so no editor or tool can silently turn them into ASCII.
 _FW = {"comma": "\uff0c", "semi": "\uff1b", "excl": "\uff01", "quest": "\uff1f", "colon": "\uff1a"}
 _SENTENCE_END = "\u3002!?;" + _FW["excl"] + _FW["quest"] + _FW["semi"]
@@ -16,7 +18,9 @@ TRAILING_PAUSES = _PAUSES
 _STEP = re.compile(r"^\s*(?:\d{1,2}\s*[.\u3001\uff0e)\uff09]|[(\uff08]\d{1,2}[)\uff09])\s*")
 _BULLET = re.compile(r"^\s*[-*+·•]\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
-_EMPHASIS = re.compile(r"\*\*|__|`")
+# Emphasis marks around words (**注意**, __重要__, `代码`). A run of asterisks between digits is a masked
+# number (138****5678), never emphasis: it must reach the customer as it is written.
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=[^\s*_`])([^*_`\n]*?[^\s*_`])\1")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # A sentence that speaks about the customer in the third person is a note for the agent, not for the customer.
 _AGENT_NOTE = re.compile(r"客户(?!服务)|坐席|工单|工作台")
@@ -32,6 +36,13 @@ _FAMILIAR = re.compile(
     + r"]*",
     re.MULTILINE,
 )
+# A line that starts with a short label and a colon: 风险前置：…, 核实要点:…
+_LABEL = re.compile(r"^\s*(?:[-*+·•]\s*)?([\u4e00-\u9fff]{2,6})[:\uff1a]\s*")
+# Instructions to contact customer service, by the channel the customer already uses.
+_SAME_CHANNEL = {
+    ONLINE: re.compile(r"【联系客服】|(?:联系|咨询|找|转接)(?:在线|人工)?客服|在线客服|人工客服"),
+    PHONE: re.compile(r"(?:拨打|致电|打)[^。!?\uff01\uff1f]{0,8}(?:客服)?(?:电话|热线)|电话联系客服"),
+}
 _EMOJI_TOKEN = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _MENU_PATH = re.compile(r"【([^【】]+)】")
 _OPENING_APOLOGY = re.compile(r"^(?:非常|十分|很|实在)?(?:抱歉|不好意思)[,\uff0c]\s*")
@@ -44,7 +55,7 @@ def plain_text(markdown: str) -> str:
     for line in markdown.split("\n"):
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
-        line = _LINK.sub(r"\1", _EMPHASIS.sub("", line))
+        line = _LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
         if line.strip():
             lines.append(line.rstrip())
     return "\n".join(lines).strip()
@@ -56,12 +67,36 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def customer_facing(text: str) -> tuple[str, float]:
-    """(text without sentences addressed to the agent, share of characters kept); numbered steps renumbered."""
+def strip_labels(line: str) -> str | None:
+    """A line without the internal label that starts it: None when the label marks a note for the agent
+    (核实要点: …), the rest of the line when the label only names the method (风险前置: …)."""
+    match = _LABEL.match(line)
+    if not match:
+        return line
+    label = match.group(1)
+    if label in AGENT_LABELS:
+        return None
+    if label in METHOD_LABELS:
+        return line[match.end() :].lstrip()
+    return line
+
+
+def fits_channel(sentence: str, channel: str | None) -> bool:
+    """False for an instruction to reach the channel the customer is already on (点击【联系客服】 in a chat)."""
+    pattern = _SAME_CHANNEL.get(channel or "")
+    return pattern is None or not pattern.search(sentence)
+
+
+def customer_facing(text: str, channel: str | None = None) -> tuple[str, float]:
+    """(text without sentences addressed to the agent, internal labels or instructions that do not fit the
+    channel, share of characters kept); numbered steps renumbered."""
     kept: list[str] = []
     total = max(1, len(text.strip()))
-    for line in text.split("\n"):
-        pieces = [p for p in sentences(line) if not _AGENT_NOTE.search(p)]
+    for raw in text.split("\n"):
+        line = strip_labels(raw)
+        if line is None:
+            continue
+        pieces = [p for p in sentences(line) if not _AGENT_NOTE.search(p) and fits_channel(p, channel)]
         joined = "".join(pieces).strip()
         if joined and not _STEP.fullmatch(joined):
             kept.append(joined)
@@ -70,6 +105,18 @@ def customer_facing(text: str) -> tuple[str, float]:
         kept[i] = _STEP.sub(f"{n}. ", kept[i], count=1)
     result = "\n".join(kept)
     return result, len(result) / total
+
+
+def for_audience(text: str, audience: str, channel: str) -> str:
+    """Audience and channel rules applied to one text: no 亲 for foreign customers, spoken style on the
+    phone, short sentences for the elderly and the hearing-impaired."""
+    if audience == FOREIGN:
+        text = strip_familiar(text)
+    if channel == PHONE:
+        text = spoken(text)
+    if audience in (ELDERLY, HEARING):
+        text = shorten_sentences(text)
+    return text.strip()
 
 
 def strip_familiar(text: str) -> str:

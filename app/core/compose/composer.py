@@ -12,15 +12,22 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.core.checker.match import CheckContext, Checker
+from app.core.compose import choice
+from app.core.compose.choice import ArticleChoice
+from app.core.compose.facts import ORDER, PHONE_NUMBER, PRODUCT, WAYBILL, Fact, extract_facts, fact_values
 from app.core.compose.library import ReplyLibrary
-from app.core.compose.model import Alternative, Draft, Searcher, Slot
+from app.core.compose.model import Alternative, Draft, Slot
 from app.core.compose.slots import AGENT_NOTE, MAX_ALTERNATIVES, candidates, checker_demotion, polish, slot_context
 from app.core.compose.templates import SlotSpec
 from app.core.compose.triage import Cue, Triage, triage
-from app.core.content.model import Article, Content
+from app.core.content.model import Content
 from app.core.content.placeholders import PLACEHOLDER_RE, find_placeholders
+from app.core.search.hits import Searcher
 from app.core.text.fold import fold
-from app.core.vocab import EMAIL, GENERAL, ONLINE, PUBLISHED
+from app.core.vocab import EMAIL, GENERAL, ONLINE
+
+# What stands in a slot only the agent can fill: nothing in the knowledge base answers the message.
+TO_CONFIRM = "{待确认}"
 
 
 def fill(text: Draft | str, values: Mapping[str, str]) -> str:
@@ -57,21 +64,30 @@ def compose(
     library = library if library is not None else ReplyLibrary.build(content)
     templates = library.templates
     tri = triage(message, library.triage)
-    article, via = _choose_article(
-        _topic_query(message, tri),
-        content,
-        searcher or library.overlap,
-        article_id,
-        "overlap" if searcher is None else "search",
-    )
+    facts = extract_facts(message)
+    if article_id:
+        picked = choice.given(content, article_id)
+    else:
+        skip = [(c.start, c.end) for c in tri.cues if c.field == "type" and c.value in fold(c.text)]
+        skip += [(f.start, f.end) for f in facts.values() if f.name in (PRODUCT, ORDER, WAYBILL, PHONE_NUMBER)]
+        picked = choice.choose(
+            _topic_query(message, tri),
+            choice.message_words(message, skip),
+            content,
+            searcher or library.overlap,
+            library.evidence,
+            "overlap" if searcher is None else "search",
+        )
+    article = picked.article
+    # The customer's intent decides the kind of reply, never a searched article's type; only an article the
+    # agent chose for a message that says nothing about its kind lends its type.
     reply_type = tri.type
-    if not tri.type_from_cues and article is not None and article.type != tri.type:
-        # No type cue in the message: the article knows better what kind of question this is.
+    if picked.status == choice.GIVEN and not tri.type_from_cues and article is not None and article.type != tri.type:
         reply_type = article.type
         tri = dataclasses.replace(
-            tri, type=reply_type, cues=tri.cues + (Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"),)
+            tri, type=reply_type, cues=(*tri.cues, Cue("type", reply_type, "", 0, 0, f"文章类型 {article.id}"))
         )
-    ctx = slot_context(message, tri, reply_type, article, audience, channel, library)
+    ctx = slot_context(message, tri, reply_type, article, audience, channel, library, frozenset(facts))
 
     specs: list[SlotSpec] = list(templates.types.get(reply_type, []))
     if templates.opening is not None and (
@@ -86,6 +102,10 @@ def compose(
     demote = checker_demotion(checker, audience, channel)
     for spec in specs:
         found = demote(candidates(spec, ctx, used))
+        if article is None and spec.answer and picked.status != choice.GIVEN:
+            # Nothing in the knowledge base answers this: the answer is the agent's to write, and visibly so.
+            slots.append(Slot(spec.name, TO_CONFIRM, "待确认", tuple(found[:MAX_ALTERNATIVES])))
+            continue
         if not found:
             slots.append(Slot(spec.name, "", ""))
             continue
@@ -101,7 +121,9 @@ def compose(
     has_opening = bool(specs) and specs[0] is templates.opening
     has_closing = bool(specs) and specs[-1] is templates.closing and templates.closing is not None
     slots = polish(slots, ctx, has_opening, has_closing)
-    return _finish(tri, article, via, tuple(slots), audience, channel, checker)
+    values = fact_values(facts)
+    slots = [dataclasses.replace(s, text=fill(s.text, values)) for s in slots]
+    return _finish(tri, picked, tuple(slots), audience, channel, checker, tuple(facts.values()))
 
 
 def edit_slot(draft: Draft, name: str, text: str, checker: Checker | None = None) -> Draft:
@@ -118,7 +140,7 @@ def edit_slot(draft: Draft, name: str, text: str, checker: Checker | None = None
         slots.append(Slot(name, text, chosen.source if chosen else "edited", tuple(others[:MAX_ALTERNATIVES])))
     if not any(s.name == name for s in draft.slots):
         raise KeyError(name)
-    return _finish(draft.triage, draft.article, draft.article_via, tuple(slots), draft.audience, draft.channel, checker)
+    return _finish(draft.triage, draft.choice, tuple(slots), draft.audience, draft.channel, checker, draft.facts)
 
 
 def assemble(slots: Iterable[Slot], channel: str = ONLINE) -> str:
@@ -129,12 +151,12 @@ def assemble(slots: Iterable[Slot], channel: str = ONLINE) -> str:
 
 def _finish(
     tri: Triage,
-    article: Article | None,
-    via: str,
+    picked: ArticleChoice,
     slots: tuple[Slot, ...],
     audience: str,
     channel: str,
     checker: Checker | None,
+    facts: tuple[Fact, ...],
 ) -> Draft:
     text = assemble(slots, channel)
     findings: tuple[Any, ...] = ()
@@ -142,15 +164,17 @@ def _finish(
         findings = tuple(checker.check(text, CheckContext(audience=audience, channel=channel)))
     return Draft(
         tri,
-        article,
+        picked.article,
         slots,
         text,
         tuple(find_placeholders(text)),
         findings,
         audience,
         channel,
-        via,
+        picked.via,
         checked=checker is not None,
+        choice=picked,
+        facts=facts,
     )
 
 
@@ -168,20 +192,3 @@ def _topic_query(message: str, tri: Triage) -> str:
     kept.append(message[cursor:])
     rest = " ".join(part for part in kept if part.strip())
     return rest if any(ch.isalnum() for ch in rest) else message
-
-
-def _choose_article(
-    message: str, content: Content, searcher: Searcher | None, article_id: str | None, via: str
-) -> tuple[Article | None, str]:
-    if article_id:
-        article = content.article(article_id)
-        if article is None:
-            raise KeyError(article_id)
-        return article, "given"
-    if searcher is None:
-        return None, ""
-    for hit in searcher.search(message, limit=5, kind="article"):
-        article = content.article(getattr(hit, "id", ""))
-        if article is not None and article.status == PUBLISHED:
-            return article, via
-    return None, ""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from app.core.compose.choice import ArticleEvidence
 from app.core.compose.overlap import OverlapSearcher
 from app.core.compose.templates import TemplateSet, load_templates, parse_templates
 from app.core.compose.triage import TriageRules, load_triage, parse_triage
@@ -62,6 +64,7 @@ class ReplyLibrary:
     situations: str = ""  # every article's questions, tags, category, folded
     script_idf: dict[str, float] = field(default_factory=dict)
     overlap: OverlapSearcher | None = None  # article choice without the index
+    evidence: ArticleEvidence = field(default_factory=lambda: ArticleEvidence(Content(root=Path("."))))
 
     @classmethod
     def build(cls, content: Content) -> ReplyLibrary:
@@ -79,6 +82,7 @@ class ReplyLibrary:
             _situations(content.articles),
             _script_idf(content.scripts),
             OverlapSearcher(content),
+            ArticleEvidence(content),
         )
 
 

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
+from app.core.compose.choice import NONE, ArticleChoice
+from app.core.compose.facts import Fact
 from app.core.compose.triage import Triage
 from app.core.content.model import Article
 from app.core.vocab import GENERAL, ONLINE
-
-
-class Searcher(Protocol):
-    """Anything with SearchIndex.search's shape (the real index, or OverlapSearcher)."""
-
-    def search(self, query: str, limit: int = 10, kind: str | None = None) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +59,8 @@ class Draft:
     channel: str = ONLINE
     article_via: str = ""  # "given" | "search" | "overlap" | ""
     checked: bool = False  # False when no checker was available
+    choice: ArticleChoice = field(default_factory=lambda: ArticleChoice(None, NONE))
+    facts: tuple[Fact, ...] = ()  # what the message said that filled placeholders
 
     def slot(self, name: str) -> Slot | None:
         """The slot with this name, or None."""
@@ -83,6 +80,8 @@ def draft_to_dict(draft: Draft) -> dict[str, Any]:
         "text": draft.text,
         "placeholders": list(draft.placeholders),
         "findings": [finding_to_dict(f) for f in draft.findings],
+        "choice": draft.choice.to_dict(),
+        "facts": [f.to_dict() for f in draft.facts],
     }
 
 

@@ -70,16 +70,36 @@ class ReplySession:
     context: CheckContext = field(default_factory=CheckContext)
     draft: Draft | None = None
     values: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # the customer message the draft was built from
+    slot_texts: dict[str, str] = field(default_factory=dict)  # what each slot put into the text
 
-    def start(self, draft: Draft, values: Mapping[str, str] | None = None) -> None:
+    def start(self, draft: Draft, values: Mapping[str, str] | None = None, message: str = "") -> None:
         """Begin a reply from a built draft; fill-ins start from `values` (e.g. facts from the message)."""
         self.draft = draft
+        self.message = message
         self.values = {k: v for k, v in (values or {}).items() if v and v.strip()}
+        self.slot_texts = {s.name: s.text for s in draft.slots}
 
     def reset(self) -> None:
-        """The next customer: no draft, no fill-ins."""
+        """The next customer: no draft, no fill-ins, no message."""
         self.draft = None
+        self.message = ""
         self.values = {}
+        self.slot_texts = {}
+
+    def swap_slot(self, text: str, name: str, new: str) -> tuple[str, bool]:
+        """`text` with slot `name`'s words replaced by `new`: (text, True), or (text, False) when the agent
+        has rewritten that part by hand (their words are kept; the caller inserts `new` where they want it)."""
+        old = self.slot_texts.get(name, "")
+        self.slot_texts[name] = new
+        if old and old in text:
+            return text.replace(old, new, 1), True
+        return text, False
+
+    def fill_value(self, text: str, name: str, value: str) -> str:
+        """`text` with every {name} replaced by `value`, which is remembered for this customer."""
+        self.set_value(name, value)
+        return text.replace("{" + name + "}", value.strip()) if value.strip() else text
 
     def edit_slot(self, name: str, text: str) -> Draft:
         """Replace one slot's text (an alternative or the agent's own words); the draft is re-checked."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.compose import adapt
+from app.core.compose.facts import asks_for
 from app.core.compose.library import ReplyLibrary
 from app.core.compose.model import Alternative, Slot
 from app.core.compose.templates import SlotSpec
@@ -23,10 +24,8 @@ from app.core.vocab import (
     ERROR_LEVEL,
     FOREIGN,
     GENERAL_TYPE,
-    HEARING,
     HIGH,
     INQUIRY,
-    PHONE,
     SPECIAL_AUDIENCES,
     SUGGESTION_LEVEL,
     WARNING_LEVEL,
@@ -41,7 +40,6 @@ _ARTICLE_BONUS = 50.0
 _AGENT_NOTE_PENALTY = 150.0  # an article section written for the agent sinks below every script
 _TEXT_BONUS = 20.0
 MAX_ALTERNATIVES = 3
-_OTHER_SITUATION = 6.0  # per script tag that names a situation the message is not about
 _TOPIC_MIN = 3.0  # summed idf of shared words: about one uncommon word in common
 
 
@@ -58,6 +56,7 @@ class SlotContext:
     idf: dict[str, float]
     by_stage: dict[str, list[tuple[int, Script]]] = field(default_factory=dict)
     situations: str = ""  # every article's questions, tags and category, folded
+    known: frozenset[str] = frozenset()  # the facts the customer gave (订单号 …): never asked for again
 
 
 def slot_context(
@@ -68,6 +67,7 @@ def slot_context(
     audience: str,
     channel: str,
     library: ReplyLibrary,
+    known: frozenset[str] = frozenset(),
 ) -> SlotContext:
     """What the reply is about: the message and the chosen article's questions, tags and category."""
     topic_text = message
@@ -86,6 +86,7 @@ def slot_context(
         library.script_idf,
         library.by_stage,
         library.situations,
+        known,
     )
 
 
@@ -150,13 +151,36 @@ def candidates(spec: SlotSpec, ctx: SlotContext, used: set[str]) -> list[Alterna
     return sorted(best.values(), key=lambda a: -a.score)
 
 
+def english_section(name: str) -> str:
+    """The heading of a section's English version: `## 结论 (English)` (docs/authoring.md)."""
+    return f"{name} (English)"
+
+
+def _article_section(article: Article, name: str, audience: str) -> tuple[str, str]:
+    """(Markdown of the section in the customer's language where the article has it, source suffix)."""
+    if audience == FOREIGN and article.section(english_section(name)).strip():
+        return article.section(english_section(name)), "@en"
+    return article.section(name), ""
+
+
+def article_section_text(article: Article, name: str, audience: str, channel: str) -> str:
+    """One section of an article as it may go into a reply: plain text, customer-facing sentences only,
+    in the customer's language where the article has it, adapted to audience and channel."""
+    markdown, _ = _article_section(article, name, audience)
+    kept, _share = adapt.customer_facing(adapt.plain_text(markdown), channel)
+    return adapt.for_audience(kept, audience, channel)
+
+
 def _article_candidate(section: str, base: float, ctx: SlotContext) -> list[Alternative]:
     article = ctx.article
-    if article is None or not article.section(section).strip():
+    if article is None:
         return []
-    raw = adapt.plain_text(article.section(section))
-    source = f"article:{article.id}#{section}"
-    kept, share = adapt.customer_facing(raw)
+    markdown, suffix = _article_section(article, section, ctx.audience)
+    if not markdown.strip():
+        return []
+    raw = adapt.plain_text(markdown)
+    source = f"article:{article.id}#{section}{suffix}"
+    kept, share = adapt.customer_facing(raw, ctx.channel)
     # An inquiry's answer may come from any article; a complaint or fault reply only from an article of
     # that type (a how-to article's 结论 is no apology).
     fits = ctx.type == INQUIRY or article.type == ctx.type
@@ -166,15 +190,23 @@ def _article_candidate(section: str, base: float, ctx: SlotContext) -> list[Alte
     return [Alternative(raw, source + AGENT_NOTE, base - _AGENT_NOTE_PENALTY)]
 
 
+def script_fits(script: Script, reply_type: str, channel: str, audience: str) -> bool:
+    """True when a script may be used at all for this type of reply, channel and audience."""
+    if script.type not in (reply_type, GENERAL_TYPE):
+        return False
+    if script.channels and channel not in script.channels:
+        return False
+    audience_tags = {t for t in script.tags if t in SPECIAL_AUDIENCES}
+    return not audience_tags or audience in audience_tags
+
+
 def _script_relevance(script: Script, spec: SlotSpec, ctx: SlotContext) -> float | None:
     """How well a script fits this slot and message; None when it must not be used at all."""
-    if script.type not in (ctx.type, GENERAL_TYPE):
+    if not script_fits(script, ctx.type, ctx.channel, ctx.audience):
         return None
-    if script.channels and ctx.channel not in script.channels:
-        return None
+    if asks_for(script.text) & ctx.known:
+        return None  # never ask for what the customer already gave
     audience_tags = {t for t in script.tags if t in SPECIAL_AUDIENCES}
-    if audience_tags and ctx.audience not in audience_tags:
-        return None
     tag_hits = len(set(script.tags) & set(spec.tags))
     if spec.require_tags and not tag_hits:
         return None
@@ -188,17 +220,17 @@ def _script_relevance(script: Script, spec: SlotSpec, ctx: SlotContext) -> float
     score = 6.0 * (script.type == ctx.type) + 5.0 * min(tag_hits, 2) + 12.0 * bool(audience_tags)
     score += min(1.5 * topic, 18.0) + 4.0 * min(tags_in_message, 2)
     # A tag naming another situation customers ask about (退款 or 大促 for a late parcel) makes the script's
-    # details wrong here. Situations are what the knowledge base's questions talk about; tags such as
-    # 情绪安抚 or 满意答复 say how a script speaks, not what about, and cost nothing.
-    elsewhere = [
-        t
-        for t in script.tags
-        if t not in SPECIAL_AUDIENCES
+    # details wrong here: it would tell the customer of a circumstance they never mentioned. Situations are
+    # what the knowledge base's questions talk about; tags such as 情绪安抚 or 满意答复 say how a script
+    # speaks, not what about, and cost nothing.
+    if any(
+        t not in SPECIAL_AUDIENCES
         and t not in spec.tags
         and folded_word(t) not in ctx.folded
         and folded_word(t) in ctx.situations
-    ]
-    score -= _OTHER_SITUATION * len(elsewhere)
+        for t in script.tags
+    ):
+        return None
     if ctx.audience == FOREIGN and "en" in script.variants:
         score += 10.0
     if ctx.triage.emotion == ANGRY and "情绪安抚" in script.tags:
@@ -221,13 +253,7 @@ def _script_text(script: Script, ctx: SlotContext) -> tuple[str, str]:
 
 def _adapt(text: str, ctx: SlotContext) -> str:
     """Audience and channel rules applied to one candidate text."""
-    if ctx.audience == FOREIGN:
-        text = adapt.strip_familiar(text)
-    if ctx.channel == PHONE:
-        text = adapt.spoken(text)
-    if ctx.audience in (ELDERLY, HEARING):
-        text = adapt.shorten_sentences(text)
-    return text.strip()
+    return adapt.for_audience(text, ctx.audience, ctx.channel)
 
 
 def polish(slots: list[Slot], ctx: SlotContext, has_opening: bool, has_closing: bool) -> list[Slot]:

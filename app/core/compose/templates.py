@@ -14,7 +14,7 @@ from app.core.content.placeholders import check_placeholders
 from app.core.fileio.yamlsafe import line_of
 from app.core.vocab import ARTICLE_TYPES, SECTION_NAMES, STAGES
 
-_SLOT_KEYS = {"slot", "from", "tags", "require_tags", "topical", "text", "variants", "auto_channels"}
+_SLOT_KEYS = {"slot", "from", "tags", "require_tags", "topical", "answer", "text", "variants", "auto_channels"}
 _TOP_KEYS = {"kind", "opening", "closing", "types"}
 
 
@@ -38,6 +38,7 @@ class SlotSpec:
     tags: tuple[str, ...] = ()
     require_tags: bool = False
     topical: bool = False
+    answer: bool = False  # the slot that states the answer: {待确认} when the knowledge base has none
     text: str = ""
     variants: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     auto_channels: tuple[str, ...] = ()
@@ -138,7 +139,7 @@ def _slot(item: Any, parent_line: int, path: str, error: Any, warning: Any, stag
         variants = {}
     tags = _str_list(item, "tags", name, error)
     channels = _str_list(item, "auto_channels", name, error)
-    for flag in ("require_tags", "topical"):
+    for flag in ("require_tags", "topical", "answer"):
         if flag in item and not isinstance(item[flag], bool):
             error(line_of(item, flag), f"slot '{name}': {flag} must be true or false")
     if item.get("require_tags") is True and not tags:
@@ -151,6 +152,7 @@ def _slot(item: Any, parent_line: int, path: str, error: Any, warning: Any, stag
         tags=tuple(tags),
         require_tags=item.get("require_tags") is True,
         topical=item.get("topical") is True,
+        answer=item.get("answer") is True,
         text=text.strip(),
         variants={str(k): v for k, v in variants.items()},
         auto_channels=tuple(channels),

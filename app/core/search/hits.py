@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 LAYER_MARK = "@"  # team paths start with kb/ or scripts_library/, so "@personal/…" can never clash
 
@@ -24,3 +26,9 @@ class Hit:
     def layer(self) -> str:
         """ "personal" for the agent's own scripts, "" for team content."""
         return self.path[1:].split("/", 1)[0] if self.path.startswith(LAYER_MARK) else ""
+
+
+class Searcher(Protocol):
+    """Anything with SearchIndex.search's shape (the real index, or OverlapSearcher)."""
+
+    def search(self, query: str, limit: int = 10, kind: str | None = None) -> Sequence[Hit]: ...

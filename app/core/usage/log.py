@@ -46,6 +46,22 @@ class UsageLog:
                 (time.time(), mask_personal_data(query.strip())[:300], hits),
             )
 
+    def record_gap(self, message: str, reply_type: str) -> None:
+        """「记录为知识缺口」: a customer message (masked) the knowledge base had no article for."""
+        if message.strip():
+            self._write(
+                "INSERT INTO events VALUES (?, 'gap', ?, ?, 0)",
+                (time.time(), reply_type, mask_personal_data(message.strip())[:500]),
+            )
+
+    def gaps(self, limit: int = 50) -> list[tuple[str, str]]:
+        """(type, masked message) of the recorded knowledge gaps, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT item, query FROM events WHERE kind = 'gap' ORDER BY ts DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [(str(t or ""), str(q)) for t, q in rows]
+
     def record_use(self, item_id: str, kind: str = "copy") -> None:
         """Remember that an article was opened ('open') or a script/draft copied ('copy')."""
         self._write("INSERT INTO events VALUES (?, ?, ?, NULL, NULL)", (time.time(), kind, item_id))
