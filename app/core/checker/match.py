@@ -36,7 +36,7 @@ __all__ = ["CheckContext", "Checker", "Finding"]
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
 _FULL_STOP = frozenset(".!?;。!?;！？；")
 _BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
-_TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN = range(6)
+_TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
 _PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
 
 
@@ -68,9 +68,10 @@ class Checker:
             for u in rule.unless:
                 for key, _ in phrase_keys(u, rule.person):
                     add(key, _TAG_UNLESS, i)
-            for u in rule.unless_text:
-                for key, _ in phrase_keys(u, rule.person):
-                    add(key, _TAG_UNLESS_TEXT, i)
+            for tag, items in ((_TAG_UNLESS_TEXT, rule.unless_text), (_TAG_UNLESS_SENTENCE, rule.unless_sentence)):
+                for u in items:
+                    for key, _ in phrase_keys(u, rule.person):
+                        add(key, tag, i)
             if rule.pinyin and not rule.raw and LEVEL_RANK[rule.level] >= LEVEL_RANK[WARNING_LEVEL]:
                 for p in rule.phrases:
                     for key in pinyin_keys(p):
@@ -131,6 +132,7 @@ class Checker:
         pinyin: dict[int, list[tuple[int, int, str]]] = {}
         unless: dict[int, list[tuple[int, int]]] = {}
         near: dict[int, list[tuple[int, int]]] = {}
+        clause: dict[int, list[tuple[int, int]]] = {}
         triggered: dict[int, list[tuple[int, int]]] = {}  # rule index → literal hits in the matching text
         if norm and not self._empty:
             raw = norm.encode("utf-8", "surrogatepass")
@@ -149,10 +151,13 @@ class Checker:
                         triggered.setdefault(ri, []).append((s, e))
                     elif tag == _TAG_UNLESS_TEXT:
                         near.setdefault(ri, []).append(span)
+                    elif tag == _TAG_UNLESS_SENTENCE:
+                        clause.setdefault(ri, []).append(span)
+                    elif tag == _TAG_UNLESS:
+                        if _natural(folded, pos, s, e, False):  # an exception never reaches across a break
+                            unless.setdefault(ri, []).append(span)
                     elif not _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN):
                         continue
-                    elif tag == _TAG_UNLESS:
-                        unless.setdefault(ri, []).append(span)
                     elif tag == _TAG_PINYIN:
                         if _pinyin_word(folded, span):
                             pinyin.setdefault(ri, []).append((*span, str(extra)))
@@ -177,7 +182,8 @@ class Checker:
         masks = self._personal_data(folded, active, spans)
         findings: list[Finding] = []
         for ri, found in spans.items():
-            findings.extend(self._findings(rules[ri], text, found, unless.get(ri, ()), near.get(ri, ()), scopes, masks))
+            exceptions = (unless.get(ri, ()), near.get(ri, ()), clause.get(ri, ()))
+            findings.extend(self._findings(rules[ri], text, found, exceptions, scopes, masks))
         for ri, hits in pinyin.items():
             findings.extend(self._pinyin_findings(rules[ri], text, hits, spans.get(ri, ())))
         return findings
@@ -230,15 +236,16 @@ class Checker:
         rule: Rule,
         text: str,
         found: list[tuple[int, int]],
-        exceptions: Iterable[tuple[int, int]],
-        near: Iterable[tuple[int, int]],
+        exceptions: tuple[Iterable[tuple[int, int]], ...],
         scopes: Scopes,
         masks: dict[tuple[int, int], str],
     ) -> list[Finding]:
-        chosen = non_overlapping(_outside(found, exceptions))
-        near = list(near)
+        overlapping, near, clause = (list(e) for e in exceptions)
+        chosen = non_overlapping(_outside(found, overlapping))
         if near:
             chosen = _not_near(chosen, near, scopes, rule.within)
+        if clause:
+            chosen = _not_near(chosen, clause, scopes, "sentence")
         if rule.unless_question:
             chosen = [s for s in chosen if not scopes.is_question(s[0])]
         if rule.limit is not None:

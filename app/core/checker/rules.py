@@ -55,6 +55,7 @@ RULE_KEYS = {
     "unless",
     "unless_text",
     "unless_near",
+    "unless_sentence",
     "within",
     "unless_question",
     "pronoun",
@@ -116,6 +117,7 @@ class Rule:
     person: bool = True  # 你 and 您 alike (pronoun: exact turns it off)
     breaks: bool = True  # a comma or line break inside a long phrase is still the phrase
     pinyin: bool = True  # the phrases' pinyin and initials are caught (as a warning)
+    unless_sentence: tuple[str, ...] = ()  # exceptions that count in the match's own sentence (已过期的…不予补发)
     unless_raw: tuple[str, ...] = ()  # `unless` as written (folded): exceptions for detector hits (e-mail …)
     base: bool = False  # a default rule shipped with the app
 
@@ -305,6 +307,7 @@ def _parse_rule(
         person=pronoun == "person",
         breaks=flags["breaks"],
         pinyin=flags["pinyin"],
+        unless_sentence=_phrase_list(item, "unless_sentence", where, report),
         unless_raw=tuple(fold(u) for u in _text_list(item, "unless", where, report) if "@" in u or u[:1].isdigit()),
     )
 
