@@ -51,7 +51,9 @@ def test_bundled_rule_set_is_large_loads_cleanly_and_satisfies_its_own_specs(bun
 def test_evasion_forms_are_caught_with_the_span_the_agent_typed(bundled, text):
     f = only(bundled, f"抱歉，{text}！", "evasive-dont-know")
     assert f.start == 3 and f.text == text
-    assert f.level == "error" and f.reason == "推诿" and f.suggestions
+    assert f.level == "error" and f.reason == "推诿"
+    # a rewrite of the span would change what the agent says: a phrasing to copy, never a one-click fix
+    assert f.better and not f.suggestions
 
 
 def test_traditional_and_full_width_text_is_checked_like_simplified(bundled):
@@ -140,9 +142,9 @@ def test_findings_are_sorted_and_shorter_overlaps_of_the_same_level_are_merged(b
 def test_applying_one_fix_keeps_the_rest_of_the_text_and_the_other_offsets(bundled):
     text = "亲，我 不-知道，手机13812345678，你自己看说明吧。"
     findings = bundled.check(text, FOREIGN)
-    target = next(f for f in findings if f.rule == "evasive-dont-know")
+    target = next(f for f in findings if f.rule == "pii-mobile")
     fixed = apply_fix(text, target, 0)
-    assert fixed == "亲，我帮您查询一下，手机13812345678，你自己看说明吧。"
+    assert fixed == "亲，我 不-知道，手机138****5678，你自己看说明吧。"
     rest = bundled.check(fixed, FOREIGN)
     assert all(fixed[f.start : f.end] == f.text for f in rest)
 
@@ -153,20 +155,37 @@ def test_applying_one_fix_keeps_the_rest_of_the_text_and_the_other_offsets(bundl
     assert untouched(rest) == untouched(findings)
 
 
-def test_fixing_every_finding_from_the_end_leaves_no_error(bundled):
-    text = "我不知道，手机13812345678，这是物流的问题，一定能退款。"
-    for finding in sorted(bundled.check(text), key=lambda f: f.start, reverse=True):
-        text = apply_fix(text, finding)
-    assert "13812345678" not in text and "138****5678" in text
-    assert not [f for f in bundled.check(text) if f.level == "error"]
+def test_one_click_fixes_only_mask_or_change_the_pronoun_and_the_rest_says_what_to_write(bundled):
+    text = "我不知道，手机13812345678，这是物流的问题，一定能退款。你好"
+    findings = bundled.check(text)
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        if finding.suggestions:
+            text = apply_fix(text, finding)
+    assert text == "我不知道，手机138****5678，这是物流的问题，一定能退款。您好"
+    left = [f for f in bundled.check(text) if f.level == "error"]
+    assert {f.rule for f in left} == {"evasive-dont-know", "blame-third-party", "promise-guaranteed-outcome"}
+    assert all(f.better and not f.suggestions for f in left)
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [("你不要搞错了", "你不要搞错"), ("你不明白吗", "你不明白"), ("你以为你是谁", "你以为你是谁"), ("能不能快点", "快点")],
+)
+def test_no_fix_reverses_the_meaning(bundled, text, kept):
+    for f in bundled.check(text):
+        for choice in range(len(f.suggestions)):
+            fixed = apply_fix(text, f, choice)
+            # a one-click fix may only turn 你 into 您: every other character the agent wrote stays
+            assert fixed.replace("您", "你") == text, (f.rule, fixed)
+    assert any(kept in f.text or f.text in kept for f in bundled.check(text) if f.level != "suggestion")
 
 
 def test_apply_fix_refuses_a_stale_finding(bundled):
-    [f] = bundled.check("我不知道")
+    [f] = bundled.check("13812345678")
     with pytest.raises(ValueError):
-        apply_fix("他不知道", f)
+        apply_fix("13812345679", f)
     with pytest.raises(ValueError):
-        apply_fix("我不知道", f, choice=9)
+        apply_fix("13812345678", f, choice=9)
 
 
 def test_offsets_stay_right_around_emoji_and_rare_characters(bundled):

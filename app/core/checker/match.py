@@ -56,6 +56,7 @@ class Checker:
         keys: dict[str, list[tuple[int, int, object]]] = {}
 
         def add(key: str, tag: int, index: int, extra: object = False) -> None:
+            key = self.variants.apply(key)[0]  # a rule written 木有 meets the text, where 木有 became 没有
             entries = keys.setdefault(key, [])
             if (tag, index, extra) not in entries:
                 entries.append((tag, index, extra))
@@ -409,8 +410,11 @@ def _not_near(
         stop = last + 1
         if within == "next" and scopes.same_line(last, last + 1):
             stop += 1
+        # 「没办法帮你」: an exception glued to the match is what is refused, not an alternative offered
         if not any(
-            not (span[0] <= s and e <= span[1]) for unit in range(first, stop) for s, e in by_unit.get(unit, ())
+            not (span[0] <= s and e <= span[1]) and s != span[1]
+            for unit in range(first, stop)
+            for s, e in by_unit.get(unit, ())
         ):
             out.append(span)
     return out
