@@ -19,7 +19,7 @@ import ahocorasick
 
 from app.core.checker.expand import person_regex, phrase_keys, pinyin_keys, pinyin_particle_end
 from app.core.checker.findings import CheckContext, Finding, drop_shadowed, non_overlapping
-from app.core.checker.prefilter import regex_info
+from app.core.checker.prefilter import regex_info, top_level_branches
 from app.core.checker.regexsafe import RegexTimeout, SafeRegex, compile_safe
 from app.core.checker.rules import Rule
 from app.core.checker.scope import Scopes
@@ -35,6 +35,7 @@ __all__ = ["CheckContext", "Checker", "Finding"]
 # A natural sentence boundary inside a match means two sentences, not an evasion ("尽快,点击" ≠ "快点").
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
 _FULL_STOP = frozenset(".!?;。!?;！？；")
+_WINDOW_GAP = 48  # windows closer than this are searched as one
 _BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
 _TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
 _PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
@@ -48,7 +49,8 @@ class Checker:
         self.problems: list[Problem] = list(problems)
         self.variants = variants or VariantTable()
         self._by_id = {r.id: i for i, r in enumerate(self.rules)}
-        # (rule index, compiled pattern, needs a literal hit, longest possible match or 0 when unbounded)
+        # (rule index, compiled branch, needs a literal hit, longest possible match or 0 when unbounded):
+        # a regex is split at its outermost | so each alternative runs only near its own literals.
         self._regex: list[tuple[int, SafeRegex, bool, int]] = []
         self._broken: set[int] = set()  # rules whose regex ran out of time: off until the rules are reloaded
         self._detect = [i for i, r in enumerate(self.rules) if r.detect]
@@ -80,14 +82,15 @@ class Checker:
             if rule.regex:
                 pattern = person_regex(rule.regex) if rule.person and not rule.raw else rule.regex
                 try:
-                    compiled = compile_safe(pattern)
+                    branches = [(p, compile_safe(p)) for p in top_level_branches(pattern)]
                 except ValueError as exc:
                     self.problems.append(Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': {exc}"))
                     continue
-                literals, width = (None, 0) if rule.raw else regex_info(pattern)
-                for lit in literals or ():
-                    add(fold(lit), _TAG_FACTOR, i)
-                self._regex.append((i, compiled, bool(literals), width))
+                for branch, compiled in branches:
+                    literals, width = (None, 0) if rule.raw else regex_info(branch)
+                    for lit in literals or ():
+                        add(fold(lit), _TAG_FACTOR, i, len(self._regex))
+                    self._regex.append((i, compiled, bool(literals), width))
         # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
         self._automaton = ahocorasick.Automaton()
@@ -134,7 +137,9 @@ class Checker:
         unless: dict[int, list[tuple[int, int]]] = {}
         near: dict[int, list[tuple[int, int]]] = {}
         clause: dict[int, list[tuple[int, int]]] = {}
-        triggered: dict[int, list[tuple[int, int]]] = {}  # rule index → literal hits in the matching text
+        triggered: dict[int, list[tuple[int, int]]] = {}  # regex branch → literal hits in the matching text
+        # exceptions are kept raw (matching-text offsets) and only resolved for rules that found something
+        raw_exceptions: dict[int, list[tuple[int, int, int]]] = {}
         if norm and not self._empty:
             raw = norm.encode("utf-8", "surrogatepass")
             byte_pos = char_pos = 0
@@ -144,33 +149,32 @@ class Checker:
                 byte_pos = byte_end + 1
                 e = char_pos
                 s = e - length
-                span = (pos[s], pos[e - 1] + 1)
                 for tag, ri, extra in entries:
-                    if not active[ri] or ri in self._broken:
+                    if not active[ri]:
                         continue
                     if tag == _TAG_FACTOR:
-                        triggered.setdefault(ri, []).append((s, e))
-                    elif tag == _TAG_UNLESS_TEXT:
-                        near.setdefault(ri, []).append(span)
-                    elif tag == _TAG_UNLESS_SENTENCE:
-                        clause.setdefault(ri, []).append(span)
-                    elif tag == _TAG_UNLESS:
-                        if _natural(folded, pos, s, e, False):  # an exception never reaches across a break
-                            unless.setdefault(ri, []).append(span)
-                    elif not _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN):
+                        triggered.setdefault(extra, []).append((s, e))  # type: ignore[call-overload]
                         continue
-                    elif tag == _TAG_PINYIN:
+                    if tag == _TAG_UNLESS or tag == _TAG_UNLESS_TEXT or tag == _TAG_UNLESS_SENTENCE:
+                        raw_exceptions.setdefault(ri, []).append((tag, s, e))
+                        continue
+                    if ri in self._broken or not _natural(
+                        folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN
+                    ):
+                        continue
+                    span = (pos[s], pos[e - 1] + 1)
+                    if tag == _TAG_PINYIN:
                         if _pinyin_word(folded, span):
                             pinyin.setdefault(ri, []).append((*span, str(extra)))
                     elif extra and not scopes.at_clause_end(span[1]):
                         continue  # a phrase written with a final particle (等着吧) must end its clause
                     elif tag == _TAG_PHRASE or _whole_word(folded, span, norm[s:e]):
                         spans.setdefault(ri, []).append(span)
-        for ri, pattern, needs_literal, width in self._regex:
-            if not active[ri] or ri in self._broken or (needs_literal and ri not in triggered):
+        for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
+            if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
                 continue
             try:
-                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(ri), width)
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width)
             except RegexTimeout:
                 self._broken.add(ri)
                 rule = rules[ri]
@@ -181,6 +185,15 @@ class Checker:
             if found:
                 spans.setdefault(ri, []).extend(found)
         masks = self._personal_data(folded, active, spans)
+        for ri in spans:
+            for tag, s, e in raw_exceptions.get(ri, ()):
+                span = (pos[s], pos[e - 1] + 1)
+                if tag == _TAG_UNLESS_TEXT:
+                    near.setdefault(ri, []).append(span)
+                elif tag == _TAG_UNLESS_SENTENCE:
+                    clause.setdefault(ri, []).append(span)
+                elif _natural(folded, pos, s, e, False):  # an `unless` never reaches across a break
+                    unless.setdefault(ri, []).append(span)
         findings: list[Finding] = []
         for ri, found in spans.items():
             exceptions = (unless.get(ri, ()), near.get(ri, ()), clause.get(ri, ()))
@@ -323,13 +336,14 @@ def _as_bytes_text(text: str) -> str:
 
 
 def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> list[tuple[int, int]]:
-    """Stretches of the matching text a match containing one of `hits` can lie in, merged."""
+    """Stretches of the matching text a match containing one of `hits` can lie in, merged (also across
+    short gaps: one search over a little more text costs less than two searches)."""
     if not hits or not width:
         return [(0, length)]
     windows: list[tuple[int, int]] = []
     for start, end in sorted(hits):
         lo, hi = max(0, end - width), min(length, start + width + 2)  # +2: room for a lookahead
-        if windows and lo <= windows[-1][1]:
+        if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
             windows.append((lo, hi))
