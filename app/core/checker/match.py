@@ -26,7 +26,7 @@ from app.core.checker.scope import Scopes
 from app.core.content.model import ERROR, Content, Problem
 from app.core.text.fold import fold
 from app.core.text.pii import find_pii
-from app.core.text.squeeze import squeeze_with_map
+from app.core.text.squeeze import squeeze, squeeze_with_map
 from app.core.text.variants import VariantTable
 from app.core.vocab import AUDIENCES, CHANNELS, GENERAL, LEVEL_RANK, ONLINE, WARNING_LEVEL
 
@@ -35,7 +35,7 @@ __all__ = ["CheckContext", "Checker", "Finding"]
 # A natural sentence boundary inside a match means two sentences, not an evasion ("尽快,点击" ≠ "快点").
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
 _FULL_STOP = frozenset(".!?;。!?;！？；")
-_WINDOW_GAP = 48  # windows closer than this are searched as one
+_WINDOW_GAP = 160  # windows closer than this are searched as one
 _BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
 _TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
 _PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
@@ -87,7 +87,9 @@ class Checker:
                     self.problems.append(Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': {exc}"))
                     continue
                 for branch, compiled in branches:
-                    literals, width = (None, 0) if rule.raw else regex_info(branch)
+                    literals, width = regex_info(branch)
+                    if rule.raw and literals and any(squeeze(lit, folded=True) != fold(lit) for lit in literals):
+                        literals = None  # a raw literal with punctuation in it (^_^) is not in the squeezed text
                     for lit in literals or ():
                         add(fold(lit), _TAG_FACTOR, i, len(self._regex))
                     self._regex.append((i, compiled, bool(literals), width))
@@ -175,7 +177,7 @@ class Checker:
                 continue
             try:
                 found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width)
-            except RegexTimeout:
+            except (RegexTimeout, TimeoutError):
                 self._broken.add(ri)
                 rule = rules[ri]
                 self.problems.append(
@@ -212,8 +214,14 @@ class Checker:
         hits: list[tuple[int, int]] | None,
         width: int,
     ) -> list[tuple[int, int]]:
-        if self.rules[ri].raw:
-            return [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+        if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
+            hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
+            return [
+                m.span()
+                for lo, hi in _windows(hits_folded, width, len(folded))
+                for m in pattern.finditer(folded, lo, hi)
+                if m.end() > m.start()
+            ]
         allow = self.rules[ri].breaks
         found = []
         for lo, hi in _windows(hits, width, len(norm)):
