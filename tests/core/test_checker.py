@@ -52,8 +52,8 @@ def test_evasion_forms_are_caught_with_the_span_the_agent_typed(bundled, text):
     f = only(bundled, f"抱歉，{text}！", "evasive-dont-know")
     assert f.start == 3 and f.text == text
     assert f.level == "error" and f.reason == "推诿"
-    # a rewrite of the span would change what the agent says: a phrasing to copy, never a one-click fix
-    assert f.better and not f.suggestions
+    # the rule's specs prove its whole-phrase rewrite (fixed:), so it is a one-click fix
+    assert f.suggestions[0] == "我帮您查询一下"
 
 
 def test_traditional_and_full_width_text_is_checked_like_simplified(bundled):
@@ -161,15 +161,20 @@ def test_one_click_fixes_only_mask_or_change_the_pronoun_and_the_rest_says_what_
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
         if finding.suggestions:
             text = apply_fix(text, finding)
-    assert text == "我不知道，手机138****5678，这是物流的问题，一定能退款。您好"
+    assert text == "我帮您查询一下，手机138****5678，这是物流的问题，一定能退款。您好"
     left = [f for f in bundled.check(text) if f.level == "error"]
-    assert {f.rule for f in left} == {"evasive-dont-know", "blame-third-party", "promise-guaranteed-outcome"}
+    assert {f.rule for f in left} == {"blame-third-party", "promise-guaranteed-outcome"}
     assert all(f.better and not f.suggestions for f in left)
 
 
 @pytest.mark.parametrize(
     "text, kept",
-    [("你不要搞错了", "你不要搞错"), ("你不明白吗", "你不明白"), ("你以为你是谁", "你以为你是谁"), ("能不能快点", "快点")],
+    [
+        ("你不要搞错了", "你不要搞错"),
+        ("你不明白吗", "你不明白"),
+        ("你以为你是谁", "你以为你是谁"),
+        ("能不能快点", "快点"),
+    ],
 )
 def test_no_fix_reverses_the_meaning(bundled, text, kept):
     for f in bundled.check(text):

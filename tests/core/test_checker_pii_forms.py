@@ -14,7 +14,24 @@ from tests.conftest import REPO_ROOT
 NBSP, ZW, THIN, IDEO = "\u00a0", "\u200b", "\u2009", "\u3000"
 MOBILE = "13812345678"
 # Each separator a copy from a web page, a chat app or a spreadsheet can put between the digit groups.
-SEPARATORS = [" ", NBSP, THIN, IDEO, ZW, ZW + " ", ".", "·", "/", "-", "\u2010", "\u2013", "\u2014", "\u2212", "－", "_"]
+SEPARATORS = [
+    " ",
+    NBSP,
+    THIN,
+    IDEO,
+    ZW,
+    ZW + " ",
+    ".",
+    "·",
+    "/",
+    "-",
+    "\u2010",
+    "\u2013",
+    "\u2014",
+    "\u2212",
+    "－",
+    "_",
+]
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -64,7 +81,14 @@ def test_prefixes_old_ids_and_the_nearest_cue(text, kind, span):
 
 @pytest.mark.parametrize(
     "text",
-    ["订单号13812345678", "运单号 1381 2345 678", "订单号4111111111111111", "日期2026.11.22", "退款1-3个工作日", "热线400-000-0000"],
+    [
+        "订单号13812345678",
+        "运单号 1381 2345 678",
+        "订单号4111111111111111",
+        "日期2026.11.22",
+        "退款1-3个工作日",
+        "热线400-000-0000",
+    ],
 )
 def test_a_number_the_nearest_cue_calls_an_order_number_is_not_personal_data(text):
     assert found(text) == []

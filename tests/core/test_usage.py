@@ -41,7 +41,9 @@ def test_masking_keeps_short_numbers_and_length():
 def test_a_number_typed_into_search_is_stored_masked_whatever_separates_its_digits(zhida_home, secret):
     UsageLog().record_search(f"我的号码{secret}收不到验证码", 0)
     [(stored, _)] = UsageLog().unanswered()
-    digits = [run for run in secret.replace("+86", "").translate({ord(c): " " for c in secret if not c.isdigit()}).split()]
+    digits = [
+        run for run in secret.replace("+86", "").translate({ord(c): " " for c in secret if not c.isdigit()}).split()
+    ]
     assert not any(run in stored for run in digits if len(run) >= 3) and "收不到验证码" in stored
 
 

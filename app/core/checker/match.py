@@ -56,10 +56,14 @@ class Checker:
         self._detect = [i for i, r in enumerate(self.rules) if r.detect]
         self._active_cache: dict[tuple[str, str], list[bool]] = {}
         keys: dict[str, list[tuple[int, int, object]]] = {}
+        spelling: dict[str, list[tuple[int, int, object]]] = {}  # rules about how a word is spelled (木有)
 
         def add(key: str, tag: int, index: int, extra: object = False) -> None:
-            key = self.variants.apply(key)[0]  # a rule written 木有 meets the text, where 木有 became 没有
-            entries = keys.setdefault(key, [])
+            if self.rules[index].spelling and tag != _TAG_FACTOR:
+                entries = spelling.setdefault(key, [])  # matched on the text before the homophone table
+            else:
+                key = self.variants.apply(key)[0]  # a rule written 木有 meets the text, where 木有 became 没有
+                entries = keys.setdefault(key, [])
             if (tag, index, extra) not in entries:
                 entries.append((tag, index, extra))
 
@@ -95,12 +99,8 @@ class Checker:
                     self._regex.append((i, compiled, bool(literals), width))
         # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
-        self._automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            self._automaton.add_word(_as_bytes_text(key), (len(key), tuple(entries)))
-        if keys:
-            self._automaton.make_automaton()
-        self._empty = not keys
+        self._automaton = _build(keys)
+        self._spelling = _build(spelling)
 
     @classmethod
     def from_content(cls, content: Content) -> Checker:
@@ -141,37 +141,12 @@ class Checker:
         clause: dict[int, list[tuple[int, int]]] = {}
         triggered: dict[int, list[tuple[int, int]]] = {}  # regex branch → literal hits in the matching text
         # exceptions are kept raw (matching-text offsets) and only resolved for rules that found something
-        raw_exceptions: dict[int, list[tuple[int, int, int]]] = {}
-        if norm and not self._empty:
-            raw = norm.encode("utf-8", "surrogatepass")
-            byte_pos = char_pos = 0
-            for byte_end, (length, entries) in self._automaton.iter(raw.decode("latin-1")):
-                # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
-                char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
-                byte_pos = byte_end + 1
-                e = char_pos
-                s = e - length
-                for tag, ri, extra in entries:
-                    if not active[ri]:
-                        continue
-                    if tag == _TAG_FACTOR:
-                        triggered.setdefault(extra, []).append((s, e))  # type: ignore[call-overload]
-                        continue
-                    if tag == _TAG_UNLESS or tag == _TAG_UNLESS_TEXT or tag == _TAG_UNLESS_SENTENCE:
-                        raw_exceptions.setdefault(ri, []).append((tag, s, e))
-                        continue
-                    if ri in self._broken or not _natural(
-                        folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN
-                    ):
-                        continue
-                    span = (pos[s], pos[e - 1] + 1)
-                    if tag == _TAG_PINYIN:
-                        if _pinyin_word(folded, span):
-                            pinyin.setdefault(ri, []).append((*span, str(extra)))
-                    elif extra and not scopes.at_clause_end(span[1]):
-                        continue  # a phrase written with a final particle (等着吧) must end its clause
-                    elif tag == _TAG_PHRASE or _whole_word(folded, span, norm[s:e]):
-                        spans.setdefault(ri, []).append(span)
+        raw_exceptions: list[tuple[int, int, tuple[tuple[int, int], ...], list[int]]] = []
+        found_in = (spans, pinyin, triggered, raw_exceptions)
+        if norm and self._automaton is not None:
+            self._scan(self._automaton, norm, pos, folded, active, scopes, found_in)
+        if squeezed and self._spelling is not None:
+            self._scan(self._spelling, squeezed, kept, folded, active, scopes, found_in)
         for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
             if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
                 continue
@@ -187,22 +162,65 @@ class Checker:
             if found:
                 spans.setdefault(ri, []).extend(found)
         masks = self._personal_data(folded, active, spans)
-        for ri in spans:
-            for tag, s, e in raw_exceptions.get(ri, ()):
-                span = (pos[s], pos[e - 1] + 1)
+        for s, e, exceptions, where in raw_exceptions:
+            for tag, ri in exceptions:
+                if ri not in spans:
+                    continue
+                span = (where[s], where[e - 1] + 1)
                 if tag == _TAG_UNLESS_TEXT:
                     near.setdefault(ri, []).append(span)
                 elif tag == _TAG_UNLESS_SENTENCE:
                     clause.setdefault(ri, []).append(span)
-                elif _natural(folded, pos, s, e, False):  # an `unless` never reaches across a break
+                elif _natural(folded, where, s, e, False):  # an `unless` never reaches across a break
                     unless.setdefault(ri, []).append(span)
         findings: list[Finding] = []
         for ri, found in spans.items():
-            exceptions = (unless.get(ri, ()), near.get(ri, ()), clause.get(ri, ()))
-            findings.extend(self._findings(rules[ri], text, found, exceptions, scopes, masks))
+            excepted = (unless.get(ri, []), near.get(ri, []), clause.get(ri, []))
+            findings.extend(self._findings(rules[ri], text, found, excepted, scopes, masks))
         for ri, hits in pinyin.items():
             findings.extend(self._pinyin_findings(rules[ri], text, hits, spans.get(ri, ())))
         return findings
+
+    def _scan(
+        self,
+        automaton: ahocorasick.Automaton,
+        matching: str,
+        pos: list[int],
+        folded: str,
+        active: list[bool],
+        scopes: Scopes,
+        found_in: tuple,
+    ) -> None:
+        """One pass of an automaton over the matching text: phrase hits judged now, the rest noted."""
+        spans, pinyin, triggered, raw_exceptions = found_in
+        rules = self.rules
+        raw = matching.encode("utf-8", "surrogatepass")
+        byte_pos = char_pos = 0
+        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw.decode("latin-1")):
+            # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
+            char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
+            byte_pos = byte_end + 1
+            e = char_pos
+            s = e - length
+            if exceptions:
+                raw_exceptions.append((s, e, exceptions, pos))
+            for k, _ in factors:
+                triggered.setdefault(k, []).append((s, e))
+            for tag, ri, extra in entries:
+                if (
+                    not active[ri]
+                    or ri in self._broken
+                    or not _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN)
+                ):
+                    continue
+                span = (pos[s], pos[e - 1] + 1)
+                if tag == _TAG_PINYIN:
+                    if _pinyin_word(folded, span):
+                        pinyin.setdefault(ri, []).append((*span, str(extra)))
+                elif extra and not scopes.at_clause_end(span[1]):
+                    continue  # a phrase written with a final particle (等着吧) must end its clause
+                elif tag == _TAG_PHRASE or _whole_word(folded, span, matching[s:e]):
+                    spans.setdefault(ri, []).append(span)
 
     def _run_regex(
         self,
@@ -267,7 +285,7 @@ class Checker:
         if near:
             chosen = _not_near(chosen, near, scopes, rule.within)
         if clause:
-            chosen = _not_near(chosen, clause, scopes, "sentence")
+            chosen = _not_near(chosen, clause, scopes, "around")  # this sentence or the one before it
         if rule.unless_question:
             chosen = [s for s in chosen if not scopes.is_question(s[0])]
         if rule.limit is not None:
@@ -336,6 +354,27 @@ class Checker:
                             )
                         )
         return problems
+
+
+def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automaton | None:
+    """One automaton over `keys`, or None without keys.
+
+    Keys go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
+    nodes stay small and a scan is about 4 times faster than over Chinese characters. Each key carries
+    its entries in three groups, so the hot loop does the least per hit: matches to judge now, regex
+    literals to note, and exceptions to keep raw until a rule has found something."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, entries in keys.items():
+        main = tuple(x for x in entries if x[0] in (_TAG_PHRASE, _TAG_WORD, _TAG_PINYIN))
+        factors = tuple((x[2], x[1]) for x in entries if x[0] == _TAG_FACTOR)
+        exceptions = tuple(
+            (x[0], x[1]) for x in entries if x[0] in (_TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_UNLESS_SENTENCE)
+        )
+        automaton.add_word(_as_bytes_text(key), (len(key), main, factors, exceptions))
+    automaton.make_automaton()
+    return automaton
 
 
 def _as_bytes_text(text: str) -> str:
@@ -421,23 +460,21 @@ def _not_near(
     """The spans with no `unless_text` exception in their clause, sentence, or sentence and the next one
     (an exception inside the span itself does not count: 「不可以」 is no 「可以」; the next sentence counts
     only on the same line)."""
-    locate = scopes.clause if within == "clause" else scopes.sentence
-    by_unit: dict[int, list[tuple[int, int]]] = {}
-    for s, e in near:
-        for unit in {locate(s), locate(e - 1)}:
-            by_unit.setdefault(unit, []).append((s, e))
+    near = sorted(near)
+    starts = [s for s, _ in near]
+    longest = max(e - s for s, e in near)
     out = []
     for span in chosen:
-        first, last = locate(span[0]), locate(span[1] - 1)
-        stop = last + 1
-        if within == "next" and scopes.same_line(last, last + 1):
-            stop += 1
-        # 「没办法帮你」: an exception glued to the match is what is refused, not an alternative offered
-        if not any(
-            not (span[0] <= s and e <= span[1]) and s != span[1]
-            for unit in range(first, stop)
-            for s, e in by_unit.get(unit, ())
-        ):
+        lo, hi = scopes.window(span, within)
+        i = bisect.bisect_left(starts, lo - longest)
+        offered = False
+        while i < len(near) and near[i][0] < hi:
+            s, e = near[i]
+            i += 1
+            # 「没办法帮你」: an exception glued to the match is what is refused, not an alternative offered
+            if e > lo and not (span[0] <= s and e <= span[1]) and s != span[1]:
+                offered = True
+                break
+        if not offered:
             out.append(span)
     return out
-

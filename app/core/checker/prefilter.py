@@ -21,7 +21,7 @@ def required_literals(pattern: str) -> set[str] | None:
 def regex_info(pattern: str) -> tuple[set[str] | None, int]:
     """(required literals or None, longest possible match or 0 when unbounded), from one parse."""
     try:
-        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+        parsed = re._parser.parse(pattern)
         width = parsed.getwidth()[1]
     except Exception:
         return None, 0
@@ -39,7 +39,7 @@ def _cost(literals: set[str]) -> float:
 
 def _exact(op, av) -> set[str] | None:
     """The complete set of strings one parsed item matches, when it is small and finite."""
-    c = re._constants  # type: ignore[attr-defined]
+    c = re._constants
     if op is c.LITERAL:
         return {chr(av)}
     if op is c.IN and all(o is c.LITERAL for o, _ in av) and len(av) <= 12:
@@ -73,7 +73,7 @@ def _exact_seq(items: list) -> set[str] | None:
 
 
 def _seq_literals(items: list) -> set[str] | None:
-    c = re._constants  # type: ignore[attr-defined]
+    c = re._constants
     candidates: list[set[str]] = []
     run: set[str] | None = None
 

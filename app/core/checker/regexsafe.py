@@ -17,14 +17,11 @@ from typing import Any
 
 import regex
 
-try:  # Python 3.11+
-    import re._constants as _c  # type: ignore[import-not-found]
-    import re._parser as _p  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+import re._constants as _c  # the parser `re` itself uses (Python 3.11+): the shape check reads its tree
+import re._parser as _p
 
 _UNBOUNDED = 16  # a repeat whose maximum is above this counts as unbounded for the shape check
+_MANY = 4  # a repeat of more rounds than this makes an ambiguous body expensive (bounded or not)
 TIMEOUT_BASE = 0.05  # seconds a regex may take on a short text
 TIMEOUT_PER_CHAR = 2e-7  # plus this per character searched (10 MB → 2 s)
 
@@ -68,11 +65,11 @@ def _walk(items: list[Any], outer_first: CharSet | None, outer_unbounded: bool) 
                 and _charset(body_items).overlaps(outer_first)
             ):
                 return _NESTED
-            if unbounded and _overlapping_branches(body_items):
+            if (unbounded or high > _MANY) and _overlapping_branches(body_items):
                 return _OVERLAP
             if high == _c.MAXREPEAT or high > 1:  # a real repeat: its rounds can collide
                 first = _first_set(body_items) or _charset(body_items)
-                found = _walk(body_items, first, unbounded or outer_unbounded)
+                found = _walk(body_items, first, unbounded or high > _MANY or outer_unbounded)
             else:
                 found = _walk(body_items, outer_first, outer_unbounded)
             if found:
@@ -82,8 +79,16 @@ def _walk(items: list[Any], outer_first: CharSet | None, outer_unbounded: bool) 
             if found:
                 return found
         elif op is _c.BRANCH:
-            for alt in av[1]:
-                found = _walk(list(alt), outer_first, outer_unbounded)
+            alts = [list(alt) for alt in av[1]]
+            if (
+                outer_first is not None
+                and outer_unbounded
+                and len({_width(alt) for alt in alts}) > 1
+                and _charset([item for alt in alts for item in alt]).overlaps(outer_first)
+            ):
+                return _NESTED  # 「您(您)?」 repeated: the optional part can also start the next round
+            for alt in alts:
+                found = _walk(alt, outer_first, outer_unbounded)
                 if found:
                     return found
         elif op in (_c.ASSERT, _c.ASSERT_NOT):
@@ -91,6 +96,14 @@ def _walk(items: list[Any], outer_first: CharSet | None, outer_unbounded: bool) 
             if found:
                 return found
     return None
+
+
+def _width(items: list[Any]) -> tuple[int, int]:
+    """(shortest, longest) match of a sequence."""
+    try:
+        return _p.SubPattern(_p.State(), items).getwidth()
+    except Exception:
+        return (0, -1)
 
 
 class CharSet:
@@ -206,17 +219,22 @@ def _first_set(items: list[Any]) -> CharSet | None:
 
 
 def _overlapping_branches(items: list[Any]) -> bool:
-    """True when a repeated body is (one group around) alternatives two of which can start alike."""
-    while len(items) == 1 and items[0][0] is _c.SUBPATTERN:
-        items = list(items[0][1][-1])
-    if len(items) == 1 and items[0][0] is _c.IN:
-        return False  # one class: a single character each round
-    if len(items) != 1 or items[0][0] is not _c.BRANCH:
-        return False
-    firsts = [_first_set(list(alt)) for alt in items[0][1][1]]
-    for i, a in enumerate(firsts):
-        for b in firsts[i + 1 :]:
-            if a is None or b is None or a.overlaps(b):
+    """True when a repeated body holds alternatives two of which can start alike (or both be empty):
+    each round can then be matched in more than one way (`(a|a)+`, `(\\w|\\d)+`)."""
+    for op, av in items:
+        if op is _c.SUBPATTERN and _overlapping_branches(list(av[-1])):
+            return True
+        if op is _c.BRANCH:
+            alts = [list(alt) for alt in av[1]]
+            firsts = [_first_set(alt) for alt in alts]
+            for i, a in enumerate(firsts):
+                for j in range(i + 1, len(firsts)):
+                    b = firsts[j]
+                    if a is None and b is None:
+                        return True  # two ways to match nothing
+                    if a is not None and b is not None and a.overlaps(b):
+                        return True
+            if any(_overlapping_branches(alt) for alt in alts):
                 return True
     return False
 
@@ -224,7 +242,7 @@ def _overlapping_branches(items: list[Any]) -> bool:
 class SafeRegex:
     """A rule's regex compiled by `regex`; `finditer` gives up (RegexTimeout) past its time limit."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("_compiled", "pattern")
 
     def __init__(self, pattern: str):
         self.pattern = pattern
@@ -235,7 +253,7 @@ class SafeRegex:
         (the checker turns that into RegexTimeout and switches the rule off)."""
         end = len(text) if endpos is None else endpos
         limit = TIMEOUT_BASE + TIMEOUT_PER_CHAR * max(0, end - pos)
-        return self._compiled.finditer(text, pos, end, timeout=limit)  # type: ignore[no-any-return]
+        return self._compiled.finditer(text, pos, end, timeout=limit)
 
 
 def compile_safe(pattern: str) -> SafeRegex:

@@ -61,6 +61,7 @@ RULE_KEYS = {
     "pronoun",
     "breaks",
     "pinyin",
+    "spelling",
     "fix",
     "fix_pronoun",
     "better",
@@ -72,7 +73,7 @@ RULE_KEYS = {
 }
 FILE_KEYS = {"kind", "name", "description", "defaults", "rules", "variants", "keep"}
 DEFAULT_KEYS = {"level", "reason", "when", "within", "unless_question", "pronoun", "breaks", "pinyin"}
-BOOL_KEYS = ("unless_question", "breaks", "pinyin", "fix_pronoun", "raw")
+BOOL_KEYS = ("unless_question", "breaks", "pinyin", "fix_pronoun", "raw", "spelling")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Rule:
     person: bool = True  # 你 and 您 alike (pronoun: exact turns it off)
     breaks: bool = True  # a comma or line break inside a long phrase is still the phrase
     pinyin: bool = True  # the phrases' pinyin and initials are caught (as a warning)
+    spelling: bool = False  # the rule is about a spelling (木有): match before the homophone table
     unless_sentence: tuple[str, ...] = ()  # exceptions that count in the match's own sentence (已过期的…不予补发)
     unless_raw: tuple[str, ...] = ()  # `unless` as written (folded): exceptions for detector hits (e-mail …)
     base: bool = False  # a default rule shipped with the app
@@ -276,7 +278,9 @@ def _parse_rule(
     if pronoun not in ("person", "exact"):
         report.error(_line_of(item, "pronoun"), f"{where}: 'pronoun' must be person (你/您 alike) or exact")
         pronoun = "person"
-    unless_near = unless_text + tuple(u for u in _phrase_list(item, "unless_near", where, report) if u not in unless_text)
+    unless_near = unless_text + tuple(
+        u for u in _phrase_list(item, "unless_near", where, report) if u not in unless_text
+    )
     fixes, better = _fixes(item, suggest, specs, flags["fix_pronoun"], where, report)
     if not ok:
         return None
@@ -307,6 +311,7 @@ def _parse_rule(
         person=pronoun == "person",
         breaks=flags["breaks"],
         pinyin=flags["pinyin"],
+        spelling=flags["spelling"],
         unless_sentence=_phrase_list(item, "unless_sentence", where, report),
         unless_raw=tuple(fold(u) for u in _text_list(item, "unless", where, report) if "@" in u or u[:1].isdigit()),
     )
@@ -320,7 +325,14 @@ def _flag(item: dict, defaults: dict, key: str, where: str, report: ProblemColle
     return value
 
 
-_FLAG_DEFAULTS = {"unless_question": False, "breaks": True, "pinyin": True, "fix_pronoun": False, "raw": False}
+_FLAG_DEFAULTS = {
+    "unless_question": False,
+    "breaks": True,
+    "pinyin": True,
+    "fix_pronoun": False,
+    "raw": False,
+    "spelling": False,
+}
 
 
 def _fixes(
@@ -438,7 +450,9 @@ def _parse_specs(item: dict, where: str, report: ProblemCollector) -> list[Spec]
                 if isinstance(entry, dict) and isinstance(entry.get("text"), str) and isinstance(entry.get("to"), str):
                     specs.append(Spec(entry["text"], True, getattr(entry, "line", 0) or spec_line, to=entry["to"]))
                 else:
-                    report.error(spec_line, f"{where}: a 'fixed' spec is {{text: what the agent wrote, to: after the fix}}")
+                    report.error(
+                        spec_line, f"{where}: a 'fixed' spec is {{text: what the agent wrote, to: after the fix}}"
+                    )
                 continue
             if isinstance(entry, str):
                 specs.append(Spec(entry, expected, spec_line))
@@ -471,7 +485,9 @@ def parse_variant_tables(files: Iterable[LibraryFile]) -> tuple[VariantTable, li
         report = ProblemCollector(problems, lib.path)
         mapping = data.get("variants") or {}
         if not isinstance(mapping, dict):
-            report.error(_line_of(data, "variants"), "'variants' must map a word to its spellings, like {没有: [木有, 莫有]}")
+            report.error(
+                _line_of(data, "variants"), "'variants' must map a word to its spellings, like {没有: [木有, 莫有]}"
+            )
             continue
         entries: dict[str, list[str]] = {}
         for canonical, spellings in mapping.items():

@@ -17,7 +17,8 @@ from app.core.text.variants import VariantTable
 
 NO_RULES = (
     "这个内容目录没有自己的规则文件(kind: rules):回复检查只用内置的默认规则(隐私与核心禁忌话术)。"
-    "如需团队自己的禁忌话术,请在 scripts_library/rules/ 下添加 (no rule files of its own: only the built-in rules apply)"
+    "如需团队自己的禁忌话术,请在 scripts_library/rules/ 下添加 "
+    "(no rule files of its own: only the built-in rules apply)"
 )
 
 

@@ -14,6 +14,7 @@ from app.core.checker.expand import PARTICLES
 SENTENCE_END = "。!?;！？；…\n\r"
 CLAUSE_END = SENTENCE_END + ",，、:：~～"
 WITHIN = ("clause", "sentence", "next")  # the same clause; the same sentence; this sentence or the next one
+# (internally also "around": this sentence or the one before it, where a policy's condition is stated)
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_END) + "]+")
 _CLAUSE = re.compile("[" + re.escape(CLAUSE_END) + "]+")
 
@@ -35,8 +36,24 @@ class Scopes:
         """Index of the clause containing offset `pos`."""
         return bisect.bisect_right(self._clause_starts, pos) - 1
 
+    def window(self, span: tuple[int, int], within: str) -> tuple[int, int]:
+        """The offsets [lo, hi) around `span` of its clause, sentence, sentence and the next one on its line
+        (`next`), or sentence and the one before it (`around`)."""
+        if within == "clause":
+            starts = self._clause_starts
+            first, last = self.clause(span[0]), self.clause(max(span[0], span[1] - 1))
+        else:
+            starts, first = self._sentence_starts, self.sentence(span[0])
+            last = self.sentence(max(span[0], span[1] - 1))
+            if within == "next" and self.same_line(last, last + 1):
+                last += 1
+            if within == "around" and first > 0 and self.same_line(first - 1, first):
+                first -= 1
+        hi = starts[last + 1] if last + 1 < len(starts) else len(self.text)
+        return starts[first], hi
+
     def same_line(self, sentence: int, other: int) -> bool:
-        """True when sentences `sentence` and `other` start on the same line (a reply's next sentence, not the next reply)."""
+        """True when sentences `sentence` and `other` are on one line (a reply's next sentence, not the next reply)."""
         starts = self._sentence_starts
         if other >= len(starts) or sentence >= len(starts):
             return False
