@@ -27,7 +27,9 @@ def test_error_finding_exits_1_and_marks_the_phrase_with_reason_and_suggestion(t
     lines = out.splitlines()
     assert lines[0].startswith("2:1: error 错误 [evasive-dont-know] 推诿: ")
     assert lines[1] == "    【我 不-知道】，你自己看说明吧。"
-    assert lines[2] == "    可以这样说 better: 我帮您查询一下 / 我马上为您核实"
+    assert lines[2] == "    一键修改 fix: 我帮您查询一下 / 我马上为您核实"  # proven by the rule's fixed: spec
+    # a rewrite no spec proves is shown as a phrasing to copy, never offered as a one-click fix
+    assert "    可以这样说 better: 我来为您说明一下 / 具体操作步骤是" in lines
     assert "errors" in err
 
 

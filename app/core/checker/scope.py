@@ -17,6 +17,7 @@ WITHIN = ("clause", "sentence", "next")  # the same clause; the same sentence; t
 # (internally also "around": this sentence or the one before it, where a policy's condition is stated)
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_END) + "]+")
 _CLAUSE = re.compile("[" + re.escape(CLAUSE_END) + "]+")
+_LINE = re.compile("\n")
 
 
 class Scopes:
@@ -26,7 +27,7 @@ class Scopes:
         self.text = folded
         self._sentence_starts = [0] + [m.end() for m in _SENTENCE.finditer(folded)]
         self._clause_starts = [0] + [m.end() for m in _CLAUSE.finditer(folded)]
-        self._lines = [i for i, ch in enumerate(folded) if ch == "\n"] if "\n" in folded else []
+        self._lines = [m.start() for m in _LINE.finditer(folded)] if "\n" in folded else []
 
     def sentence(self, pos: int) -> int:
         """Index of the sentence containing offset `pos`."""

@@ -45,6 +45,7 @@ _ID15 = re.compile(_LEFT + r"([1-9](?:" + _GAP + r"[0-9]){14})" + _RIGHT)
 _CARD = re.compile(_LEFT + r"([3-69][0-9]{3}(?:" + _GAP + r"[0-9]){12,15})" + _RIGHT)
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?![a-z0-9-])")
 _DIGIT_RUN = re.compile(r"[0-9][0-9()+-]{8,}[0-9x]")
+_LAST_DIGIT = re.compile(r"[0-9](?=[^0-9]*$)")
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9\n]{0,3}[0-9]){6}")
 # The word just before a number says what it is; the nearest one wins.
 _CUES = (
@@ -73,13 +74,13 @@ class PiiHit:
 
 
 @lru_cache(maxsize=1)
-def _view_table() -> dict[int, str]:
-    return {ord(ch): "-" for ch in _SEPARATORS}
+def _separator() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(_SEPARATORS) + "]")
 
 
 def number_view(folded: str) -> str:
     """`folded` with every separator a paste can put between digits written as `-` (same length)."""
-    return folded.translate(_view_table())
+    return _separator().sub("-", folded)
 
 
 def _digits(s: str) -> str:
@@ -149,9 +150,9 @@ def nearest_cue(folded: str, start: int) -> str | None:
         cut = window.rfind(stop)
         if cut >= 0:
             window = window[cut + 1 :]
-    digit = max((window.rfind(d) for d in "0123456789"), default=-1)
-    if digit >= 0:
-        window = window[digit + 1 :]
+    last_digit = _LAST_DIGIT.search(window)
+    if last_digit:
+        window = window[last_digit.end() :]
     found = None
     for m in _CUE.finditer(window):
         found = m.lastgroup
