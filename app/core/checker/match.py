@@ -99,6 +99,11 @@ class Checker:
                     self._regex.append((i, compiled, bool(literals), width))
         # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
+        # Spelling keys are in the main automaton too: when the homophone table changed nothing in a draft
+        # (almost always) one pass finds everything; otherwise a second pass reads the text as typed.
+        for key, entries in spelling.items():
+            merged = keys.setdefault(key, [])
+            merged.extend(x for x in entries if x not in merged)
         self._automaton = _build(keys)
         self._spelling = _build(spelling)
 
@@ -145,7 +150,7 @@ class Checker:
         found_in = (spans, pinyin, triggered, raw_exceptions)
         if norm and self._automaton is not None:
             self._scan(self._automaton, norm, pos, folded, active, scopes, found_in)
-        if squeezed and self._spelling is not None:
+        if index is not None and self._spelling is not None:
             self._scan(self._spelling, squeezed, kept, folded, active, scopes, found_in)
         for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
             if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
@@ -206,11 +211,12 @@ class Checker:
                 raw_exceptions.append((s, e, exceptions, pos))
             for k, _ in factors:
                 triggered.setdefault(k, []).append((s, e))
+            contiguous = length < 2 or pos[e - 1] - pos[s] == length - 1  # nothing skipped inside: natural
             for tag, ri, extra in entries:
                 if (
                     not active[ri]
                     or ri in self._broken
-                    or not _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN)
+                    or not (contiguous or _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN))
                 ):
                     continue
                 span = (pos[s], pos[e - 1] + 1)
@@ -245,7 +251,9 @@ class Checker:
         for lo, hi in _windows(hits, width, len(norm)):
             for m in pattern.finditer(norm, lo, hi):
                 s, e = m.span()
-                if e > s and _natural(folded, pos, s, e, allow and e - s >= _BREAK_MIN):
+                if e > s and (
+                    pos[e - 1] - pos[s] == e - s - 1 or _natural(folded, pos, s, e, allow and e - s >= _BREAK_MIN)
+                ):
                     found.append((pos[s], pos[e - 1] + 1))
         return found
 
@@ -388,7 +396,7 @@ def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> lis
     if not hits or not width:
         return [(0, length)]
     windows: list[tuple[int, int]] = []
-    for start, end in sorted(hits):
+    for start, end in hits:  # in the order the automaton found them: by end, so `lo` never decreases
         lo, hi = max(0, end - width), min(length, start + width + 2)  # +2: room for a lookahead
         if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))

@@ -11,14 +11,14 @@ the check misses costs at most that, and the rule is then switched off and repor
 
 from __future__ import annotations
 
+import itertools
 import re
+import re._constants as _c  # the parser `re` itself uses (Python 3.11+): the shape check reads its tree
+import re._parser as _p
 from collections.abc import Iterator
 from typing import Any
 
 import regex
-
-import re._constants as _c  # the parser `re` itself uses (Python 3.11+): the shape check reads its tree
-import re._parser as _p
 
 _UNBOUNDED = 16  # a repeat whose maximum is above this counts as unbounded for the shape check
 _MANY = 4  # a repeat of more rounds than this makes an ambiguous body expensive (bounded or not)
@@ -239,19 +239,83 @@ def _overlapping_branches(items: list[Any]) -> bool:
     return False
 
 
-class SafeRegex:
-    """A rule's regex compiled by `regex`; `finditer` gives up (RegexTimeout) past its time limit."""
+BOUNDED_PATHS = 1024  # at most this many ways to try a match from one position: plain `re` is provably fast
+BOUNDED_SPAN = 65_536  # and only on stretches up to this long; longer ones go to `regex` with its time limit
 
-    __slots__ = ("_compiled", "pattern")
+
+def path_bound(pattern: str) -> int | None:
+    """An upper bound on the ways a backtracking matcher can try `pattern` from one start position, or None
+    when it is unbounded (a `+`, `*` or `{n,}`) — then only the time limit bounds it."""
+    try:
+        return _paths(list(_p.parse(pattern)))
+    except (re.error, RecursionError, OverflowError, _UnboundedError):
+        return None
+
+
+class _UnboundedError(Exception):
+    pass
+
+
+def _word(items: list[Any]) -> str | None:
+    """The literal string a sequence of plain characters spells, or None."""
+    if not items or any(op is not _c.LITERAL for op, _ in items):
+        return None
+    return "".join(chr(av) for _, av in items)
+
+
+def _prefix_free(words: list[str]) -> bool:
+    ordered = sorted(words)
+    return all(not b.startswith(a) for a, b in itertools.pairwise(ordered))
+
+
+def _paths(items: list[Any]) -> int:
+    total = 1
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, body = av
+            if high == _c.MAXREPEAT or high > _UNBOUNDED:
+                raise _UnboundedError
+            inner = _paths(list(body))
+            total *= sum(inner**k for k in range(low, high + 1))
+        elif op is _c.SUBPATTERN:
+            total *= _paths(list(av[-1]))
+        elif op is _c.BRANCH:
+            words = [_word(list(alt)) for alt in av[1]]
+            if all(w for w in words) and _prefix_free(words):  # type: ignore[arg-type]
+                continue  # distinct words: at one position at most one of them matches and goes on
+            total *= sum(_paths(list(alt)) for alt in av[1])
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            total *= _paths(list(av[1]))
+        elif op is _c.GROUPREF_EXISTS:
+            total *= sum(_paths(list(part)) for part in av[1:] if part is not None)
+        if total > 1 << 40:
+            raise _UnboundedError
+    return total
+
+
+class SafeRegex:
+    """A rule's regex, run so that no pattern and no text can hang the checker.
+
+    A pattern with at most BOUNDED_PATHS ways to match from one position (no unbounded repeat: most
+    bundled 禁语 families) runs on plain `re` over drafts: its cost is provably linear in the text.
+    Anything else — an unbounded repeat, or a stretch longer than BOUNDED_SPAN — runs on `regex` with a
+    time limit proportional to the text; past it, iterating raises TimeoutError (the checker then switches
+    the rule off and reports it)."""
+
+    __slots__ = ("_compiled", "_fast", "bounded", "pattern")
 
     def __init__(self, pattern: str):
         self.pattern = pattern
         self._compiled = regex.compile(pattern, regex.VERSION0)
+        bound = path_bound(pattern)
+        self.bounded = bound is not None and bound <= BOUNDED_PATHS
+        self._fast = re.compile(pattern) if self.bounded else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
-        """Matches in text[pos:endpos]; iterating raises TimeoutError when the search runs too long
-        (the checker turns that into RegexTimeout and switches the rule off)."""
+        """Matches in text[pos:endpos]; iterating raises TimeoutError when a time-limited search runs too long."""
         end = len(text) if endpos is None else endpos
+        if self._fast is not None and end - pos <= BOUNDED_SPAN:
+            return self._fast.finditer(text, pos, end)
         limit = TIMEOUT_BASE + TIMEOUT_PER_CHAR * max(0, end - pos)
         return self._compiled.finditer(text, pos, end, timeout=limit)
 
