@@ -249,12 +249,20 @@ class Checker:
         allow = self.rules[ri].breaks
         found = []
         for lo, hi in _windows(hits, width, len(norm)):
-            for m in pattern.finditer(norm, lo, hi):
-                s, e = m.span()
-                if e > s and (
-                    pos[e - 1] - pos[s] == e - s - 1 or _natural(folded, pos, s, e, allow and e - s >= _BREAK_MIN)
-                ):
-                    found.append((pos[s], pos[e - 1] + 1))
+            start: int | None = lo
+            while start is not None:
+                at, start = start, None
+                for m in pattern.finditer(norm, at, hi):
+                    s, e = m.span()
+                    if e <= s:
+                        continue
+                    if pos[e - 1] - pos[s] == e - s - 1 or _natural(folded, pos, s, e, allow and e - s >= _BREAK_MIN):
+                        found.append((pos[s], pos[e - 1] + 1))
+                        continue
+                    # the match ran across a sentence break: search again from just after the break, where
+                    # a shorter match may begin (「…卖给您。\n再这样就封您的号」)
+                    start = _after_break(folded, pos, s, e)
+                    break
         return found
 
     def _personal_data(
@@ -417,6 +425,15 @@ def _natural(folded: str, pos: list[int], s: int, e: int, allow_break: bool) -> 
     if not broken:
         return True
     return allow_break and len(broken) == 1 and not any(ch in _FULL_STOP for ch in broken[0])
+
+
+def _after_break(folded: str, pos: list[int], s: int, e: int) -> int | None:
+    """The matching-text index just after the last sentence break inside [s, e), or None."""
+    for k in range(e - 1, s, -1):
+        gap = folded[pos[k - 1] + 1 : pos[k]]
+        if gap and any(ch in _STRONG for ch in gap):
+            return k
+    return None
 
 
 def _whole_word(folded: str, span: tuple[int, int], term: str) -> bool:
