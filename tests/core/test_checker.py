@@ -231,3 +231,44 @@ def test_no_bundled_script_or_article_has_an_error_level_finding(bundled):
             ]
     assert len(content.scripts) > 0 and len(content.articles) > 0
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "text, rule, level",
+    [
+        ("这个我不造，您自己看说明", "evasive-dont-know", "error"),  # homophone, then a comma
+        ("有完木完啊", "hostile-impatient", "error"),
+        ("莫有时间跟你扯", "rush-customer", "error"),
+        ("你块点", "rush-customer", "error"),
+        ("您自己不会看啊", "hostile-rhetorical", "error"),  # 您 where the rule was written with 你
+        ("你快一点说", "rush-customer", "error"),  # the optional 一
+        ("等着呗。", "outage-passive-wait", "error"),  # any final particle
+        ("您⾃⼰看说明", "evasive-read-yourself", "error"),  # Kangxi radicals
+        ("有完，没完", "hostile-impatient", "error"),  # a comma inside the phrase
+        ("这个我不知\n道", "evasive-dont-know", "error"),  # a line break inside the phrase
+        ("wo bu zhi dao", "evasive-dont-know", "warning"),  # pinyin: a warning
+        ("wbzd", "evasive-dont-know", "warning"),  # initials
+    ],
+)
+def test_disguises_are_seen_through(bundled, text, rule, level):
+    assert (rule, level) in {(f.rule, f.level) for f in bundled.check(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请您耐心等着您的包裹",
+        "不造成任何影响",
+        "一块点心",
+        "我们会尽快，点击下方按钮即可",
+        "Please wait, we will check it",
+    ],
+)
+def test_spellings_do_not_reach_into_ordinary_words(bundled, text):
+    assert not [f for f in bundled.check(text) if f.level != "suggestion"]
+
+
+def test_an_exception_in_one_line_does_not_excuse_another(bundled):
+    lines = "没办法。\n您可以在APP里申请，或者联系我们。"
+    assert "refuse-no-way" in {f.rule for f in bundled.check(lines)}
+    assert "refuse-no-way" not in {f.rule for f in bundled.check("这个暂时没办法直接办理，您可以先申请换货。")}

@@ -149,14 +149,14 @@ class Checker:
         raw_exceptions: list[tuple[int, int, tuple[tuple[int, int], ...], list[int]]] = []
         found_in = (spans, pinyin, triggered, raw_exceptions)
         if norm and self._automaton is not None:
-            self._scan(self._automaton, norm, pos, folded, active, scopes, found_in)
+            self._scan(self._automaton, norm, pos, kept, folded, active, scopes, found_in)
         if index is not None and self._spelling is not None:
-            self._scan(self._spelling, squeezed, kept, folded, active, scopes, found_in)
+            self._scan(self._spelling, squeezed, kept, kept, folded, active, scopes, found_in)
         for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
             if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
                 continue
             try:
-                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width)
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width, index is None)
             except (RegexTimeout, TimeoutError):
                 self._broken.add(ri)
                 rule = rules[ri]
@@ -191,6 +191,7 @@ class Checker:
         automaton: ahocorasick.Automaton,
         matching: str,
         pos: list[int],
+        kept: list[int],
         folded: str,
         active: list[bool],
         scopes: Scopes,
@@ -199,6 +200,9 @@ class Checker:
         """One pass of an automaton over the matching text: phrase hits judged now, the rest noted."""
         spans, pinyin, triggered, raw_exceptions = found_in
         rules = self.rules
+        # where no homophone changed a length, offsets strictly increase and one subtraction proves a span
+        # has nothing skipped inside; otherwise two characters can share an offset and each gap is looked at
+        exact = pos is kept
         raw = matching.encode("utf-8", "surrogatepass")
         byte_pos = char_pos = 0
         for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw.decode("latin-1")):
@@ -211,7 +215,8 @@ class Checker:
                 raw_exceptions.append((s, e, exceptions, pos))
             for k, _ in factors:
                 triggered.setdefault(k, []).append((s, e))
-            contiguous = length < 2 or pos[e - 1] - pos[s] == length - 1  # nothing skipped inside: natural
+            # nothing skipped inside: natural (the quick test only holds where no homophone changed a length)
+            contiguous = length < 2 or (exact and pos[e - 1] - pos[s] == length - 1)
             for tag, ri, extra in entries:
                 if (
                     not active[ri]
@@ -237,6 +242,7 @@ class Checker:
         pos: list[int],
         hits: list[tuple[int, int]] | None,
         width: int,
+        exact: bool,
     ) -> list[tuple[int, int]]:
         if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
             hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
@@ -256,7 +262,9 @@ class Checker:
                     s, e = m.span()
                     if e <= s:
                         continue
-                    if pos[e - 1] - pos[s] == e - s - 1 or _natural(folded, pos, s, e, allow and e - s >= _BREAK_MIN):
+                    if (exact and pos[e - 1] - pos[s] == e - s - 1) or _natural(
+                        folded, pos, s, e, allow and e - s >= _BREAK_MIN
+                    ):
                         found.append((pos[s], pos[e - 1] + 1))
                         continue
                     # the match ran across a sentence break: search again from just after the break, where
@@ -416,7 +424,7 @@ def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> lis
 def _natural(folded: str, pos: list[int], s: int, e: int, allow_break: bool) -> bool:
     """False when a sentence boundary splits the match, unless every letter is spaced out one by one or the
     rule allows one comma or line break inside a long phrase (「我不知\\n道」「有完，没完」)."""
-    if e - s < 2 or pos[e - 1] - pos[s] == e - s - 1:
+    if e - s < 2 or all(pos[k + 1] - pos[k] <= 1 for k in range(s, e - 1)):
         return True
     gaps = [folded[pos[k] + 1 : pos[k + 1]] for k in range(s, e - 1)]
     if len([g for g in gaps if g]) >= 2 and all(g for g, k in zip(gaps, range(s, e - 1)) if pos[k + 1] != pos[k]):
