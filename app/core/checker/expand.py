@@ -21,11 +21,15 @@ _PINYIN_PARTICLES = ("ba", "a", "ne", "la", "ya", "ma", "o", "ha", "ou", "lo", "
 
 
 def phrase_keys(phrase: str, person: bool = True) -> list[tuple[str, bool]]:
-    """(key, must end a clause) for every spelling of a squeezed phrase; the phrase itself first."""
-    base, at_end = phrase, False
+    """(key, must end a sentence) for every spelling of a squeezed phrase. A phrase written with a final
+    particle (等着吧) is kept as written, and also without the particle where a sentence ends (等着呗。)."""
     stripped = phrase.rstrip("".join(PARTICLES))
     if stripped != phrase and len(stripped) >= 2:
-        base, at_end = stripped, True
+        return _spellings(phrase, person, False) + _spellings(stripped, person, True)
+    return _spellings(phrase, person, False)
+
+
+def _spellings(base: str, person: bool, at_end: bool) -> list[tuple[str, bool]]:
     options: list[tuple[str, ...]] = []
     for i, ch in enumerate(base):
         if person and ch in PERSON:

@@ -228,8 +228,8 @@ class Checker:
                 if tag == _TAG_PINYIN:
                     if _pinyin_word(folded, span):
                         pinyin.setdefault(ri, []).append((*span, str(extra)))
-                elif extra and not scopes.at_clause_end(span[1]):
-                    continue  # a phrase written with a final particle (等着吧) must end its clause
+                elif extra and not scopes.at_sentence_end(span[1]):
+                    continue  # 等着吧 without its particle counts only where a sentence ends (等着呗。)
                 elif tag == _TAG_PHRASE or _whole_word(folded, span, matching[s:e]):
                     spans.setdefault(ri, []).append(span)
 

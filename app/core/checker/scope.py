@@ -85,14 +85,16 @@ class Scopes:
         body = mark.rstrip(SENTENCE_END + " ~～")
         return bool(body) and body[-1] in "吗么" and not mark.endswith(("!", "！"))
 
-    def at_clause_end(self, pos: int) -> bool:
-        """True when only particles, spaces, emoji and the like stand between `pos` and the end of its clause."""
+    def at_sentence_end(self, pos: int) -> bool:
+        """True when only particles, spaces, emoji and the like stand between `pos` and the end of its sentence."""
         text = self.text
         i = pos
         while i < len(text):
             ch = text[i]
-            if ch in CLAUSE_END:
+            if ch in SENTENCE_END:
                 return True
+            if ch in CLAUSE_END:
+                return False
             if ch in PARTICLES or ch.isspace() or not (ch.isalnum()):
                 i += 1
                 continue
