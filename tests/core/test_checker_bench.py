@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from app.bench.check import run_bench
+from app.bench.check import _bomb, _draft, _synthetic_file
+from app.core.checker.match import Checker
+from app.core.checker.rules import parse_rule_files
+from app.core.content.loader import load_content
 from tests.conftest import REPO_ROOT
 
 
-def test_the_bench_pads_with_regex_rules_and_refuses_the_bomb():
-    result = run_bench(rules=120, content=REPO_ROOT, megabytes=0)  # the 10 MB run is the CLI's, not a test's
-    assert result["rules"] == 120 and result["chars"] == 2000 and result["findings"] > 0
-    assert result["regex_rules"] >= 30  # one padding rule in four carries a regex of a real shape
-    assert result["bomb_refused"] is True and result["bomb_draft_ms"] < 1000
+def test_the_padding_rules_carry_regexes_of_real_shapes_that_compile_and_the_bomb_is_refused():
+    content = load_content(REPO_ROOT)
+    padding = _synthetic_file(content, 200, _draft(content))
+    rules, problems = parse_rule_files([padding])
+    assert problems == [] and len(rules) == 200
+    regexes = [r.regex for r in rules if r.regex]
+    assert len(regexes) == 50
+    assert any("(?P=" in r for r in regexes) and any("(?<!" in r for r in regexes)  # backreference, look-behind
+    checker = Checker(rules)
+    assert len({ri for ri, *_ in checker._regex}) == 50  # every padding regex passes the safety check
+    ms, refused = _bomb(content, checker.variants)
+    assert refused and ms < 1000
