@@ -98,7 +98,7 @@ def _bomb(content: Content, variants) -> tuple[float, bool]:
     parsed, problems = parse_rule_files([*content.library_of("rules"), bomb_file])
     checker = Checker(parsed, problems, variants)
     refused = "bomb" not in {r.id for r in checker.rules} and any("bomb" in p.message for p in checker.problems)
-    text = "您" * 28 + "好吗"
+    text = "您" * 24 + "好吗了啊"  # 28 characters; the literal is there, so a backtracking engine would try
     start = time.process_time()
     checker.check(text)
     return (time.process_time() - start) * 1000, refused
