@@ -1,4 +1,10 @@
-"""`zhida bench check`: a 2,000-character draft against 1,000 rules, compiled vs a naive regex loop."""
+"""`zhida bench check`: a 2,000-character draft against 1,000 rules, compiled vs a naive regex loop; plus
+one 10 MB text (the checker is linear) and a regex bomb from a rule file (refused, so the draft stays fast).
+
+The padding rules are generated from the content's own characters, and one in four carries a regex in
+the shapes real 禁语 rules use (alternations of phrases with optional parts, bounded gaps, a
+backreference, look-behind), so the bench measures what the bundled families cost, not only phrases.
+"""
 
 from __future__ import annotations
 
@@ -30,13 +36,17 @@ _FALLBACK = (
 )
 
 
-def run_bench(docs: int | None = None, rules: int | None = None, content: str | Path | None = None) -> dict:
-    """Compile `rules` rules (default 1,000) and time checking a 2,000-character draft; numbers in ms."""
+def run_bench(
+    docs: int | None = None, rules: int | None = None, content: str | Path | None = None, megabytes: int = 10
+) -> dict:
+    """Compile `rules` rules (default 1,000) and time checking a 2,000-character draft; numbers in ms.
+    Also one check of `megabytes` MB of drafts (CPU seconds) and of a draft against a regex-bomb rule."""
     del docs  # the search bench's knob; the checker bench has none
     target = rules or 1000
     loaded = load_content(resolve_content_root(content))
     draft = _draft(loaded)
     files = [*loaded.library_of("rules"), _synthetic_file(loaded, target, draft)]
+    variants = Checker.from_content(loaded).variants
     fold(draft)  # the fold table is shared with search: load it before timing the compile
 
     compile_times = []
@@ -45,7 +55,7 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: str | 
         start = time.perf_counter()
         parsed, problems = parse_rule_files(files)
         parsed = parsed[:target]
-        checker = Checker(parsed, problems)
+        checker = Checker(parsed, problems, variants)
         compile_times.append((time.perf_counter() - start) * 1000)
     assert checker is not None
     times, cpu = _timed(lambda: checker.check(draft), 300)
@@ -54,6 +64,11 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: str | 
     patterns = _naive_patterns(checker)
     folded = fold(draft)
     baseline, _ = _timed(lambda: [m.span() for p in patterns for m in p.finditer(folded)], 60)
+    big = (draft * (megabytes * 1_000_000 // len(draft) + 1))[: megabytes * 1_000_000]
+    start = time.process_time()
+    big_findings = len(checker.check(big)) if megabytes else 0
+    big_cpu = time.process_time() - start
+    bomb_ms, bomb_refused = _bomb(loaded, variants)
     return {
         "rules": len(checker.rules),
         "chars": len(draft),
@@ -65,7 +80,28 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: str | 
         "baseline_p50_ms": round(_pct(baseline, 50), 3),
         "baseline_p95_ms": round(_pct(baseline, 95), 3),
         "findings": findings,
+        "regex_rules": sum(1 for r in checker.rules if r.regex),
+        f"check_{megabytes}mb_cpu_s": round(big_cpu, 2),
+        f"check_{megabytes}mb_findings": big_findings,
+        "bomb_refused": bomb_refused,
+        "bomb_draft_ms": round(bomb_ms, 3),
     }
+
+
+_BOMB = "(您+)+好吗了$"  # #18 item 9: passed validate before and made a 28-character draft take 36 s
+
+
+def _bomb(content: Content, variants) -> tuple[float, bool]:
+    """(ms to check the 28-character draft with the bomb rule loaded, whether the rule was refused)."""
+    rule = {"id": "bomb", "level": "error", "reason": "态度", "message": "m", "regex": _BOMB}
+    bomb_file = LibraryFile("bench/bomb.yaml", "rules", {"kind": "rules", "rules": [rule]})  # type: ignore[arg-type]
+    parsed, problems = parse_rule_files([*content.library_of("rules"), bomb_file])
+    checker = Checker(parsed, problems, variants)
+    refused = "bomb" not in {r.id for r in checker.rules} and any("bomb" in p.message for p in checker.problems)
+    text = "您" * 24 + "好吗了啊"  # 28 characters; the literal is there, so a backtracking engine would try
+    start = time.process_time()
+    checker.check(text)
+    return (time.process_time() - start) * 1000, refused
 
 
 def _timed(fn, runs: int) -> tuple[list[float], list[float]]:
@@ -112,6 +148,10 @@ def _synthetic_file(content: Content, count: int, draft: str) -> LibraryFile:
     rules = []
     for i in range(count):
         phrases = ["".join(rng.choice(chars) for _ in range(rng.randint(2, 5))) for _ in range(5)]
+
+        def word(n: int = 2) -> str:
+            return "".join(rng.choice(chars) for _ in range(n))
+
         rule = {
             "id": f"bench-{i}",
             "level": rng.choice(["suggestion", "warning", "error"]),
@@ -121,9 +161,20 @@ def _synthetic_file(content: Content, count: int, draft: str) -> LibraryFile:
             "unless": [phrases[0] + rng.choice(chars)],
             "suggest": ["您好"],
         }
-        if i % 20 == 0:
-            a, b, c = (rng.choice(chars) for _ in range(3))
-            rule["regex"] = f"({a}|{b}{c})(的)?{rng.choice(chars)}{rng.choice(chars)}"
+        if i % 4 == 0:  # the shapes of the bundled families, over this content's characters
+            shape = i // 4 % 5
+            if shape == 0:  # an alternation of phrases, optional parts, a bounded gap
+                rule["regex"] = (
+                    f"(你|您)?({word()}|{word(3)}|{word()})(了|的)?[\u4e00-\u9fff]{{0,4}}?({word()}|{word()})"
+                )
+            elif shape == 1:  # a refusal + verb family
+                rule["regex"] = f"(不能|无法|没法)(给你|为你)?({word(1)}|{word()}|{word(1)})(吧|了)?"
+            elif shape == 2:  # a backreference (爱X不X)
+                rule["regex"] = f"{word(1)}(?P<x{i}>[\u4e00-\u9fff]){word(1)}(?P=x{i})"
+            elif shape == 3:  # look-behind exceptions
+                rule["regex"] = f"(?<!预计)(?<!大约)({word()}|{word()})(就)?(能|会)?({word()}|{word()})"
+            else:  # numbers and units
+                rule["regex"] = f"([0-9]+|[一二三四五六七八九十两]+)(分钟|天|次|遍)(内)?(不|没)?{word()}"
         rules.append(rule)
     return LibraryFile("bench/synthetic.yaml", "rules", {"kind": "rules", "rules": rules})  # type: ignore[arg-type]
 

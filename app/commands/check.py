@@ -88,7 +88,9 @@ def _print_human(text: str, findings: list[Finding]) -> None:
         print(f"    {text[line_start : f.start]}{_MARK_OPEN}{text[f.start : end]}{_MARK_CLOSE}{text[end:line_end]}")
         if f.suggestions:
             shown = " / ".join(s if s else "(删除)" for s in f.suggestions)
-            print(f"    建议 suggestion: {shown}")
+            print(f"    一键修改 fix: {shown}")
+        if f.better:
+            print(f"    可以这样说 better: {' / '.join(f.better)}")
     counts = {level: sum(1 for f in findings if f.level == level) for level in ("error", "warning", "suggestion")}
     print(
         f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "

@@ -27,7 +27,9 @@ def test_error_finding_exits_1_and_marks_the_phrase_with_reason_and_suggestion(t
     lines = out.splitlines()
     assert lines[0].startswith("2:1: error 错误 [evasive-dont-know] 推诿: ")
     assert lines[1] == "    【我 不-知道】，你自己看说明吧。"
-    assert lines[2] == "    建议 suggestion: 我帮您查询一下 / 我马上为您核实"
+    assert lines[2] == "    一键修改 fix: 我帮您查询一下 / 我马上为您核实"  # proven by the rule's fixed: spec
+    # a rewrite no spec proves is shown as a phrasing to copy, never offered as a one-click fix
+    assert "    可以这样说 better: 我来为您说明一下 / 具体操作步骤是" in lines
     assert "errors" in err
 
 
@@ -39,7 +41,7 @@ def test_json_offsets_are_characters_of_the_input(tmp_path, repo_root, capsys):
     data = json.loads(out)
     assert code == 1 and list(data) == ["findings"]
     for f in data["findings"]:
-        assert set(f) == {"start", "end", "text", "rule", "level", "reason", "message", "suggestions"}
+        assert set(f) == {"start", "end", "text", "rule", "level", "reason", "message", "suggestions", "better"}
         assert text[f["start"] : f["end"]] == f["text"]
     assert [(f["rule"], f["level"]) for f in data["findings"]] == [
         ("address-familiar-foreign", "error"),
@@ -102,6 +104,8 @@ def test_rules_come_from_the_content_root(make_root, tmp_path, capsys):
         }
     )
     draft = tmp_path / "d.txt"
-    draft.write_text("木有问题，我不知道", encoding="utf-8")
+    draft.write_text("木有问题，我不知道，手机13812345678", encoding="utf-8")
     code, out, _ = run_check([str(draft), "--json", "--content", str(root)], capsys)
-    assert code == 1 and [f["rule"] for f in json.loads(out)["findings"]] == ["house"]
+    # the root's own rule, plus the defaults every root is checked with (禁忌话术 and personal data)
+    rules = [f["rule"] for f in json.loads(out)["findings"]]
+    assert code == 1 and {"house", "evasive-dont-know", "pii-mobile"} <= set(rules) and rules[0] == "house"

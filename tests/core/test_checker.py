@@ -51,7 +51,9 @@ def test_bundled_rule_set_is_large_loads_cleanly_and_satisfies_its_own_specs(bun
 def test_evasion_forms_are_caught_with_the_span_the_agent_typed(bundled, text):
     f = only(bundled, f"抱歉，{text}！", "evasive-dont-know")
     assert f.start == 3 and f.text == text
-    assert f.level == "error" and f.reason == "推诿" and f.suggestions
+    assert f.level == "error" and f.reason == "推诿"
+    # the rule's specs prove its whole-phrase rewrite (fixed:), so it is a one-click fix
+    assert f.suggestions[0] == "我帮您查询一下"
 
 
 def test_traditional_and_full_width_text_is_checked_like_simplified(bundled):
@@ -140,9 +142,9 @@ def test_findings_are_sorted_and_shorter_overlaps_of_the_same_level_are_merged(b
 def test_applying_one_fix_keeps_the_rest_of_the_text_and_the_other_offsets(bundled):
     text = "亲，我 不-知道，手机13812345678，你自己看说明吧。"
     findings = bundled.check(text, FOREIGN)
-    target = next(f for f in findings if f.rule == "evasive-dont-know")
+    target = next(f for f in findings if f.rule == "pii-mobile")
     fixed = apply_fix(text, target, 0)
-    assert fixed == "亲，我帮您查询一下，手机13812345678，你自己看说明吧。"
+    assert fixed == "亲，我 不-知道，手机138****5678，你自己看说明吧。"
     rest = bundled.check(fixed, FOREIGN)
     assert all(fixed[f.start : f.end] == f.text for f in rest)
 
@@ -153,20 +155,42 @@ def test_applying_one_fix_keeps_the_rest_of_the_text_and_the_other_offsets(bundl
     assert untouched(rest) == untouched(findings)
 
 
-def test_fixing_every_finding_from_the_end_leaves_no_error(bundled):
-    text = "我不知道，手机13812345678，这是物流的问题，一定能退款。"
-    for finding in sorted(bundled.check(text), key=lambda f: f.start, reverse=True):
-        text = apply_fix(text, finding)
-    assert "13812345678" not in text and "138****5678" in text
-    assert not [f for f in bundled.check(text) if f.level == "error"]
+def test_one_click_fixes_only_mask_or_change_the_pronoun_and_the_rest_says_what_to_write(bundled):
+    text = "我不知道，手机13812345678，这是物流的问题，一定能退款。你好"
+    findings = bundled.check(text)
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        if finding.suggestions:
+            text = apply_fix(text, finding)
+    assert text == "我帮您查询一下，手机138****5678，这是物流的问题，一定能退款。您好"
+    left = [f for f in bundled.check(text) if f.level == "error"]
+    assert {f.rule for f in left} == {"blame-third-party", "promise-guaranteed-outcome"}
+    assert all(f.better and not f.suggestions for f in left)
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("你不要搞错了", "你不要搞错"),
+        ("你不明白吗", "你不明白"),
+        ("你以为你是谁", "你以为你是谁"),
+        ("能不能快点", "快点"),
+    ],
+)
+def test_no_fix_reverses_the_meaning(bundled, text, kept):
+    for f in bundled.check(text):
+        for choice in range(len(f.suggestions)):
+            fixed = apply_fix(text, f, choice)
+            # a one-click fix may only turn 你 into 您: every other character the agent wrote stays
+            assert fixed.replace("您", "你") == text, (f.rule, fixed)
+    assert any(kept in f.text or f.text in kept for f in bundled.check(text) if f.level != "suggestion")
 
 
 def test_apply_fix_refuses_a_stale_finding(bundled):
-    [f] = bundled.check("我不知道")
+    [f] = bundled.check("13812345678")
     with pytest.raises(ValueError):
-        apply_fix("他不知道", f)
+        apply_fix("13812345679", f)
     with pytest.raises(ValueError):
-        apply_fix("我不知道", f, choice=9)
+        apply_fix("13812345678", f, choice=9)
 
 
 def test_offsets_stay_right_around_emoji_and_rare_characters(bundled):
@@ -207,3 +231,44 @@ def test_no_bundled_script_or_article_has_an_error_level_finding(bundled):
             ]
     assert len(content.scripts) > 0 and len(content.articles) > 0
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "text, rule, level",
+    [
+        ("这个我不造，您自己看说明", "evasive-dont-know", "error"),  # homophone, then a comma
+        ("有完木完啊", "hostile-impatient", "error"),
+        ("莫有时间跟你扯", "rush-customer", "error"),
+        ("你块点", "rush-customer", "error"),
+        ("您自己不会看啊", "hostile-rhetorical", "error"),  # 您 where the rule was written with 你
+        ("你快一点说", "rush-customer", "error"),  # the optional 一
+        ("等着呗。", "outage-passive-wait", "error"),  # any final particle
+        ("您⾃⼰看说明", "evasive-read-yourself", "error"),  # Kangxi radicals
+        ("有完，没完", "hostile-impatient", "error"),  # a comma inside the phrase
+        ("这个我不知\n道", "evasive-dont-know", "error"),  # a line break inside the phrase
+        ("wo bu zhi dao", "evasive-dont-know", "warning"),  # pinyin: a warning
+        ("wbzd", "evasive-dont-know", "warning"),  # initials
+    ],
+)
+def test_disguises_are_seen_through(bundled, text, rule, level):
+    assert (rule, level) in {(f.rule, f.level) for f in bundled.check(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请您耐心等着您的包裹",
+        "不造成任何影响",
+        "一块点心",
+        "我们会尽快，点击下方按钮即可",
+        "Please wait, we will check it",
+    ],
+)
+def test_spellings_do_not_reach_into_ordinary_words(bundled, text):
+    assert not [f for f in bundled.check(text) if f.level != "suggestion"]
+
+
+def test_an_exception_in_one_line_does_not_excuse_another(bundled):
+    lines = "没办法。\n您可以在APP里申请，或者联系我们。"
+    assert "refuse-no-way" in {f.rule for f in bundled.check(lines)}
+    assert "refuse-no-way" not in {f.rule for f in bundled.check("这个暂时没办法直接办理，您可以先申请换货。")}

@@ -28,7 +28,7 @@ def kinds(text: str) -> list[tuple[str, str, str]]:
         ("手机 138 1234 5678 已绑定", "138 1234 5678", "138****5678"),
         ("手机138-1234-5678", "138-1234-5678", "138****5678"),
         ("手机１３８１２３４５６７８", "１３８１２３４５６７８", "138****5678"),
-        ("+8619912345678", "19912345678", "199****5678"),
+        ("+8619912345678", "+8619912345678", "199****5678"),  # the prefix goes with the number
     ],
 )
 def test_mobile_numbers_in_any_spelling_are_masked(text, found, masked):
@@ -71,7 +71,9 @@ def test_id_numbers_need_a_valid_checksum_and_birth_date():
     assert not id_checksum_ok("110101199003074571")
     assert kinds("身份证110101199003074573") == [("id_card", "110101199003074573", "110***********4573")]
     assert kinds("身份证11010519491231002x") == [("id_card", "11010519491231002x", "110***********002X")]
-    assert kinds("身份证110101199003074571") == []  # wrong check digit
+    assert kinds("110101199003074571") == []  # wrong check digit and nothing says it is an ID
+    # right after 身份证 an 18-digit number with a real birth date is a mistyped ID: still masked
+    assert kinds("身份证110101199003074571") == [("id_card", "110101199003074571", "110***********4571")]
     assert kinds("身份证110101199013074573") == []  # month 13
 
 
@@ -80,7 +82,8 @@ def test_bank_cards_need_luhn_and_are_not_order_numbers():
     assert kinds("卡号6222021234567890128") == [("bank_card", "6222021234567890128", "6222***********0128")]
     assert kinds("卡号 6222 0212 3456 7890 128") == [("bank_card", "6222 0212 3456 7890 128", "6222***********0128")]
     assert kinds("卡号６２２８４８００１２３４５６７８９０３")[0][0] == "bank_card"
-    assert kinds("卡号6222021234567890121") == []  # fails Luhn: a 16-19 digit number, not a card
+    assert kinds("6222021234567890121") == []  # fails Luhn and nothing says card: a 16-19 digit number
+    assert kinds("卡号6222021234567890121")[0][0] == "bank_card"  # after 卡号 a mistyped card is still a card
     assert kinds("订单号4111111111111111") == []  # passes Luhn but is labelled as an order number
 
 

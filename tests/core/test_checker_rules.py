@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from app.core.checker.match import CheckContext, Checker
 from app.core.checker.prefilter import required_literals
+from app.core.checker.rules import parse_rule_files
 from app.core.content.loader import load_content
 from app.core.validation import validate_root
 
 
+def own(root) -> Checker:
+    """A checker of the root's own rules only (without the defaults every root also gets), to test the format."""
+    rules, problems = parse_rule_files(load_content(root).library_of("rules"))
+    return Checker(rules, problems)
+
+
 def checker_for(make_root, rules_yaml: str, name: str = "rules.yaml") -> Checker:
     root = make_root({f"scripts_library/rules/{name}": "kind: rules\nrules:\n" + rules_yaml})
-    return Checker.from_content(load_content(root))
+    return own(root)
 
 
 def hits(checker: Checker, text: str, context: CheckContext | None = None) -> list[tuple[str, str]]:
@@ -27,6 +34,7 @@ def test_phrases_words_regex_and_suggestions(make_root):
     message: "别说「{match}」"
     phrases: [不归我管]
     suggest: [我来处理]
+    specs: {fixed: [{text: 这个不归我管, to: 这个我来处理}]}
   - id: r-word
     reason: 术语
     message: 术语
@@ -66,7 +74,7 @@ rules:
 """
         }
     )
-    [rule] = Checker.from_content(load_content(root)).rules
+    [rule] = own(root).rules
     assert (rule.level, rule.reason) == ("warning", "态度")
 
 
@@ -165,7 +173,7 @@ def test_broken_rules_are_reported_with_file_and_line_and_the_rest_still_load(ma
 def test_duplicate_ids_across_files_are_errors(make_root):
     rule = "kind: rules\nrules:\n  - id: same\n    reason: 推诿\n    message: m\n    phrases: [不知道]\n"
     root = make_root({"scripts_library/rules/a.yaml": rule, "scripts_library/rules/b.yaml": rule})
-    checker = Checker.from_content(load_content(root))
+    checker = own(root)
     assert len(checker.rules) == 1
     [problem] = checker.problems
     assert problem.path == "scripts_library/rules/b.yaml" and "duplicate rule id 'same'" in problem.message
@@ -245,6 +253,6 @@ def test_a_regex_rule_with_a_prefilter_still_finds_every_match(make_root):
 
 def test_a_file_without_a_rules_list_is_one_located_problem(make_root):
     root = make_root({"scripts_library/rules/r.yaml": "kind: rules\nname: 空\n"})
-    checker = Checker.from_content(load_content(root))
+    checker = own(root)
     assert [(p.path, p.level) for p in checker.problems] == [("scripts_library/rules/r.yaml", "error")]
     assert checker.check("我不知道") == []

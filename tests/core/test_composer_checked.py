@@ -22,6 +22,7 @@ rules:
     message: "「{match}」是过度承诺"
     phrases: [一定能退款]
     suggest: [我们会尽力协调]
+    specs: {fixed: [{text: 一定能退款, to: 我们会尽力协调}]}
 """
 
 SCRIPTS = """\

@@ -1,113 +1,119 @@
-"""The reply checker: 禁忌话术, over-promises, tone and personal data, with reasons, suggestions and fixes.
+"""The reply checker: 禁忌话术, over-promises, tone and personal data, with reasons, fixes and better phrasings.
 
-All phrase, word and exception patterns go into ONE Aho-Corasick automaton, built once. A draft is
-folded (繁→简, half width, lower case — same length) and squeezed (spaces, punctuation, zero-width
-characters, emoji codes and placeholders removed) with an index map back to the original, so
-"我 不-知道" and "我不知道" are the same match and the marked span is exactly what the agent typed.
-Regex rules run on the same squeezed text, and only when a literal they require occurs there.
+All phrase, word and exception patterns — with their spellings (你/您, X一点, a final particle) and, for
+warning and error rules, their pinyin and initials — go into ONE Aho-Corasick automaton, built once. A
+draft is folded (繁→简, Kangxi radicals, half width, lower case — same length), squeezed (spaces,
+punctuation, zero-width characters, emoji codes and placeholders removed) and run through the
+homophone table (不造 → 不知道), with an index map back to the original, so "我 不-知道", "我不造" and
+"我不知道" are the same match and the marked span is exactly what the agent typed. Regex rules run on the
+same text, only near a literal they require, with a time limit (regexsafe). Exceptions (`unless_text`)
+count in the rule's sentence or clause, never across the whole reply (scope).
 """
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import ahocorasick
 
-from app.core.checker.prefilter import regex_info
-from app.core.checker.rules import Rule, parse_rule_files
+from app.core.checker.expand import person_regex, phrase_keys, pinyin_keys, pinyin_particle_end
+from app.core.checker.findings import CheckContext, Finding, drop_shadowed, non_overlapping
+from app.core.checker.prefilter import regex_info, top_level_branches
+from app.core.checker.regexsafe import RegexTimeout, SafeRegex, compile_safe
+from app.core.checker.rules import Rule
+from app.core.checker.scope import Scopes
 from app.core.content.model import ERROR, Content, Problem
 from app.core.text.fold import fold
 from app.core.text.pii import find_pii
-from app.core.text.squeeze import squeeze_with_map
-from app.core.vocab import AUDIENCES, CHANNELS, GENERAL, LEVEL_RANK, ONLINE
+from app.core.text.squeeze import squeeze, squeeze_with_map
+from app.core.text.variants import VariantTable
+from app.core.vocab import AUDIENCES, CHANNELS, GENERAL, LEVEL_RANK, ONLINE, WARNING_LEVEL
+
+__all__ = ["CheckContext", "Checker", "Finding"]
 
 # A natural sentence boundary inside a match means two sentences, not an evasion ("尽快,点击" ≠ "快点").
-_STRONG = frozenset(",.!?;:、。!?;:…\n\r")
-_TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR = range(5)
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """Who the reply is for and where it is sent: rules with `when` conditions depend on it."""
-
-    audience: str = GENERAL
-    channel: str = ONLINE
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in the checked text; `start`/`end` are character offsets into that text."""
-
-    start: int
-    end: int
-    text: str
-    rule: str
-    level: str
-    reason: str
-    message: str
-    suggestions: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict:
-        """The JSON form `zhida check --json` prints."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "rule": self.rule,
-            "level": self.level,
-            "reason": self.reason,
-            "message": self.message,
-            "suggestions": list(self.suggestions),
-        }
+_STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
+_FULL_STOP = frozenset(".!?;。!?;！？；")
+_WINDOW_GAP = 160  # windows closer than this are searched as one
+_BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
+_TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
+_PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
 
 
 class Checker:
     """Rules compiled once; `check` runs them over a draft in a few milliseconds."""
 
-    def __init__(self, rules: Iterable[Rule], problems: Iterable[Problem] = ()):
+    def __init__(self, rules: Iterable[Rule], problems: Iterable[Problem] = (), variants: VariantTable | None = None):
         self.rules: list[Rule] = list(rules)
         self.problems: list[Problem] = list(problems)
+        self.variants = variants or VariantTable()
         self._by_id = {r.id: i for i, r in enumerate(self.rules)}
-        # (rule index, pattern, needs a literal hit, longest possible match or 0 when unbounded)
-        self._regex: list[tuple[int, re.Pattern[str], bool, int]] = []
+        # (rule index, compiled branch, needs a literal hit, longest possible match or 0 when unbounded):
+        # a regex is split at its outermost | so each alternative runs only near its own literals.
+        self._regex: list[tuple[int, SafeRegex, bool, int]] = []
+        self._broken: set[int] = set()  # rules whose regex ran out of time: off until the rules are reloaded
         self._detect = [i for i, r in enumerate(self.rules) if r.detect]
         self._active_cache: dict[tuple[str, str], list[bool]] = {}
-        keys: dict[str, list[tuple[int, int]]] = {}
+        keys: dict[str, list[tuple[int, int, object]]] = {}
+        spelling: dict[str, list[tuple[int, int, object]]] = {}  # rules about how a word is spelled (木有)
 
-        def add(key: str, tag: int, index: int) -> None:
-            keys.setdefault(key, []).append((tag, index))
+        def add(key: str, tag: int, index: int, extra: object = False) -> None:
+            if self.rules[index].spelling and tag != _TAG_FACTOR:
+                entries = spelling.setdefault(key, [])  # matched on the text before the homophone table
+            else:
+                key = self.variants.apply(key)[0]  # a rule written 木有 meets the text, where 木有 became 没有
+                entries = keys.setdefault(key, [])
+            if (tag, index, extra) not in entries:
+                entries.append((tag, index, extra))
 
         for i, rule in enumerate(self.rules):
-            for p in rule.phrases:
-                add(p, _TAG_PHRASE, i)
-            for w in rule.words:
-                add(w, _TAG_WORD, i)
+            for tag, items in ((_TAG_PHRASE, rule.phrases), (_TAG_WORD, rule.words)):
+                for p in items:
+                    for key, at_end in phrase_keys(p, rule.person):
+                        add(key, tag, i, at_end)
             for u in rule.unless:
-                add(u, _TAG_UNLESS, i)
-            for u in rule.unless_text:
-                add(u, _TAG_UNLESS_TEXT, i)
+                for key, _ in phrase_keys(u, rule.person):
+                    add(key, _TAG_UNLESS, i)
+            for tag, items in ((_TAG_UNLESS_TEXT, rule.unless_text), (_TAG_UNLESS_SENTENCE, rule.unless_sentence)):
+                for u in items:
+                    for key, _ in phrase_keys(u, rule.person):
+                        add(key, tag, i)
+            if rule.pinyin and not rule.raw and LEVEL_RANK[rule.level] >= LEVEL_RANK[WARNING_LEVEL]:
+                for p in rule.phrases:
+                    for key in pinyin_keys(p):
+                        add(key, _TAG_PINYIN, i, p)
             if rule.regex:
-                literals, width = (None, 0) if rule.raw else regex_info(rule.regex)
-                if literals:
-                    for lit in literals:
-                        add(fold(lit), _TAG_FACTOR, i)
-                self._regex.append((i, re.compile(rule.regex), bool(literals), width))
+                pattern = person_regex(rule.regex) if rule.person and not rule.raw else rule.regex
+                try:
+                    branches = [(p, compile_safe(p)) for p in top_level_branches(pattern)]
+                except ValueError as exc:
+                    self.problems.append(Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': {exc}"))
+                    continue
+                for branch, compiled in branches:
+                    literals, width = regex_info(branch)
+                    if rule.raw and literals and any(squeeze(lit, folded=True) != fold(lit) for lit in literals):
+                        literals = None  # a raw literal with punctuation in it (^_^) is not in the squeezed text
+                    for lit in literals or ():
+                        add(fold(lit), _TAG_FACTOR, i, len(self._regex))
+                    self._regex.append((i, compiled, bool(literals), width))
         # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
-        self._automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            self._automaton.add_word(_as_bytes_text(key), (len(key), tuple(entries)))
-        if keys:
-            self._automaton.make_automaton()
-        self._empty = not keys
+        # Spelling keys are in the main automaton too: when the homophone table changed nothing in a draft
+        # (almost always) one pass finds everything; otherwise a second pass reads the text as typed.
+        for key, entries in spelling.items():
+            merged = keys.setdefault(key, [])
+            merged.extend(x for x in entries if x not in merged)
+        self._automaton = _build(keys)
+        self._spelling = _build(spelling)
 
     @classmethod
     def from_content(cls, content: Content) -> Checker:
-        """Compile the rules of every `kind: rules` file; broken rules end up in `.problems`."""
-        rules, problems = parse_rule_files(content.library_of("rules"))
-        return cls(rules, problems)
+        """The default rules plus the content root's own (`kind: rules` files); broken rules end up in `.problems`."""
+        from app.core.checker.ruleset import load_rules
+
+        rules, variants, problems = load_rules(content)
+        return cls(rules, problems, variants)
 
     def _active(self, context: CheckContext) -> list[bool]:
         audience = AUDIENCES.normalize(context.audience) or context.audience
@@ -121,7 +127,7 @@ class Checker:
 
     def check(self, text: str, context: CheckContext | None = None) -> list[Finding]:
         """Every finding in `text` for this audience and channel, sorted by start."""
-        return _drop_shadowed(self._check(text, context))
+        return drop_shadowed(self._check(text, context))
 
     def _check(self, text: str, context: CheckContext | None) -> list[Finding]:
         if not text or not self.rules:
@@ -129,109 +135,270 @@ class Checker:
         active = self._active(context or CheckContext())
         rules = self.rules
         folded = fold(text)
-        stripped, kept = squeeze_with_map(folded)
+        squeezed, kept = squeeze_with_map(folded)
+        norm, index = self.variants.apply(squeezed)
+        pos = kept if index is None else [kept[i] for i in index]  # matching text → folded/original offset
+        scopes = Scopes(folded)
         spans: dict[int, list[tuple[int, int]]] = {}  # rule index → original spans
+        pinyin: dict[int, list[tuple[int, int, str]]] = {}
         unless: dict[int, list[tuple[int, int]]] = {}
-        suppressed: set[int] = set()
-        triggered: dict[int, list[tuple[int, int]]] = {}  # rule index → literal hits in the squeezed text
-        if stripped and not self._empty:
-            raw = stripped.encode("utf-8", "surrogatepass")
-            byte_pos = char_pos = 0
-            for byte_end, (length, entries) in self._automaton.iter(raw.decode("latin-1")):
-                # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
-                char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
-                byte_pos = byte_end + 1
-                end = char_pos - 1
-                s = end - length + 1
-                for tag, ri in entries:
-                    if not active[ri]:
-                        continue
-                    if tag == _TAG_FACTOR:
-                        triggered.setdefault(ri, []).append((s, end + 1))
-                        continue
-                    if tag == _TAG_UNLESS_TEXT:
-                        suppressed.add(ri)
-                        continue
-                    span = (kept[s], kept[end] + 1)
-                    if not _natural(folded, kept, s, end + 1):
-                        continue
-                    if tag == _TAG_UNLESS:
-                        unless.setdefault(ri, []).append(span)
-                    elif tag == _TAG_PHRASE or _whole_word(folded, span, stripped[s : end + 1]):
-                        spans.setdefault(ri, []).append(span)
-        for ri, pattern, needs_literal, width in self._regex:
-            if not active[ri] or (needs_literal and ri not in triggered):
+        near: dict[int, list[tuple[int, int]]] = {}
+        clause: dict[int, list[tuple[int, int]]] = {}
+        triggered: dict[int, list[tuple[int, int]]] = {}  # regex branch → literal hits in the matching text
+        # exceptions are kept raw (matching-text offsets) and only resolved for rules that found something
+        raw_exceptions: list[tuple[int, int, tuple[tuple[int, int], ...], list[int]]] = []
+        found_in = (spans, pinyin, triggered, raw_exceptions)
+        if norm and self._automaton is not None:
+            self._scan(self._automaton, norm, pos, kept, folded, active, scopes, found_in)
+        if index is not None and self._spelling is not None:
+            self._scan(self._spelling, squeezed, kept, kept, folded, active, scopes, found_in)
+        for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
+            if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
                 continue
-            if rules[ri].raw:
-                found = [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
-                if found:
-                    spans.setdefault(ri, []).extend(found)
-                continue
-            found = []
-            for lo, hi in _windows(triggered.get(ri), width, len(stripped)):
-                found.extend(
-                    (kept[m.start()], kept[m.end() - 1] + 1)
-                    for m in pattern.finditer(stripped, lo, hi)
-                    if m.end() > m.start() and _natural(folded, kept, m.start(), m.end())
+            try:
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width, index is None)
+            except (RegexTimeout, TimeoutError):
+                self._broken.add(ri)
+                rule = rules[ri]
+                self.problems.append(
+                    Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': regex ran too long and was switched off")
                 )
+                continue
             if found:
                 spans.setdefault(ri, []).extend(found)
-        pii_masks: dict[tuple[int, int], str] = {}
-        detect_active = [ri for ri in self._detect if active[ri]]
-        if detect_active:
-            kinds = tuple({d for ri in detect_active if (d := rules[ri].detect)})
-            hits = find_pii(folded, kinds)
-            for ri in detect_active:
-                for hit in hits:
-                    if hit.kind == rules[ri].detect:
-                        spans.setdefault(ri, []).append((hit.start, hit.end))
-                        pii_masks[(hit.start, hit.end)] = hit.masked
+        masks = self._personal_data(folded, active, spans)
+        for s, e, exceptions, where in raw_exceptions:
+            for tag, ri in exceptions:
+                if ri not in spans:
+                    continue
+                span = (where[s], where[e - 1] + 1)
+                if tag == _TAG_UNLESS_TEXT:
+                    near.setdefault(ri, []).append(span)
+                elif tag == _TAG_UNLESS_SENTENCE:
+                    clause.setdefault(ri, []).append(span)
+                elif _natural(folded, where, s, e, False):  # an `unless` never reaches across a break
+                    unless.setdefault(ri, []).append(span)
         findings: list[Finding] = []
         for ri, found in spans.items():
-            if ri in suppressed:
-                continue
-            rule = rules[ri]
-            exceptions = unless.get(ri, ())
-            chosen = _non_overlapping(s for s in found if not any(s[0] < ue and us < s[1] for us, ue in exceptions))
-            if rule.limit is not None:
-                chosen = chosen[rule.limit :]
-            for start, end in chosen:
-                original = text[start:end]
-                suggestions = rule.suggest
-                if rule.detect:
-                    suggestions = (pii_masks.get((start, end), "****"), *rule.suggest)
-                findings.append(
-                    Finding(
-                        start,
-                        end,
-                        original,
-                        rule.id,
-                        rule.level,
-                        rule.reason,
-                        rule.message.replace("{match}", original),
-                        tuple(suggestions),
-                    )
-                )
+            excepted = (unless.get(ri, []), near.get(ri, []), clause.get(ri, []))
+            findings.extend(self._findings(rules[ri], text, found, excepted, scopes, masks))
+        for ri, hits in pinyin.items():
+            findings.extend(self._pinyin_findings(rules[ri], text, hits, spans.get(ri, ())))
         return findings
 
-    def run_specs(self) -> list[Problem]:
-        """Check every rule against its own specs; a contradiction is an error at the spec's line."""
+    def _scan(
+        self,
+        automaton: ahocorasick.Automaton,
+        matching: str,
+        pos: list[int],
+        kept: list[int],
+        folded: str,
+        active: list[bool],
+        scopes: Scopes,
+        found_in: tuple,
+    ) -> None:
+        """One pass of an automaton over the matching text: phrase hits judged now, the rest noted."""
+        spans, pinyin, triggered, raw_exceptions = found_in
+        rules = self.rules
+        # where no homophone changed a length, offsets strictly increase and one subtraction proves a span
+        # has nothing skipped inside; otherwise two characters can share an offset and each gap is looked at
+        exact = pos is kept
+        raw = matching.encode("utf-8", "surrogatepass")
+        byte_pos = char_pos = 0
+        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw.decode("latin-1")):
+            # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
+            char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
+            byte_pos = byte_end + 1
+            e = char_pos
+            s = e - length
+            if exceptions:
+                raw_exceptions.append((s, e, exceptions, pos))
+            for k, _ in factors:
+                triggered.setdefault(k, []).append((s, e))
+            # nothing skipped inside: natural (the quick test only holds where no homophone changed a length)
+            contiguous = length < 2 or (exact and pos[e - 1] - pos[s] == length - 1)
+            for tag, ri, extra in entries:
+                if (
+                    not active[ri]
+                    or ri in self._broken
+                    or not (contiguous or _natural(folded, pos, s, e, rules[ri].breaks and length >= _BREAK_MIN))
+                ):
+                    continue
+                span = (pos[s], pos[e - 1] + 1)
+                if tag == _TAG_PINYIN:
+                    if _pinyin_word(folded, span):
+                        pinyin.setdefault(ri, []).append((*span, str(extra)))
+                elif extra and not scopes.at_sentence_end(span[1]):
+                    continue  # 等着吧 without its particle counts only where a sentence ends (等着呗。)
+                elif tag == _TAG_PHRASE or _whole_word(folded, span, matching[s:e]):
+                    spans.setdefault(ri, []).append(span)
+
+    def _run_regex(
+        self,
+        ri: int,
+        pattern: SafeRegex,
+        folded: str,
+        norm: str,
+        pos: list[int],
+        hits: list[tuple[int, int]] | None,
+        width: int,
+        exact: bool,
+    ) -> list[tuple[int, int]]:
+        if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
+            hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
+            return [
+                m.span()
+                for lo, hi in _windows(hits_folded, width, len(folded))
+                for m in pattern.finditer(folded, lo, hi)
+                if m.end() > m.start()
+            ]
+        allow = self.rules[ri].breaks
+        found = []
+        for lo, hi in _windows(hits, width, len(norm)):
+            start: int | None = lo
+            while start is not None:
+                at, start = start, None
+                for m in pattern.finditer(norm, at, hi):
+                    s, e = m.span()
+                    if e <= s:
+                        continue
+                    if (exact and pos[e - 1] - pos[s] == e - s - 1) or _natural(
+                        folded, pos, s, e, allow and e - s >= _BREAK_MIN
+                    ):
+                        found.append((pos[s], pos[e - 1] + 1))
+                        continue
+                    # the match ran across a sentence break: search again from just after the break, where
+                    # a shorter match may begin (「…卖给您。\n再这样就封您的号」)
+                    start = _after_break(folded, pos, s, e)
+                    break
+        return found
+
+    def _personal_data(
+        self, folded: str, active: list[bool], spans: dict[int, list[tuple[int, int]]]
+    ) -> dict[tuple[int, int], str]:
+        """Detector hits added to `spans`; returns each hit's masked form (its one-click fix)."""
+        detect_active = [ri for ri in self._detect if active[ri] and ri not in self._broken]
+        masks: dict[tuple[int, int], str] = {}
+        if not detect_active:
+            return masks
+        kinds = tuple({d for ri in detect_active if (d := self.rules[ri].detect)})
+        hits = find_pii(folded, kinds)
+        for ri in detect_active:
+            rule = self.rules[ri]
+            for hit in hits:
+                if hit.kind != rule.detect:
+                    continue
+                written = folded[hit.start : hit.end]
+                if any(exception in written for exception in rule.unless_raw):
+                    continue  # a company address listed in the rule's `unless` (service@…)
+                spans.setdefault(ri, []).append((hit.start, hit.end))
+                masks[(hit.start, hit.end)] = hit.masked
+        return masks
+
+    def _findings(
+        self,
+        rule: Rule,
+        text: str,
+        found: list[tuple[int, int]],
+        exceptions: tuple[Iterable[tuple[int, int]], ...],
+        scopes: Scopes,
+        masks: dict[tuple[int, int], str],
+    ) -> list[Finding]:
+        overlapping, near, clause = (list(e) for e in exceptions)
+        chosen = non_overlapping(_outside(found, overlapping))
+        if near:
+            chosen = _not_near(chosen, near, scopes, rule.within)
+        if clause:
+            chosen = _not_near(chosen, clause, scopes, "around")  # this sentence or the one before it
+        if rule.unless_question:
+            chosen = [s for s in chosen if not scopes.is_question(s[0])]
+        if rule.limit is not None:
+            chosen = chosen[rule.limit :]
+        out = []
+        for start, end in chosen:
+            original = text[start:end]
+            fixes = rule.suggest
+            if rule.detect:
+                fixes = (masks.get((start, end), "****"), *rule.suggest)
+            elif rule.fix_pronoun and not fixes:
+                polite = original.replace("你们", "\x00").replace("你", "您").replace("\x00", "你们")
+                fixes = (polite,) if polite != original else ()
+            message = rule.message.replace("{match}", original)
+            out.append(Finding(start, end, original, rule.id, rule.level, rule.reason, message, fixes, rule.better))
+        return out
+
+    def _pinyin_findings(
+        self, rule: Rule, text: str, hits: list[tuple[int, int, str]], plain: Iterable[tuple[int, int]]
+    ) -> list[Finding]:
+        """Pinyin or initials of a rule phrase: a warning (it may be a name), never a one-click fix."""
+        taken = list(plain)
+        level = rule.level if LEVEL_RANK[rule.level] <= LEVEL_RANK[WARNING_LEVEL] else WARNING_LEVEL
+        out = []
+        for start, end, phrase in sorted(set(hits), key=lambda h: (h[0], -h[1])):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            original = text[start:end]
+            message = _PINYIN_NOTE.format(match=original, phrase=phrase) + rule.message.replace("{match}", phrase)
+            out.append(Finding(start, end, original, rule.id, level, rule.reason, message, (), rule.better))
+        return out
+
+    def run_specs(self, own_only: bool = False) -> list[Problem]:
+        """Check every rule (with `own_only`, not the defaults shipped with the app) against its own specs;
+        a contradiction, or a fix whose result differs from a `fixed:` spec, is an error at the spec's line."""
+        from app.core.checker.fixes import apply_fix
+
         problems: list[Problem] = []
         for rule in self.rules:
+            if own_only and rule.base:
+                continue
             for spec in rule.specs:
                 context = CheckContext(
                     audience=spec.audience or (sorted(rule.audiences)[0] if rule.audiences else GENERAL),
                     channel=spec.channel or (sorted(rule.channels)[0] if rule.channels else ONLINE),
                 )
-                flagged = any(f.rule == rule.id for f in self._check(spec.text, context))
-                if flagged != spec.flag:
+                own = [f for f in self._check(spec.text, context) if f.rule == rule.id]
+                if bool(own) != spec.flag:
                     what = "should be flagged but is not" if spec.flag else "must not be flagged but is"
                     problems.append(
                         Problem(
                             rule.path, spec.line, ERROR, f"rule '{rule.id}' contradicts its spec: {spec.text!r} {what}"
                         )
                     )
+                elif spec.to is not None:
+                    fixable = [f for f in own if f.suggestions]
+                    result = apply_fix(spec.text, fixable[0], 0) if fixable else spec.text
+                    if result != spec.to:
+                        problems.append(
+                            Problem(
+                                rule.path,
+                                spec.line,
+                                ERROR,
+                                f"rule '{rule.id}': the fix turns {spec.text!r} into {result!r}, not {spec.to!r}",
+                            )
+                        )
         return problems
+
+
+def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automaton | None:
+    """One automaton over `keys`, or None without keys.
+
+    Keys go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
+    nodes stay small and a scan is about 4 times faster than over Chinese characters. Each key carries
+    its entries in three groups, so the hot loop does the least per hit: matches to judge now, regex
+    literals to note, and exceptions to keep raw until a rule has found something."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, entries in keys.items():
+        main = tuple(x for x in entries if x[0] in (_TAG_PHRASE, _TAG_WORD, _TAG_PINYIN))
+        factors = tuple((x[2], x[1]) for x in entries if x[0] == _TAG_FACTOR)
+        exceptions = tuple(
+            (x[0], x[1]) for x in entries if x[0] in (_TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_UNLESS_SENTENCE)
+        )
+        automaton.add_word(_as_bytes_text(key), (len(key), main, factors, exceptions))
+    automaton.make_automaton()
+    return automaton
 
 
 def _as_bytes_text(text: str) -> str:
@@ -240,27 +407,41 @@ def _as_bytes_text(text: str) -> str:
 
 
 def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> list[tuple[int, int]]:
-    """Stretches of the squeezed text a match containing one of `hits` can lie in, merged."""
+    """Stretches of the matching text a match containing one of `hits` can lie in, merged (also across
+    short gaps: one search over a little more text costs less than two searches)."""
     if not hits or not width:
         return [(0, length)]
     windows: list[tuple[int, int]] = []
-    for start, end in sorted(hits):
+    for start, end in hits:  # in the order the automaton found them: by end, so `lo` never decreases
         lo, hi = max(0, end - width), min(length, start + width + 2)  # +2: room for a lookahead
-        if windows and lo <= windows[-1][1]:
+        if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
             windows.append((lo, hi))
     return windows
 
 
-def _natural(folded: str, kept: list[int], s: int, e: int) -> bool:
-    """False when a sentence boundary splits the match but the letters are not spaced out one by one."""
-    if e - s < 2 or kept[e - 1] - kept[s] == e - s - 1:
+def _natural(folded: str, pos: list[int], s: int, e: int, allow_break: bool) -> bool:
+    """False when a sentence boundary splits the match, unless every letter is spaced out one by one or the
+    rule allows one comma or line break inside a long phrase (「我不知\\n道」「有完，没完」)."""
+    if e - s < 2 or all(pos[k + 1] - pos[k] <= 1 for k in range(s, e - 1)):
         return True
-    gaps = [folded[kept[k] + 1 : kept[k + 1]] for k in range(s, e - 1)]
-    if len(gaps) >= 2 and all(gaps):  # "我,不,知,道": every letter separated on purpose
+    gaps = [folded[pos[k] + 1 : pos[k + 1]] for k in range(s, e - 1)]
+    if len([g for g in gaps if g]) >= 2 and all(g for g, k in zip(gaps, range(s, e - 1)) if pos[k + 1] != pos[k]):
+        return True  # "我,不,知,道": every letter separated on purpose
+    broken = [g for g in gaps if any(ch in _STRONG for ch in g)]
+    if not broken:
         return True
-    return not any(ch in _STRONG for gap in gaps for ch in gap)
+    return allow_break and len(broken) == 1 and not any(ch in _FULL_STOP for ch in broken[0])
+
+
+def _after_break(folded: str, pos: list[int], s: int, e: int) -> int | None:
+    """The matching-text index just after the last sentence break inside [s, e), or None."""
+    for k in range(e - 1, s, -1):
+        gap = folded[pos[k - 1] + 1 : pos[k]]
+        if gap and any(ch in _STRONG for ch in gap):
+            return k
+    return None
 
 
 def _whole_word(folded: str, span: tuple[int, int], term: str) -> bool:
@@ -277,29 +458,56 @@ def _whole_word(folded: str, span: tuple[int, int], term: str) -> bool:
     return True
 
 
-def _non_overlapping(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Leftmost-longest spans that do not overlap, in order."""
-    chosen: list[tuple[int, int]] = []
-    for span in sorted(set(spans), key=lambda s: (s[0], -s[1])):
-        if not chosen or span[0] >= chosen[-1][1]:
-            chosen.append(span)
-    return chosen
+def _pinyin_word(folded: str, span: tuple[int, int]) -> bool:
+    """A pinyin spelling stands alone: no letter glued on the left, and on the right at most a particle (ba)."""
+    start, end = span
+    if start > 0 and folded[start - 1].isascii() and folded[start - 1].isalnum():
+        return False
+    if end == len(folded) or not (folded[end].isascii() and folded[end].isalnum()):
+        return True
+    return pinyin_particle_end(folded, end) != end
 
 
-def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
-    """Drop a finding inside a longer one of the same or a higher level ("不知道" inside "我不知道")."""
-    findings.sort(key=lambda f: (f.start, -f.end, -LEVEL_RANK[f.level], f.rule))
-    kept: list[Finding] = []
-    for f in findings:
-        if any(
-            o.start <= f.start
-            and f.end <= o.end
-            and LEVEL_RANK[o.level] >= LEVEL_RANK[f.level]
-            and (o.end - o.start) > (f.end - f.start)
-            for o in kept
-            if o.end > f.start
-        ):
-            continue
-        kept.append(f)
-    kept.sort(key=lambda f: (f.start, f.end, f.rule))
-    return kept
+def _outside(found: list[tuple[int, int]], exceptions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that overlap no exception span (sorted exceptions + running max: linear, not quadratic)."""
+    ordered = sorted(exceptions)
+    if not ordered:
+        return found
+    starts = [s for s, _ in ordered]
+    reach: list[int] = []
+    best = -1
+    for _, e in ordered:
+        best = max(best, e)
+        reach.append(best)
+    out = []
+    for s, e in found:
+        k = bisect.bisect_left(starts, e)  # exceptions that start before this span ends
+        if k == 0 or reach[k - 1] <= s:
+            out.append((s, e))
+    return out
+
+
+def _not_near(
+    chosen: list[tuple[int, int]], near: list[tuple[int, int]], scopes: Scopes, within: str
+) -> list[tuple[int, int]]:
+    """The spans with no `unless_text` exception in their clause, sentence, or sentence and the next one
+    (an exception inside the span itself does not count: 「不可以」 is no 「可以」; the next sentence counts
+    only on the same line)."""
+    near = sorted(near)
+    starts = [s for s, _ in near]
+    longest = max(e - s for s, e in near)
+    out = []
+    for span in chosen:
+        lo, hi = scopes.window(span, within)
+        i = bisect.bisect_left(starts, lo - longest)
+        offered = False
+        while i < len(near) and near[i][0] < hi:
+            s, e = near[i]
+            i += 1
+            # 「没办法帮你」: an exception glued to the match is what is refused, not an alternative offered
+            if e > lo and not (span[0] <= s and e <= span[1]) and s != span[1]:
+                offered = True
+                break
+        if not offered:
+            out.append(span)
+    return out

@@ -21,7 +21,7 @@ def required_literals(pattern: str) -> set[str] | None:
 def regex_info(pattern: str) -> tuple[set[str] | None, int]:
     """(required literals or None, longest possible match or 0 when unbounded), from one parse."""
     try:
-        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+        parsed = re._parser.parse(pattern)
         width = parsed.getwidth()[1]
     except Exception:
         return None, 0
@@ -39,7 +39,7 @@ def _cost(literals: set[str]) -> float:
 
 def _exact(op, av) -> set[str] | None:
     """The complete set of strings one parsed item matches, when it is small and finite."""
-    c = re._constants  # type: ignore[attr-defined]
+    c = re._constants
     if op is c.LITERAL:
         return {chr(av)}
     if op is c.IN and all(o is c.LITERAL for o, _ in av) and len(av) <= 12:
@@ -73,7 +73,7 @@ def _exact_seq(items: list) -> set[str] | None:
 
 
 def _seq_literals(items: list) -> set[str] | None:
-    c = re._constants  # type: ignore[attr-defined]
+    c = re._constants
     candidates: list[set[str]] = []
     run: set[str] | None = None
 
@@ -107,3 +107,47 @@ def _seq_literals(items: list) -> set[str] | None:
     if not candidates:
         return None
     return min(candidates, key=_cost)
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+_NUMBERED_BACKREF = re.compile(r"(?<!\\)\\[1-9]")
+
+
+def top_level_branches(pattern: str) -> list[str]:
+    """The alternatives of a pattern's outermost `|`, each a pattern of its own, so each runs only near its
+    own literals; the whole pattern when splitting could change its meaning (numbered backreferences,
+    global flags)."""
+    if "|" not in pattern or _NUMBERED_BACKREF.search(pattern) or _GLOBAL_FLAGS.match(pattern):
+        return [pattern]
+    parts: list[str] = []
+    depth, in_class, start, i = 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
+                i += 2 if pattern[i + 1] == "]" else 3  # a leading ] is a literal inside the class
+                continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if len(parts) < 2 or any(not p for p in parts):
+        return [pattern]
+    try:
+        for p in parts:
+            re.compile(p)
+    except re.error:
+        return [pattern]
+    return parts

@@ -12,8 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.checker.regexsafe import compile_safe
+from app.core.checker.scope import WITHIN
 from app.core.content.model import ERROR, LibraryFile, Problem, ProblemCollector
+from app.core.text.fold import fold
 from app.core.text.squeeze import squeeze
+from app.core.text.variants import VariantTable
 from app.core.vocab import AUDIENCES, CHANNELS, LEVELS, WARNING_LEVEL
 
 REASONS = (
@@ -50,14 +54,26 @@ RULE_KEYS = {
     "suggest",
     "unless",
     "unless_text",
+    "unless_near",
+    "unless_sentence",
+    "within",
+    "unless_question",
+    "pronoun",
+    "breaks",
+    "pinyin",
+    "spelling",
+    "fix",
+    "fix_pronoun",
+    "better",
     "when",
     "limit",
     "specs",
     "note",
     "link",
 }
-FILE_KEYS = {"kind", "name", "description", "defaults", "rules"}
-DEFAULT_KEYS = {"level", "reason", "when"}
+FILE_KEYS = {"kind", "name", "description", "defaults", "rules", "variants", "keep"}
+DEFAULT_KEYS = {"level", "reason", "when", "within", "unless_question", "pronoun", "breaks", "pinyin"}
+BOOL_KEYS = ("unless_question", "breaks", "pinyin", "fix_pronoun", "raw", "spelling")
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,7 @@ class Spec:
     line: int
     audience: str | None = None
     channel: str | None = None
+    to: str | None = None  # a `fixed:` spec: the text after the first one-click fix
 
 
 @dataclass
@@ -94,6 +111,17 @@ class Rule:
     limit: int | None = None
     link: str = ""
     specs: list[Spec] = field(default_factory=list)
+    better: tuple[str, ...] = ()  # phrasings to copy (not a replacement of the span)
+    fix_pronoun: bool = False  # the one-click fix is the match with 你 → 您
+    within: str = "sentence"  # where `unless_text` counts: clause / sentence / next (this or the next sentence)
+    unless_question: bool = False  # not in a sentence that asks the customer something
+    person: bool = True  # 你 and 您 alike (pronoun: exact turns it off)
+    breaks: bool = True  # a comma or line break inside a long phrase is still the phrase
+    pinyin: bool = True  # the phrases' pinyin and initials are caught (as a warning)
+    spelling: bool = False  # the rule is about a spelling (木有): match before the homophone table
+    unless_sentence: tuple[str, ...] = ()  # exceptions that count in the match's own sentence (已过期的…不予补发)
+    unless_raw: tuple[str, ...] = ()  # `unless` as written (folded): exceptions for detector hits (e-mail …)
+    base: bool = False  # a default rule shipped with the app
 
     def applies(self, audience: str, channel: str) -> bool:
         """True when the rule's `when` conditions hold for this audience and channel."""
@@ -145,6 +173,8 @@ def parse_rule_file(lib: LibraryFile) -> tuple[list[Rule], list[Problem]]:
         if key not in DEFAULT_KEYS:
             report.warning(_line_of(defaults, key), f"unknown key '{key}' in defaults (known: level, reason, when)")
     items = data.get("rules")
+    if items is None and "variants" in data:
+        return [], problems  # a variant table only
     if not isinstance(items, list):
         report.error(_line_of(data, "rules"), "a rules file needs 'rules:' followed by a list of rules")
         return [], problems
@@ -211,15 +241,13 @@ def _parse_rule(
             regex = None
         else:
             try:
-                re.compile(regex)
-            except re.error as exc:
-                report.error(_line_of(item, "regex"), f"{where}: invalid regex: {exc}")
+                compile_safe(regex)
+            except ValueError as exc:
+                report.error(_line_of(item, "regex"), f"{where}: {exc}")
                 ok = False
                 regex = None
-    raw = item.get("raw", False)
-    if not isinstance(raw, bool):
-        report.error(_line_of(item, "raw"), f"{where}: 'raw' must be true or false")
-        raw = False
+    flags = {key: _flag(item, defaults, key, where, report) for key in BOOL_KEYS}
+    raw = flags["raw"]
     detect = item.get("detect")
     if detect is not None and detect not in DETECTORS:
         report.error(_line_of(item, "detect"), f"{where}: unknown detector '{detect}' (known: {', '.join(DETECTORS)})")
@@ -242,6 +270,18 @@ def _parse_rule(
         ok = False
     link = item.get("link", "")
     specs = _parse_specs(item, where, report)
+    within = item.get("within", defaults.get("within", "sentence"))
+    if within not in WITHIN:
+        report.error(_line_of(item, "within"), f"{where}: 'within' must be one of {' / '.join(WITHIN)}")
+        within = "sentence"
+    pronoun = item.get("pronoun", defaults.get("pronoun", "person"))
+    if pronoun not in ("person", "exact"):
+        report.error(_line_of(item, "pronoun"), f"{where}: 'pronoun' must be person (你/您 alike) or exact")
+        pronoun = "person"
+    unless_near = unless_text + tuple(
+        u for u in _phrase_list(item, "unless_near", where, report) if u not in unless_text
+    )
+    fixes, better = _fixes(item, suggest, specs, flags["fix_pronoun"], where, report)
     if not ok:
         return None
     return Rule(
@@ -256,15 +296,67 @@ def _parse_rule(
         regex=regex,
         raw=raw,
         detect=detect,
-        suggest=suggest,
+        suggest=fixes,
         unless=unless,
-        unless_text=unless_text,
+        unless_text=unless_near,
         audiences=audiences,
         channels=channels,
         limit=limit,
         link=link if isinstance(link, str) else "",
         specs=specs,
+        better=better,
+        fix_pronoun=flags["fix_pronoun"],
+        within=within,
+        unless_question=flags["unless_question"],
+        person=pronoun == "person",
+        breaks=flags["breaks"],
+        pinyin=flags["pinyin"],
+        spelling=flags["spelling"],
+        unless_sentence=_phrase_list(item, "unless_sentence", where, report),
+        unless_raw=tuple(fold(u) for u in _text_list(item, "unless", where, report) if "@" in u or u[:1].isdigit()),
     )
+
+
+def _flag(item: dict, defaults: dict, key: str, where: str, report: ProblemCollector) -> bool:
+    value = item.get(key, defaults.get(key, _FLAG_DEFAULTS[key]))
+    if not isinstance(value, bool):
+        report.error(_line_of(item, key), f"{where}: '{key}' must be true or false")
+        return _FLAG_DEFAULTS[key]
+    return value
+
+
+_FLAG_DEFAULTS = {
+    "unless_question": False,
+    "breaks": True,
+    "pinyin": True,
+    "fix_pronoun": False,
+    "raw": False,
+    "spelling": False,
+}
+
+
+def _fixes(
+    item: dict, suggest: tuple[str, ...], specs: list[Spec], fix_pronoun: bool, where: str, report: ProblemCollector
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(one-click fixes, phrasings to copy): `fix` and `suggest` are fixes only when a `fixed:` spec proves
+    the result; otherwise they are shown as a better phrasing, never put in place of the span."""
+    fix = _text_list(item, "fix", where, report)
+    better = _text_list(item, "better", where, report)
+    proven = any(spec.to is not None for spec in specs)
+    if fix and not proven:
+        report.error(
+            _line_of(item, "fix"),
+            f"{where}: 'fix' needs a 'fixed:' spec showing the text after the fix "
+            "(specs: {fixed: [{text: …, to: …}]}); without one it would be a blind replacement",
+        )
+        return (), better + fix
+    if fix_pronoun and (fix or suggest) and proven:
+        report.warning(_line_of(item, "fix_pronoun"), f"{where}: 'fix_pronoun' and 'fix' both given: 'fix' is used")
+    if fix:
+        return fix, better + tuple(s for s in suggest if s not in fix)
+    if proven and suggest:
+        return suggest, better
+    return (), better + tuple(s for s in suggest if s and s not in better)
 
 
 def _text_list(item: dict, key: str, where: str, report: ProblemCollector) -> tuple[str, ...]:
@@ -343,7 +435,7 @@ def _parse_specs(item: dict, where: str, report: ProblemCollector) -> list[Spec]
         report.error(line, f"{where}: 'specs' must be a mapping with 'flag:' and/or 'pass:' lists")
         return []
     specs: list[Spec] = []
-    for key, expected in (("flag", True), ("pass", False)):
+    for key, expected in (("flag", True), ("pass", False), ("fixed", True)):
         entries = value.get(key) or []
         if isinstance(entries, str):
             entries = [entries]
@@ -354,6 +446,14 @@ def _parse_specs(item: dict, where: str, report: ProblemCollector) -> list[Spec]
             spec_line = _line_of(value, key)
             if isinstance(entry, (int, float)) and not isinstance(entry, bool):
                 entry = str(entry)
+            if key == "fixed":
+                if isinstance(entry, dict) and isinstance(entry.get("text"), str) and isinstance(entry.get("to"), str):
+                    specs.append(Spec(entry["text"], True, getattr(entry, "line", 0) or spec_line, to=entry["to"]))
+                else:
+                    report.error(
+                        spec_line, f"{where}: a 'fixed' spec is {{text: what the agent wrote, to: after the fix}}"
+                    )
+                continue
             if isinstance(entry, str):
                 specs.append(Spec(entry, expected, spec_line))
             elif isinstance(entry, dict) and isinstance(entry.get("text"), (str, int, float)):
@@ -369,6 +469,41 @@ def _parse_specs(item: dict, where: str, report: ProblemCollector) -> list[Spec]
                     spec_line, f"{where}: spec {entry!r} must be text or {{text: …, audience: …, channel: …}}"[:200]
                 )
     for key in value:
-        if key not in ("flag", "pass"):
-            report.warning(_line_of(value, key), f"{where}: unknown specs key '{key}' (known: flag, pass)")
+        if key not in ("flag", "pass", "fixed"):
+            report.warning(_line_of(value, key), f"{where}: unknown specs key '{key}' (known: flag, pass, fixed)")
     return specs
+
+
+def parse_variant_tables(files: Iterable[LibraryFile]) -> tuple[VariantTable, list[Problem]]:
+    """The homophone / abbreviation table from every rules file's `variants:` and `keep:` (docs/authoring.md)."""
+    tables: list[VariantTable] = []
+    problems: list[Problem] = []
+    for lib in files:
+        data = lib.data
+        if "variants" not in data and "keep" not in data:
+            continue
+        report = ProblemCollector(problems, lib.path)
+        mapping = data.get("variants") or {}
+        if not isinstance(mapping, dict):
+            report.error(
+                _line_of(data, "variants"), "'variants' must map a word to its spellings, like {没有: [木有, 莫有]}"
+            )
+            continue
+        entries: dict[str, list[str]] = {}
+        for canonical, spellings in mapping.items():
+            line = _line_of(mapping, canonical)
+            if isinstance(spellings, str):
+                spellings = [spellings]
+            target = squeeze(str(canonical))
+            if not target or not isinstance(spellings, list):
+                report.error(line, f"variants '{canonical}': give a word and a list of spellings")
+                continue
+            for spelling in spellings:
+                key = squeeze(str(spelling))
+                if not key or key == target:
+                    report.warning(line, f"variants '{canonical}': spelling {spelling!r} changes nothing")
+                    continue
+                entries.setdefault(target, []).append(key)
+        keep = [squeeze(str(k)) for k in (data.get("keep") or []) if isinstance(k, (str, int)) and squeeze(str(k))]
+        tables.append(VariantTable.from_mapping(entries, keep))
+    return VariantTable.merged(tables), problems

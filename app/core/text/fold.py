@@ -1,4 +1,5 @@
-"""Text folding shared by search and the checker: 繁→简, full-width→half-width, lower case.
+"""Text folding shared by search and the checker: 繁→简, Kangxi radicals and compatibility ideographs to
+unified ideographs, full-width→half-width, lower case.
 
 `fold` keeps the length of its input (one character in, one out), so an offset found in the folded
 text is the same offset in the original: the checker marks the phrase the agent actually typed.
@@ -6,6 +7,7 @@ text is the same offset in the original: the checker marks the phrase the agent 
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 _FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E map to U+0021..U+007E
@@ -30,6 +32,13 @@ def _table() -> dict[int, str]:
         for original, simplified in zip(chars, converted):
             if simplified != original and len(simplified) == 1:
                 table[ord(original)] = simplified
+    # Kangxi radicals (⾃ ⼦ ⽆), radical supplements and compatibility ideographs look like ordinary characters
+    # and are pasted to slip past filters: NFKC maps each to one unified ideograph, then 繁→简 as above.
+    for start, end in ((0x2E80, 0x2EFA), (0x2F00, 0x2FD6), (0xF900, 0xFADA), (0x2F800, 0x2FA1E)):
+        for code in range(start, end):
+            nfkc = unicodedata.normalize("NFKC", chr(code))
+            if len(nfkc) == 1 and nfkc != chr(code):
+                table[code] = table.get(ord(nfkc), nfkc)
     for code in range(0xFF01, 0xFF5F):
         table[code] = chr(code - _FULLWIDTH_OFFSET).lower()
     table[0x3000] = " "  # ideographic space

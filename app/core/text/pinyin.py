@@ -63,6 +63,20 @@ def _sound(ch: str) -> str:
     return "".join(c for c in first if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=50_000)
+def char_readings(ch: str) -> tuple[str, ...]:
+    """Every toneless reading of one Chinese character, most common first (ü as v); () when unknown."""
+    import unicodedata
+
+    out: list[str] = []
+    for reading in (_sound_table().get(str(ord(ch))) or "").split(","):
+        plain = unicodedata.normalize("NFD", reading.strip()).replace("u\u0308", "v")
+        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        if plain and plain not in out:
+            out.append(plain)
+    return tuple(out)
+
+
 def char_sounds(text: str) -> list[str]:
     """The most common reading of each Chinese character, toneless (ü as v): how a typo sounds, fast."""
     return [sound for run in CJK_RUN.findall(fold(text)) for ch in run if (sound := _sound(ch))]

@@ -338,8 +338,8 @@ def _score_check(name: str, deduction: float, findings: tuple) -> tuple[ScoreIte
     whys, betters = [], []
     for f in mine:
         whys.append(f"「{f.text}」{f.reason}:{f.message}" if f.text not in f.message else f"{f.reason}:{f.message}")
-        if f.suggestions:
-            fix = f.suggestions[0]
+        if f.suggestions or getattr(f, "better", ()):
+            fix = f.suggestions[0] if f.suggestions else f.better[0]  # a one-click fix, else the phrasing to copy
             betters.append(f"「{f.text}」→「{fix}」" if fix else f"删去「{f.text}」")
     red = name in ("禁忌话术", "隐私") and any(f.level == "error" for f in mine)
     why = " ".join(whys)
