@@ -32,7 +32,7 @@ def test_an_article_without_similar_gets_the_field_after_its_title(make_root):
     root = make_root({"kb/r.md": article("r")})
     assert add_similar(root, "kb/r.md", "钱多久退回")
     lines = (root / "kb/r.md").read_text(encoding="utf-8").splitlines()
-    assert lines[2:4] == ["title: 退款多久到账?", "similar: [钱多久退回]"]
+    assert lines[2:4] == ["title: 退款多久到账？", "similar: [钱多久退回]"]
 
 
 @pytest.mark.parametrize(
