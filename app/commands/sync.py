@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
+from app.core.authoring.review_sync import enable_review, reviewed_sync
 from app.core.settings import load_settings
 from app.core.sync.engine import init_share, sync
 from app.core.sync.resolve import conflict_texts, pending_conflicts, resolve_conflict
@@ -22,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_content_option(parser)
     parser.add_argument("--publish", action="store_true", help="also publish local changes (role 知识管理员 only)")
     parser.add_argument("--init", action="store_true", help="prepare an empty folder as a share, then sync")
+    parser.add_argument(
+        "--review", action="store_true", help="with --init: edits to published items need a second manager's approval"
+    )
     parser.add_argument("--publisher", metavar="NAME", help="publisher name (letters, digits, - _), kept per share")
     parser.add_argument(
         "--confirm-deletes", action="store_true", help="allow a publication that deletes more than half of the items"
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.init:
             init_share(share)
+            if args.review:
+                enable_review(share)
         if args.conflicts:
             return _list_conflicts(root, share, args.json)
         if args.resolve:
@@ -55,9 +61,11 @@ def run(args: argparse.Namespace) -> int:
                 f"publishing needs the role {MANAGER} (current role: {settings.role}); "
                 f"agents only pull / 坐席只同步下载"
             )
-    report = reindex_after_sync(
-        sync(root, share, publish=args.publish, publisher=args.publisher, confirm_deletes=args.confirm_deletes), root
+    # Review mode (docs/workbench.md): edits to published items become pending revisions before the engine runs.
+    synced = reviewed_sync(
+        sync, root, share, publish=args.publish, publisher=args.publisher, confirm_deletes=args.confirm_deletes
     )
+    report = reindex_after_sync(synced, root)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -226,6 +226,8 @@ def _load_article(path: Path, report: ProblemCollector) -> Article | None:
         updated=_date_str(meta, "updated", report),
         review_by=review_by,
         related=_str_list(meta, "related", report),
+        owner=_optional_str(meta, "owner", report),
+        audiences=_str_list(meta, "audiences", report),
         body=body,
         sections=sections,
         field_lines=dict(meta.key_lines),
