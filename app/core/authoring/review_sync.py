@@ -78,6 +78,9 @@ def divert_for_review(root: Path, share: Path, home: Path | None = None) -> Dive
         share_id = share_obj.check_marker()
     except ShareError:
         return result  # the engine reports the missing share itself
+    heads, _ = share_obj.read_heads()
+    if not heads:
+        return result  # the first publication seeds an empty share: that content is the published baseline
     base, stat_cache, conflicts = _base(root, share_id, home)
     names: dict[str, str] = {}
     local, _, _ = scan_local(root, stat_cache, names)
