@@ -123,7 +123,6 @@ class ArticleEditor(QWidget):
 
         self.body = CheckedEditor("正文(Markdown):用下面的按钮插入 结论 / 说明 / 操作步骤 / 常见误区")
         sections = QHBoxLayout()
-        sections.addWidget(QLabel("插入小节:"))
         for name in SECTION_TEMPLATES:
             button = QPushButton(name)
             button.setObjectName(f"section-{name}")
