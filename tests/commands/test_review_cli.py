@@ -11,7 +11,9 @@ from app.cli import main
 from app.core.settings import Settings, save_settings
 from tests.conftest import article
 
-OLD = article("refund-time", title="退款多久到账?", body="## 结论\n退款1-3个工作日到账。\n", similar="[钱什么时候退回来]")
+OLD = article(
+    "refund-time", title="退款多久到账?", body="## 结论\n退款1-3个工作日到账。\n", similar="[钱什么时候退回来]"
+)
 NEW_BODY = "## 结论\n退款审核通过后1-3个工作日原路退回,节假日顺延。\n"
 
 
@@ -117,7 +119,10 @@ def test_zhida_new_creates_a_draft_with_a_pinyin_id_and_history_lists_it(team, c
     assert "headings but no text" in capsys.readouterr().out
     assert run("zhang", "new", "article", "--title", "怎么开电子发票?", "--body", "## 结论\n订单详情页申请。") == 0
     assert "zenme-kai-dianzi-fapiao-2" in capsys.readouterr().out
-    assert run("zhang", "new", "script", "--title", "开场问候", "--text", "您好,请问有什么可以帮您?", "--stage", "开场") == 0
+    assert (
+        run("zhang", "new", "script", "--title", "开场问候", "--text", "您好,请问有什么可以帮您?", "--stage", "开场")
+        == 0
+    )
     capsys.readouterr()
     assert run("zhang", "history", "--json") == 0
     versions = _json(capsys)["versions"]
