@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
 from app.core.authoring.forms import ArticleForm, ScriptForm, new_article_text, script_file_text
@@ -51,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if args.id and args.id in taken:
         raise CommandError(f"id '{args.id}' is already used / 该 id 已被占用")
     settings, _ = load_settings()
-    share = args.shared or settings.shared_folder or None
-    authoring = Authoring(root, share=share)
+    shared = args.shared or settings.shared_folder
+    authoring = Authoring(root, share=Path(shared).expanduser() if shared else None)
     if args.kind == "article":
         kind_type = ARTICLE_TYPES.normalize(args.type or INQUIRY)
         if kind_type is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
 from app.core.authoring.library import due_for_review, entries
@@ -38,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     """Run one review action; exit 1 with one line when it cannot be done."""
     root = content_root(args)
     settings, _ = load_settings()
-    share = args.shared or settings.shared_folder or None
-    authoring = Authoring(root, share=share)
+    shared = args.shared or settings.shared_folder
+    authoring = Authoring(root, share=Path(shared).expanduser() if shared else None)
     changes = args.action != "settings" or args.review or args.self_approval
     if args.action in ("approve", "reject", "submit", "withdraw", "settings") and settings.role != MANAGER and changes:
         raise CommandError(f"reviewing needs the role {MANAGER} (current role: {settings.role})")

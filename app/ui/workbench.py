@@ -314,17 +314,17 @@ class WorkbenchPanel(QWidget):
         if self.kind == ARTICLE:
             form = self.article.form()
             form.title = f"{form.title}(副本)"
-            body, similar = form.body, []
-            self.open_new_article(form.title, similar)
+            body = form.body
+            self.open_new_article(form.title, [])
             copy = self.article.form()
             copy.category, copy.type, copy.tags, copy.body = form.category, form.type, form.tags, body
             copy.audiences, copy.channels, copy.owner = form.audiences, form.channels, form.owner
             self.article.set_form(copy)
             self.article._title_changed(copy.title)
         elif self.kind == SCRIPT:
-            form = self.script.form()
-            form.title, form.shortcut = f"{form.title}(副本)", ""
-            self.open_new_script(form, self.rel)
+            script = self.script.form()
+            script.title, script.shortcut = f"{script.title}(副本)", ""
+            self.open_new_script(script, self.rel)
 
     def _open_path(self, rel: str) -> None:
         if self.workspace is None:
@@ -538,10 +538,13 @@ class WorkbenchPanel(QWidget):
             self.status.emit("驳回需要填写审核意见")
             self.review.comment.setFocus()
             return
+
+        def done(rev: Any) -> None:
+            self.status.emit(f"已驳回 {rev.path}")
+            self.refresh_reviews()
+
         self.runner.submit(
-            lambda: authoring.reject(revision_id, comment),
-            lambda rev: (self.status.emit(f"已驳回 {rev.path}"), self.refresh_reviews()),
-            lambda m: self.status.emit(f"无法驳回:{m}"),
+            lambda: authoring.reject(revision_id, comment), done, lambda m: self.status.emit(f"无法驳回:{m}")
         )
 
     def withdraw(self, revision_id: str) -> None:

@@ -42,9 +42,9 @@ class SaveFlow:
             text, form = p.article.file_text(), p.article.form()
             rel = p.rel or f"{folder_for_category(content, form.category)}/{form.id or 'new'}.md"
             return lambda: lint_article(text, rel, form.body, content, checker, form.audiences, form.channels)
-        text, form = p.script.file_text(), p.script.form()
-        rel, fields = p.rel or "scripts_library/new.yaml", p.script.lint_fields()
-        return lambda: lint_script(text, rel, form.id, fields, content, checker, form.channels)
+        script_text, script = p.script.file_text(), p.script.form()
+        path, fields = p.rel or "scripts_library/new.yaml", p.script.lint_fields()
+        return lambda: lint_script(script_text, path, script.id, fields, content, checker, script.channels)
 
     # ---- the gates ----------------------------------------------------------------------------------
     def start(self, submit: bool = False) -> None:
@@ -149,7 +149,7 @@ class SaveFlow:
         from app.core.authoring.replay import replay, top_queries
 
         p = self.panel
-        index, root, rel, home = p.workspace.index, p.workspace.root, p.rel, p.home
+        index, root, rel, home = p.workspace.index, p.workspace.root, p.rel or "", p.home
         before = p.authoring.read(rel)[0] if p.authoring else None
         item = p.article.form().id
         p.status.emit("正在回放搜索(本文的问题和团队常搜),检查发布后会变化的结果…")
@@ -159,7 +159,6 @@ class SaveFlow:
             return replay(index, root, rel, item, before, text, team)
 
         def done(report: Any) -> None:
-            p.last_replay = report
             if not report.warnings:
                 moved = len(report.moved)
                 p.status.emit(f"搜索回放:{moved} 个查询的结果有变化,没有问题" if moved else "搜索回放:结果没有变化")
@@ -170,7 +169,11 @@ class SaveFlow:
                 [("仍然保存", lambda: self._pass("regression", "搜索回归已确认"))],
             )
 
-        p.runner.submit(job, done, lambda m: (p.status.emit(f"搜索回放失败:{m}"), self._pass("regression")))
+        def failed(message: str) -> None:
+            p.status.emit(f"搜索回放失败:{message}")
+            self._pass("regression")
+
+        p.runner.submit(job, done, failed)
 
     # ---- writing ------------------------------------------------------------------------------------
     def _rel_for_new(self) -> str | None:

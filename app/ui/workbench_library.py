@@ -128,20 +128,23 @@ class LibraryTree(QWidget):
             top.setExpanded(True)
         for group in groups.values():
             group.setExpanded(len(rows) <= 200 or group.text(0) in expanded)
-        if selected is not None and self.tree.currentItem() is not None:
-            self.tree.scrollToItem(self.tree.currentItem())
+        current = self.tree.currentItem()
+        if selected is not None and current is not None:
+            self.tree.scrollToItem(current)
 
     def current(self) -> tuple[str, str, str] | None:
         """(kind, id, path) of the selected item."""
         item = self.tree.currentItem()
         data = item.data(0, ROLE) if item is not None else None
-        return tuple(data) if data else None  # type: ignore[return-value]
+        return (str(data[0]), str(data[1]), str(data[2])) if data else None
 
     def select(self, kind: str, item_id: str) -> None:
         """Select an item by kind and id (when the filters show it)."""
         iterator = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         while iterator:
             node = iterator.pop()
+            if node is None:
+                continue
             data = node.data(0, ROLE)
             if data and data[0] == kind and data[1] == item_id:
                 self.tree.setCurrentItem(node)

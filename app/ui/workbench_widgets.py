@@ -200,12 +200,16 @@ class GateBar(QFrame):
         self.buttons.addStretch(1)
         for label, callback in choices:
             button = QPushButton(label)
-            button.clicked.connect(lambda _=False, cb=callback: (self.hide(), cb()))
+            button.clicked.connect(lambda _=False, cb=callback: self._choose(cb))
             self.buttons.addWidget(button)
-        cancel = QPushButton("取消")
+        cancel = QPushButton("关闭" if not choices else "取消")
         cancel.clicked.connect(self.hide)
         self.buttons.addWidget(cancel)
         self.show()
+
+    def _choose(self, callback: Any) -> None:
+        self.hide()
+        callback()
 
 
 class DiffView(QWidget):

@@ -54,7 +54,7 @@ def _base(root: Path, share_id: str, home: Path | None) -> tuple[dict, dict, dic
         return {}, {}, {}
     if not isinstance(raw, dict):
         return {}, {}, {}
-    pick = [raw.get(k) if isinstance(raw.get(k), dict) else {} for k in ("base", "stat", "conflicts")]
+    pick: list[dict] = [raw[k] if isinstance(raw.get(k), dict) else {} for k in ("base", "stat", "conflicts")]
     return pick[0], dict(pick[1]), pick[2]
 
 
