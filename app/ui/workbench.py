@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.authoring.autosave import Autosave
 from app.core.authoring.forms import ArticleForm, ScriptForm, article_form, new_article_text
-from app.core.authoring.library import ARTICLE, SCRIPT, entries, file_for_stage, folder_for_category, taken_ids
-from app.core.authoring.live import is_live
+from app.core.authoring.library import ARTICLE, SCRIPT, entries, file_for_stage, taken_ids
 from app.core.authoring.watch import ContentWatcher
 from app.core.authoring.workflow import Authoring, OutsideEdit
 from app.core.vocab import PUBLISHED, WORKFLOW_STATES
@@ -687,5 +686,3 @@ def install_workbench(window: Any) -> WorkbenchPanel:
     )
     return panel
 
-
-__all__ = ["WorkbenchPanel", "folder_for_category", "install_workbench", "is_live"]
