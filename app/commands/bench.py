@@ -11,7 +11,7 @@ from app.commands.common import add_content_option, print_json
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `bench` subcommand."""
     parser = sub.add_parser("bench", help="measure search, checker or sync speed")
-    parser.add_argument("target", choices=["search", "check", "sync"], help="what to measure")
+    parser.add_argument("target", choices=["search", "check", "sync", "workbench"], help="what to measure")
     parser.add_argument("--docs", type=int, default=None, help="number of documents (search)")
     parser.add_argument("--rules", type=int, default=None, help="number of rules (check)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")

@@ -685,4 +685,3 @@ def install_workbench(window: Any) -> WorkbenchPanel:
         lambda _i: window._give_room(results=False) if window.tabs.currentWidget() is panel else None
     )
     return panel
-

@@ -2,11 +2,14 @@
 tuned threshold (character n-gram TF-IDF cosine), and 相似问法 collisions.
 
 Each question (an article's title and every 相似问法) is folded (繁→简, width, case) and cut into CJK
-unigrams and bigrams plus Latin words; weights are sublinear tf × smoothed idf, L2-normalised, so a
-question's score against an article is the cosine with the closest of that article's questions.
+unigrams and bigrams plus Latin words; weights are sublinear tf × idf^IDF_POWER × a unigram factor,
+L2-normalised, so a question's score against an article is the cosine with the closest of that article's
+questions. Tuned on bq-dev, the best setting weighs every n-gram alike (IDF_POWER 0): plain TF-IDF let a
+rare typo character (微立贷, 微利贷) outweigh the shared meaning and found half as many duplicates at the
+same precision (docs/workbench.md has both curves).
 The index is an inverted file held in numpy arrays: a check of one question against 20,000 articles
 (≈ 60,000 questions) touches only the postings of its own n-grams (see docs/workbench.md for timings).
-THRESHOLD was tuned on bq-dev's same-intent pairs (app/bench/neardup.py; precision/recall in the docs).
+THRESHOLD was tuned on bq-dev's same-intent pairs (`zhida bench workbench`; precision/recall in docs/workbench.md).
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import numpy as np
 from app.core.text.chars import CJK_RUN, LATIN_RUN, is_cjk
 from app.core.text.fold import fold
 
-THRESHOLD = 0.6  # tuned on bq-dev (see module docstring)
-UNIGRAM_WEIGHT = 0.5  # a shared character is weaker evidence than a shared bigram
+THRESHOLD = 0.55  # tuned on bq-dev with the two weights below (see the module docstring and the bench)
+UNIGRAM_WEIGHT = 1.0  # a shared character counts as much as a shared bigram (tuned)
+IDF_POWER = 0.0  # 1: TF-IDF; 0: every n-gram counts the same: on bq-dev, rare typos outweighed meaning
 
 
 def features(text: str, folded: bool = False) -> Counter[str]:
@@ -63,9 +67,12 @@ class Match:
 class NearDupIndex:
     """Questions of many articles, indexed for fast cosine lookups (rebuild when the content reloads)."""
 
-    def __init__(self, questions: Iterable[tuple[str, str]], unigram_weight: float = UNIGRAM_WEIGHT):
+    def __init__(
+        self, questions: Iterable[tuple[str, str]], unigram_weight: float = UNIGRAM_WEIGHT, idf_power: float = IDF_POWER
+    ):
         """`questions`: (item id, question text) pairs — an article's title and each of its 相似问法."""
         self.unigram_weight = unigram_weight
+        self.idf_power = idf_power
         self.items: list[str] = []
         self.texts: list[str] = []
         all_grams: list[str] = []
@@ -90,7 +97,7 @@ class NearDupIndex:
         grams = np.asarray(gram_ids, dtype=np.int64)
         docs = doc_ids
         df = np.bincount(grams, minlength=len(vocab)) if len(grams) else np.zeros(0)
-        self.idf_array = (np.log((n + 1) / (df + 1)) + 1.0).astype(np.float32)
+        self.idf_array = ((np.log((n + 1) / (df + 1)) + 1.0) ** idf_power).astype(np.float32)
         factor = np.ones(len(vocab), dtype=np.float32)
         if unigram_weight != 1.0:
             for gram, gid in vocab.items():
@@ -122,7 +129,7 @@ class NearDupIndex:
     def _query(self, question: str, keep_unseen: bool = False) -> list[tuple[int | str, float]]:
         """(gram id, weight) of a question, normalised like the indexed ones (unseen n-grams count in the norm;
         with `keep_unseen` they are returned too, keyed by the n-gram itself)."""
-        default = math.log(self.n + 1) + 1.0  # an n-gram no indexed question has: as rare as can be
+        default = (math.log(self.n + 1) + 1.0) ** self.idf_power  # an n-gram no indexed question has
         known: list[tuple[int | str, float]] = []
         total = 0.0
         for gram, count in features(question).items():
