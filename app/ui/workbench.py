@@ -661,7 +661,8 @@ class WorkbenchPanel(QWidget):
         if self.split.orientation() != wanted:
             self.split.setOrientation(wanted)
             total = self.split.height() if wanted == Qt.Orientation.Vertical else self.split.width()
-            self.split.setSizes([int(total * 0.3), int(total * 0.7)])
+            narrow = wanted == Qt.Orientation.Vertical
+            self.split.setSizes([int(total * (0.22 if narrow else 0.3)), int(total * (0.78 if narrow else 0.7))])
         super().resizeEvent(event)
 
 
