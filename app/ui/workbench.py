@@ -4,6 +4,11 @@ Saving goes through gates, each a yellow bar with choices, never a silent refusa
 (仍然保存 with a recorded reason) → near-duplicate questions (合并为相似问法 / 仍然保存) → for a live
 article, the search-regression replay (仍然保存). Core work runs on the panel's own task lane; the
 content watcher and autosave run on timers. `install_workbench(window)` wires the tab into the window.
+
+Longer than most modules (≈690 lines) for a reason: it is the one place the panel's parts meet (library,
+editors, gates, review, versions, autosave, watcher), and each part's logic already lives in its own module
+(workbench_library/_article/_script/_gates/_review/_widgets and app.core.authoring); what remains is the
+panel's state and the glue between them, which reads best in one place.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ def test_create_edit_preview_lint_override_and_save(qtbot, root, zhida_home):
     panel = _panel(qtbot, root, zhida_home)
     panel.open_new_article()
     type_text(panel.article.title, "会员积分怎么用")
-    assert panel.article.item_id.text() == "huiyuan-jifen-zenme-yong"
+    item_id = panel.article.item_id.text()  # word breaks follow the segmenter's (growing) dictionary
+    assert item_id.replace("-", "") == "huiyuanjifenzenmeyong" and "-" in item_id
     panel.article.category.setCurrentText("会员")
     panel.article.body.clear()
     panel.article.insert_section("结论")
@@ -78,12 +79,12 @@ def test_create_edit_preview_lint_override_and_save(qtbot, root, zhida_home):
     assert errors and panel.article.body.toPlainText()[errors[0].start : errors[0].end] == errors[0].text
     panel.save_current()
     assert panel.gate.isVisible() and "错误" in panel.gate.label.text()
-    assert not (root / "kb/huiyuan-jifen-zenme-yong.md").exists()
+    assert not list((root / "kb").rglob(f"{item_id}.md"))
     panel.gate.note.setText("客户原话引用")
     _click(panel, "仍然保存(记录原因)")
     _saved(qtbot, panel)
     saved = root / panel.rel
-    assert saved.read_text(encoding="utf-8").startswith("---\nid: huiyuan-jifen-zenme-yong\ntitle: 会员积分怎么用\n")
+    assert saved.read_text(encoding="utf-8").startswith(f"---\nid: {item_id}\ntitle: 会员积分怎么用\n")
     (version,) = VersionStore(root, zhida_home).versions(panel.rel)
     assert "仍然保存:客户原话引用" in version.note and "我不知道" in version.note
 
