@@ -68,6 +68,8 @@ class WorkbenchPanel(QWidget):
         self.share = Path(share) if share else None
         self.runner = TaskRunner(self, max_threads=1)
         self.runner.error.connect(lambda message: self.status.emit(f"知识管理:{message}"))
+        runner = self.runner
+        self.destroyed.connect(lambda *_: runner.close())  # no result may reach widgets that are gone
         self.workspace: Any = None
         self.authoring: Authoring | None = None
         self.autosave: Autosave | None = None

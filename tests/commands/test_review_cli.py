@@ -127,3 +127,21 @@ def test_zhida_new_creates_a_draft_with_a_pinyin_id_and_history_lists_it(team, c
     assert run("zhang", "history", "--json") == 0
     versions = _json(capsys)["versions"]
     assert {v["path"] for v in versions} >= {made["path"]}
+
+
+def test_validate_quality_reports_near_duplicates_and_checker_findings(make_root, capsys):
+    root = make_root(
+        {
+            "kb/a.md": article("a", title="退款多久到账?"),
+            "kb/b.md": article("b", title="退款多久能到账", body="## 结论\n我不知道,您自己去问银行。\n"),
+            "scripts_library/rules/evasive.yaml": (
+                Path(__file__).parents[2] / "scripts_library/rules/evasive.yaml"
+            ).read_text(encoding="utf-8"),
+        }
+    )
+    assert main(["validate", "--content", str(root)]) == 0  # the plain run is unchanged
+    capsys.readouterr()
+    assert main(["validate", "--content", str(root), "--quality"]) == 1
+    out = capsys.readouterr().out
+    assert "near-duplicate" in out and "kb/b.md" in out
+    assert "kb/b.md:6: error: checker: “我不知道”" in out

@@ -38,7 +38,7 @@ def root(make_root) -> Path:
 
 def _panel(qtbot, root: Path, home: Path, share: Path | None = None) -> WorkbenchPanel:
     panel = WorkbenchPanel(home=home, share=share)
-    qtbot.addWidget(panel)
+    qtbot.addWidget(panel, before_close_func=lambda w: w.shutdown())
     panel.resize(1400, 900)
     panel.show()
     panel.set_workspace(load_workspace(root, home=home))
