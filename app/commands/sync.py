@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import CommandError, add_content_option, content_root, print_json
+from app.core.authoring.review_sync import enable_review, reviewed_sync
 from app.core.settings import load_settings
 from app.core.sync.engine import prepare_share, sync
 from app.core.sync.lock import ClientBusy
@@ -52,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--publish", action="store_true", help="同时发布本地修改 (publish; role 知识管理员 only)")
     parser.add_argument("--init", action="store_true", help="把一个空文件夹建成共享文件夹，然后同步 (init)")
     parser.add_argument(
+        "--review", action="store_true", help="与 --init 一起:已发布内容的修改需另一位知识管理员批准 (review)"
+    )
+    parser.add_argument(
         "--publisher", metavar="NAME", help="发布者名称 (publisher: letters, digits, - _), kept per share"
     )
     parser.add_argument(
@@ -88,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.init:
             _init(share, args.json)
+            if args.review:
+                enable_review(share)
         if args.conflicts:
             return _list_conflicts(root, share, args.json)
         if args.resolve:
@@ -105,8 +111,10 @@ def run(args: argparse.Namespace) -> int:
                 f"发布需要角色 {MANAGER} (publishing needs the role {MANAGER}; current role: {settings.role}); "
                 f"坐席只同步下载 (agents only pull)"
             )
+    # Review mode (docs/workbench.md): edits to published items become pending revisions before the engine runs.
     report = reindex_after_sync(
-        sync(
+        reviewed_sync(
+            sync,
             root,
             share,
             publish=args.publish or args.reject_deletes,

@@ -14,6 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("validate", help="check all content; exit 1 on any error")
     add_content_option(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--quality",
+        action="store_true",
+        help="also the workbench's gates: near-duplicate questions, 相似问法 collisions, checker findings in articles",
+    )
     parser.set_defaults(func=run)
 
 
@@ -21,6 +26,11 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per problem (or JSON) and return 1 when any problem is an error."""
     root = content_root(args)
     content = validate_root(root)
+    if args.quality:
+        from app.core.authoring.quality import quality_problems
+        from app.core.checker.match import Checker
+
+        content.problems.extend(quality_problems(content, Checker.from_content(content)))
     if args.json:
         print_json(
             {

@@ -172,3 +172,16 @@ CASE_STATUSES = Vocabulary(
 )
 POSITIVE_CASE, NEGATIVE_CASE = "positive", "negative"
 CASE_POLARITIES = Vocabulary("polarity", (Term(POSITIVE_CASE, "正面案例"), Term(NEGATIVE_CASE, "反面案例")))
+# ---- the knowledge manager's workbench: review workflow (docs/workbench.md) -------------------
+# An item's workflow state: the file's status, or 待审核 while a revision of it waits for a second manager.
+IN_REVIEW = "in_review"
+WORKFLOW_STATES = Vocabulary(
+    "state",
+    (Term(DRAFT, "草稿"), Term(IN_REVIEW, "待审核"), Term(PUBLISHED, "已发布"), Term(ARCHIVED, "已归档")),
+)
+PENDING, APPROVED, REJECTED, WITHDRAWN = "pending", "approved", "rejected", "withdrawn"
+REVISION_STATES = Vocabulary(
+    "revision",
+    (Term(PENDING, "待审核"), Term(APPROVED, "已批准"), Term(REJECTED, "已驳回"), Term(WITHDRAWN, "已撤回")),
+)
+DUE_LABEL = "待复核"  # a verified item whose review-by date has passed

@@ -44,6 +44,7 @@ from app.ui.search_box import SearchBox
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from app.ui.training_view import TrainingView
+from app.ui.workbench import install_workbench
 
 if TYPE_CHECKING:
     from app.ui.personal_dialog import PersonalScriptDialog
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.builder, "回复")
         self.tabs.addTab(self.problems_list, "问题")
         self.tabs.addTab(self.training, "练习")
+        self.workbench = install_workbench(self) if self.settings.role == MANAGER else None  # 知识管理 tab
 
         self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -280,6 +282,8 @@ class MainWindow(QMainWindow):
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
         if self.sync is not None:
             self.sync.stop()
+        if self.workbench is not None:
+            self.workbench.shutdown()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 

@@ -25,6 +25,8 @@ ARTICLE_FIELDS = {
     "updated",
     "review_by",
     "related",
+    "owner",  # the workbench's verification flag: who answers for the article (with review_by)
+    "audiences",
 }
 SCRIPT_FIELDS = {"id", "title", "text", "type", "stage", "tags", "channels", "shortcut", "variants"}
 
@@ -65,6 +67,8 @@ class Article:
     updated: str | None = None
     review_by: str | None = None
     related: list[str] = field(default_factory=list)
+    owner: str = ""
+    audiences: list[str] = field(default_factory=list)
     body: str = ""
     sections: dict[str, str] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict, repr=False)
