@@ -21,7 +21,9 @@ def _positive(text: str) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `bench` subcommand."""
     parser = sub.add_parser("bench", help="measure search, checker or sync speed")
-    parser.add_argument("target", choices=["search", "check", "sync", "insights", "learning", "workbench"], help="what to measure")
+    parser.add_argument(
+        "target", choices=["search", "check", "sync", "insights", "learning", "workbench"], help="what to measure"
+    )
     parser.add_argument("--docs", type=_positive, default=None, help="number of documents (search, sync; at least 1)")
     parser.add_argument("--rules", type=_positive, default=None, help="number of rules (check; at least 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")

@@ -19,6 +19,7 @@ from app.core.authoring.live import as_draft, is_article, is_live, items_of
 from app.core.authoring.review import ReviewSettings, Revision, share_area, write_settings
 from app.core.authoring.versions import SAVED, SUBMITTED
 from app.core.authoring.workflow import Authoring
+from app.core.fileio.limits import DEFAULT_LIMITS
 from app.core.sync.report import SyncReport
 from app.core.sync.scan import scan_local
 from app.core.sync.share import Share, ShareError
@@ -100,7 +101,7 @@ def divert_for_review(root: Path, share: Path, home: Path | None = None) -> Dive
         if base_hash:
             base_text = authoring.versions.text_of(base_hash) or _text(store.get(base_hash))
             if base_text is None:
-                base_text = _text(share_obj.read_object(base_hash))
+                base_text = _text(share_obj.read_object(base_hash, DEFAULT_LIMITS.for_path(rel)))
             if base_text is None:
                 result.failed = f"{rel}: the published text is not available to keep it live; not publishing"
                 return result
