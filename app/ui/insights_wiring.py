@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from app.core.usage.log import UsageLog
 from app.core.usage.tracker import PAUSE_S, SearchTracker
@@ -35,6 +35,8 @@ class UsageRecorder(QObject):
         self.tracker = SearchTracker(self._record)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        # A coarse timer may fire up to 5 % early, before the tracker's pause has passed: the search was lost.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(int(PAUSE_S * 1000))
         self.timer.timeout.connect(self.tracker.paused)
         self.last_query = ""

@@ -139,9 +139,10 @@ def test_validate_quality_reports_near_duplicates_and_checker_findings(make_root
             ).read_text(encoding="utf-8"),
         }
     )
-    assert main(["validate", "--content", str(root)]) == 0  # the plain run is unchanged
-    capsys.readouterr()
+    assert main(["validate", "--content", str(root)]) == 1  # the plain run already blocks a 禁忌 phrase
+    plain = capsys.readouterr().out
+    assert "kb/b.md:6: error: article 'b' (结论): 「我不知道」" in plain and "near-duplicate" not in plain
     assert main(["validate", "--content", str(root), "--quality"]) == 1
     out = capsys.readouterr().out
     assert "near-duplicate" in out and "kb/b.md" in out
-    assert "kb/b.md:6: error: checker: “我不知道”" in out
+    assert out.count("(结论): 「我不知道」") == 1 and "checker: “我不知道”" not in out  # reported once

@@ -1,8 +1,9 @@
 """The workbench's quality gates over a whole content root, for `zhida validate --quality` (content CI).
 
 Near-duplicate questions between articles (each pair once), 相似问法 that sit closer to another article,
-and checker findings in customer-facing text — the same checks the editor runs at save, as warnings
-(errors for error-level checker findings) with file and line.
+and warning-level checker findings in customer-facing text — the same checks the editor runs at save,
+with file and line. Error-level findings are not repeated here: plain `zhida validate` already reports
+them (`app.core.checker.library.content_problems`), so one rule has one report.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from app.core.authoring.lint import check_all, contexts, customer_spans
 from app.core.authoring.neardup import NearDupIndex, similar_collisions
 from app.core.checker.match import Checker
 from app.core.content.loader import split_front_matter
-from app.core.content.model import ERROR, WARNING, Content, Problem
+from app.core.content.model import WARNING, Content, Problem
 from app.core.fileio.textio import normalize_newlines, read_text
 from app.core.vocab import ARCHIVED, ERROR_LEVEL
 
@@ -56,8 +57,9 @@ def quality_problems(content: Content, checker: Checker | None) -> list[Problem]
         problems.extend(_findings(article, checker, content.root))
     for script in content.scripts:
         for f in check_all(checker, script.text, contexts([], script.channels)):
-            level = ERROR if f.level == ERROR_LEVEL else WARNING
-            problems.append(Problem(script.path, script.line, level, f"checker: “{f.text}” {f.reason}: {f.message}"))
+            if f.level != ERROR_LEVEL:
+                message = f"checker: “{f.text}” {f.reason}: {f.message}"
+                problems.append(Problem(script.path, script.line, WARNING, message))
     return problems
 
 
@@ -66,11 +68,10 @@ def _findings(article, checker: Checker | None, root) -> list[Problem]:
     found = []
     body_line = _body_line(root / article.path)
     for f in check_all(checker, article.body, contexts(article.audiences, article.channels)):
-        if not any(a <= f.start and f.end <= b for a, b in spans):
+        if f.level == ERROR_LEVEL or not any(a <= f.start and f.end <= b for a, b in spans):
             continue
         line = body_line + article.body.count("\n", 0, f.start)
-        level = ERROR if f.level == ERROR_LEVEL else WARNING
-        found.append(Problem(article.path, line, level, f"checker: “{f.text}” {f.reason}: {f.message}"))
+        found.append(Problem(article.path, line, WARNING, f"checker: “{f.text}” {f.reason}: {f.message}"))
     return found
 
 
