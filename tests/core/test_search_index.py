@@ -29,7 +29,7 @@ def test_index_lives_under_zhida_home_one_folder_per_content_root(make_root, zhi
     second.update()
     assert first.dir.parent == zhida_home / "index" == second.dir.parent
     assert first.dir != second.dir
-    assert (first.dir / META_FILE).is_file()
+    assert (first.live / META_FILE).is_file()
 
 
 def test_update_touches_only_added_changed_and_deleted_files(make_root):
@@ -74,9 +74,9 @@ def test_an_index_from_another_schema_version_rebuilds_itself(make_root):
     root = _root(make_root)
     index = SearchIndex(root)
     index.update()
-    meta = json.loads((index.dir / META_FILE).read_text(encoding="utf-8"))
+    meta = json.loads((index.live / META_FILE).read_text(encoding="utf-8"))
     meta["schema_version"] = 0
-    (index.dir / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    (index.live / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
     assert any("版本" in m for m in fresh.messages)
@@ -87,7 +87,7 @@ def test_truncated_segment_is_detected_and_rebuilt(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    segment = next(index.dir.glob("*.seg"))
+    segment = next(index.live.glob("*.seg"))
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
@@ -99,7 +99,7 @@ def test_missing_table_of_contents_is_detected_and_rebuilt(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    for toc in index.dir.glob("*.toc"):
+    for toc in index.live.glob("*.toc"):
         toc.unlink()
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
@@ -111,9 +111,9 @@ def test_garbage_segment_and_meta_are_recovered(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    for seg in index.dir.glob("*.seg"):
+    for seg in index.live.glob("*.seg"):
         seg.write_bytes(b"\x00garbage" * 10)
-    (index.dir / META_FILE).write_text("{not json", encoding="utf-8")
+    (index.live / META_FILE).write_text("{not json", encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
 
@@ -124,8 +124,8 @@ def test_half_written_index_left_by_a_killed_writer_is_recovered(make_root):
     index.update()
     index.close()
     # A writer killed mid-commit leaves a segment that no table of contents mentions, and a stale lock file.
-    (index.dir / "MAIN_deadbeefdeadbeef.seg").write_bytes(b"partial")
-    (index.dir / "MAIN_WRITELOCK").write_bytes(b"")
+    (index.live / "MAIN_deadbeefdeadbeef.seg").write_bytes(b"partial")
+    (index.live / "MAIN_WRITELOCK").write_bytes(b"")
     (root / "kb/new.md").write_text(article("new", "会员积分兑换"), encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.update().added == 1
