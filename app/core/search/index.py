@@ -428,9 +428,7 @@ class SearchIndex:
             if not semantic_ranked:
                 if plan.empty:
                     return []
-                found: list[tuple[int, float, tuple[str, ...]]] = [
-                    (d, s, (fusion.LEXICAL,)) for d, s in lexical_ranked
-                ]
+                found: list[tuple[int, float, tuple[str, ...]]] = [(d, s, (fusion.LEXICAL,)) for d, s in lexical_ranked]
             else:
                 long_query = sum(1 for ch in text if is_cjk(ch)) > LONG_QUERY_CHARS
                 weight = fusion.LONG_SEMANTIC_WEIGHT if long_query else fusion.SHORT_SEMANTIC_WEIGHT
