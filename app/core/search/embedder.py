@@ -64,7 +64,7 @@ def disabled() -> bool:
 def load() -> tuple[Embedder | None, str]:
     """(the encoder, "") or (None, one notice saying why search stays lexical)."""
     if disabled():
-        return None, "语义检索已关闭 (ZHIDA_SEMANTIC=off): 只用关键词检索"
+        return None, ""  # turned off on purpose: nothing to tell
     try:
         import numpy  # noqa: F401 - the vectors need it; a missing numpy is a missing extra too
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,13 @@ from whoosh import index as windex
 from app.core.content.model import Content
 from app.core.paths import zhida_home
 from app.core.search import documents as index_docs
-from app.core.search import fusion
-from app.core.search.hits import LAYER_MARK, Hit
+from app.core.search import fusion, sources
+from app.core.search.hits import Hit
 from app.core.search.lexical import Filters, Lexical
-from app.core.search.plan import DAMAGED, REQUESTED, UpdatePlan, plan_update
+from app.core.search.plan import DAMAGED, REQUESTED, plan_update
 from app.core.search.query import LONG_QUERY_CHARS, synonym_map
+from app.core.search.results import make_hit, semantic_candidates, semantic_worthy
 from app.core.search.semantic import READY, Semantic
-from app.core.search.snippets import snippet
 from app.core.search.store import (
     META_FILE,
     current_name,
@@ -108,7 +108,7 @@ class SearchIndex:
         self._synonyms: dict[str, list[str]] = {}
         self._char_df: dict[str, int] = {}
         self._usage: dict[str, int] = {}
-        self._docnums: dict[tuple[str, str], int] = {}
+        self._docnums: dict[tuple[str, str], int | None] = {}  # (path, id) → docnum in the current searcher
         self._checked: tuple[Path, Any, dict[str, Any]] | None = None  # what _damage() just verified
         self._lock = threading.RLock()  # the searcher and what hangs on it
         self._writing = threading.Lock()  # one writer per process at a time (the file lock is per process)
@@ -269,7 +269,7 @@ class SearchIndex:
             rebuild = DAMAGED if live is not None else ""
         meta = read_meta(live) if live is not None else None
         manifest = read_manifest(live) if live is not None and meta else {}
-        paths = self._paths()
+        paths = sources.paths(self.root, self.layers)
         states = {rel: index_docs.file_state(path, manifest.get(rel)) for rel, path in paths.items()}
         plan = plan_update(meta, manifest, states, rebuild, SCHEMA_VERSION)
         report = UpdateReport(
@@ -279,9 +279,9 @@ class SearchIndex:
             rebuilt=bool(plan.rebuild),
             reason=plan.rebuild,
         )
-        part = self._parse(content, plan.to_parse)
+        part = sources.parse(self.root, self.layers, content, plan.to_parse)
         report.problems = list(part.problems)
-        vocab, synonyms = self._vocabulary(plan, part, paths)
+        vocab, synonyms = sources.vocabulary(plan, part, paths)
         add_words(w for words in vocab.values() for w in words)
         base_meta = {**(meta or {}), "content_root": str(self.root)}
         if plan.rebuild or live is None:
@@ -304,53 +304,6 @@ class SearchIndex:
             return int(ix.doc_count())
         finally:
             ix.close()
-
-    def _paths(self) -> dict[str, str]:
-        paths = index_docs.content_paths(self.root)
-        for name, layer_root in self.layers.items():
-            paths.update(
-                {f"{LAYER_MARK}{name}/{rel}": path for rel, path in index_docs.script_paths(layer_root).items()}
-            )
-        return paths
-
-    def _vocabulary(
-        self, plan: UpdatePlan, part: Content, paths: dict[str, str]
-    ) -> tuple[dict[str, list[str]], dict[str, list[list[str]]]]:
-        vocab, synonyms = dict(plan.vocab), dict(plan.synonyms)
-        for rel in plan.userdicts:
-            vocab[rel] = index_docs.read_userdict(paths[rel])
-        for rel, piece in _by_file(part).items():
-            words = index_docs.file_vocabulary(piece)
-            if words:
-                vocab[rel] = words
-            groups = index_docs.synonym_groups(piece.library)
-            if groups:
-                synonyms[rel] = groups
-        return vocab, synonyms
-
-    def _parse(self, content: Content | None, rels: list[str]) -> Content:
-        team = [rel for rel in rels if not rel.startswith(LAYER_MARK)]
-        part = self._parse_team(content, team)
-        for name, layer_root in self.layers.items():
-            prefix = f"{LAYER_MARK}{name}/"
-            mine = [rel[len(prefix) :] for rel in rels if rel.startswith(prefix)]
-            if mine:
-                layer = index_docs.parse_files(layer_root, mine)
-                # Only scripts: a personal rule or synonym file must not change how the team's content is searched.
-                part.scripts.extend(replace(s, path=prefix + s.path) for s in layer.scripts)
-                part.problems.extend(replace(p, path=prefix + p.path) for p in layer.problems)
-        return part
-
-    def _parse_team(self, content: Content | None, rels: list[str]) -> Content:
-        if content is None:
-            return index_docs.parse_files(self.root, rels)
-        wanted = set(rels)
-        part = Content(root=self.root)
-        part.articles = [a for a in content.articles if a.path in wanted]
-        part.scripts = [s for s in content.scripts if s.path in wanted]
-        part.library = [f for f in content.library if f.path in wanted]
-        part.problems = [p for p in content.problems if p.path in wanted]
-        return part
 
     # -- embeddings --------------------------------------------------------------------------------
     def embed_pending(self, progress: Progress | None = None) -> int:
@@ -421,8 +374,8 @@ class SearchIndex:
             pool = max(limit, fusion.SEMANTIC_DEPTH)
             lexical_ranked = lexical.rank(text, plan, pool, allowed, blocked) if not plan.empty else []
             semantic_ranked = (
-                self._semantic_ranked(lexical, text, allowed, blocked)
-                if use_semantic and _semantic_worthy(text)
+                semantic_candidates(self.semantic, lexical.searcher, self._docnums, text, allowed, blocked)
+                if use_semantic and semantic_worthy(text)
                 else []
             )
             if not semantic_ranked:
@@ -439,70 +392,9 @@ class SearchIndex:
                 rows = sorted(
                     ((f, s * self._usage_factor(f.get("id", "")), r) for f, s, r in rows), key=lambda item: -item[1]
                 )
-            return [_hit(stored, score, retrievers, plan.terms) for stored, score, retrievers in rows[:limit]]
-
-    def _semantic_ranked(
-        self, lexical: Lexical, text: str, allowed: set[int] | None, blocked: set[int]
-    ) -> list[tuple[int, float]]:
-        if self.semantic.state != READY:
-            return []
-        found = self.semantic.search(text, fusion.SEMANTIC_DEPTH * 2)
-        ranked = []
-        for key, cosine in found or []:
-            docnum = self._docnum(lexical.searcher, key)
-            if docnum is None or docnum in blocked or (allowed is not None and docnum not in allowed):
-                continue
-            ranked.append((docnum, cosine))
-            if len(ranked) >= fusion.SEMANTIC_DEPTH:
-                break
-        return ranked
-
-    def _docnum(self, searcher: Any, key: tuple[str, str]) -> int | None:
-        if key in self._docnums:
-            return self._docnums[key]
-        found = None
-        for docnum in searcher.document_numbers(path=key[0]):
-            if searcher.stored_fields(docnum).get("id") == key[1]:
-                found = docnum
-                break
-        self._docnums[key] = found  # type: ignore[assignment]
-        return found
-
-
-def _semantic_worthy(text: str) -> bool:
-    """A question or sentence (two Chinese characters, or two words of English), not pinyin or a shortcut."""
-    cjk = sum(1 for ch in text if is_cjk(ch))
-    if cjk >= 2:
-        return True
-    return cjk == 0 and len([w for w in text.split() if w.isalpha()]) >= 2
-
-
-def _hit(stored: dict[str, Any], score: float, retrievers: tuple[str, ...], terms: list[str]) -> Hit:
-    passages = [stored.get("body", ""), *stored.get("similar", "").split("\n"), stored.get("title", "")]
-    return Hit(
-        id=stored["id"],
-        kind=stored["kind"],
-        title=stored.get("title", ""),
-        score=round(score, 4),
-        snippet=snippet(passages, terms),
-        category=stored.get("category", ""),
-        type=stored.get("type", ""),
-        path=stored.get("path", ""),
-        retrievers=retrievers,
-    )
+            return [make_hit(stored, score, retrievers, plan.terms) for stored, score, retrievers in rows[:limit]]
 
 
 def type_name(exc: BaseException) -> str:
     """The exception's class name, for one-line messages."""
     return type(exc).__name__
-
-
-def _by_file(part: Content) -> dict[str, Content]:
-    groups: dict[str, Content] = {}
-    for a in part.articles:
-        groups.setdefault(a.path, Content(root=part.root)).articles.append(a)
-    for s in part.scripts:
-        groups.setdefault(s.path, Content(root=part.root)).scripts.append(s)
-    for lib in part.library:
-        groups.setdefault(lib.path, Content(root=part.root)).library.append(lib)
-    return groups

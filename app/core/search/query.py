@@ -170,7 +170,8 @@ def build(
                 add_word(syn, SYNONYM_FACTOR)
                 plan.terms.append(syn)
                 plan.synonyms.append(syn)
-        if len(token) >= 2 and token.isalpha():
+        # Only the last word can be pinyin still being typed: in "I paid twice", paid must not grow into paidui (排队).
+        if len(token) >= 2 and token.isalpha() and token == ascii_tokens[-1]:
             plan.prefixes.append(("py", token, PINYIN_WEIGHT * 0.5))
         plan.terms.append(token)
     plan.terms = [t for t in dict.fromkeys(plan.terms) if t]
