@@ -2,7 +2,7 @@
 
     python -m app.bench.relevance [--set bq-dev|baoxian] [--faqs N] [--queries N] [--json]
 
-Sets live in ../shared/eval/ beside the repository (never copied into it):
+Sets live in ../shared/eval/ beside the repository, or in $ZHIDA_EVAL_DIR (never copied into it):
 - bq-dev: 965 short bank FAQs (title + 相似问法), 1,748 short paraphrases (`queries.jsonl`);
 - baoxian: 3,769 insurance Q&A (title + answer as body), 225 long pasted questions (`queries-dev.jsonl`).
 
@@ -30,7 +30,8 @@ from typing import Any
 from app.core.content.importer import import_faq
 from app.core.paths import bundled_content_root
 
-EVAL_ROOT = bundled_content_root().parent / "shared" / "eval"
+# ../shared/eval beside the checkout; ZHIDA_EVAL_DIR points elsewhere (a worktree, CI's copy).
+EVAL_ROOT = Path(os.environ.get("ZHIDA_EVAL_DIR") or bundled_content_root().parent / "shared" / "eval")
 DEFAULT_EVAL = EVAL_ROOT / "bq-dev"
 QUERY_FILES = ("queries.jsonl", "queries-dev.jsonl")
 

@@ -102,13 +102,13 @@ def _open_index(root: Path, semantic: bool) -> SearchIndex:
     return index
 
 
-def _semantic_state(index: SearchIndex, wanted: bool) -> str:
+def _semantic_state(index: SearchIndex, wanted: bool, wait: float) -> str:
     """Get the semantic retriever ready if it can be within seconds; one stderr line when it is not."""
     from app.core.search.semantic import LOADING, PENDING, READY, UNAVAILABLE
 
     if not wanted:
         return "off"
-    state = index.prepare_semantic()
+    state = index.prepare_semantic(wait=wait)
     if state == PENDING:
         print(
             f"语义检索尚未就绪({index.semantic.pending} 条文本待计算),本次只用关键词检索;运行 `zhida index` 计算 "
@@ -130,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
     index = _open_index(content_root(args), semantic=not args.no_semantic)
     for message in index.messages:
         print(message, file=sys.stderr)
-    state = _semantic_state(index, not args.no_semantic)
+    # One query waits up to 10 s for the model (about 0.3 s on an idle machine); a batch is worth a minute.
+    state = _semantic_state(index, not args.no_semantic, wait=60.0 if args.batch else 10.0)
     filters = {
         "kind": args.kind,
         "category": args.category,

@@ -39,6 +39,7 @@ from app.ui.help_overlay import HelpOverlay
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
+from app.ui.semantic_status import SemanticStatus
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from app.ui.training_view import TrainingView
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
         self.background = TaskRunner(self, max_threads=1)
+        self.semantic_status = SemanticStatus(self.statusBar(), self)  # vectors for the semantic retriever
         for runner in (self.loader, self.searcher, self.background):
             runner.error.connect(lambda message: self.statusBar().showMessage(f"后台任务出错:{message}", 10000))
         self._search_seq = 0
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
         if self.sync is not None:
             self.sync.stop()
+        self.semantic_status.stop()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 
@@ -454,6 +457,7 @@ class MainWindow(QMainWindow):
             self.search_ready.emit()
         self.ready.emit()
         self._search_now()
+        self.semantic_status.start(self.index)
 
     def _show_scripts(self, workspace: Workspace) -> None:
         self.script_browser.set_scripts(
