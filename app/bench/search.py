@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.bench.naive import cold_search_script, has_jieba
 from app.core.content.importer import article_text
 from app.core.paths import bundled_content_root
 
@@ -119,6 +120,15 @@ def _touch_ten(root: Path) -> None:
             handle.write("\n补充说明:以上内容已更新。\n")
 
 
+def _timed(search, queries: list[str]) -> list[float]:
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        search(q)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 def _worker(side: str, root: Path, queries_file: Path) -> dict[str, Any]:
     """One side's measurements, run in a fresh process."""
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
@@ -132,29 +142,27 @@ def _worker(side: str, root: Path, queries_file: Path) -> dict[str, Any]:
     incremental = time.perf_counter() - started
     for q in queries["short"][:10]:
         engine.search(q)
-    short_ms, long_ms = [], []
-    for q in queries["short"]:
-        t = time.perf_counter()
-        engine.search(q)
-        short_ms.append((time.perf_counter() - t) * 1000)
-    for q in queries["long"]:
-        t = time.perf_counter()
-        engine.search(q)
-        long_ms.append((time.perf_counter() - t) * 1000)
-    return {
+    short_ms = _timed(engine.search, queries["short"])
+    long_ms = _timed(engine.search, queries["long"])
+    result: dict[str, Any] = {
         "build_s": round(build_s, 2),
         "incremental_10_s": round(incremental, 3),
         "short_p50_ms": round(statistics.median(short_ms), 2),
         "short_p95_ms": round(_percentile(short_ms, 95), 2),
         "long_p95_ms": round(_percentile(long_ms, 95), 2),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": _peak_rss_mb(),  # lexical only: measured before any model is loaded
     }
+    if isinstance(engine, _Ours):
+        result.update(engine.semantic(queries))
+    return result
 
 
 class _Ours:
     def __init__(self, root: Path):
         from app.core.search.index import SearchIndex
 
+        self.wanted = os.environ.get("ZHIDA_SEMANTIC", "")  # "off" in tests: then no semantic keys
+        os.environ["ZHIDA_SEMANTIC"] = "off"  # lexical numbers first, without the model in memory
         self.index = SearchIndex(root)
 
     def build(self) -> None:
@@ -166,62 +174,57 @@ class _Ours:
     def search(self, query: str) -> None:
         self.index.search(query, limit=10)
 
+    def semantic(self, queries: dict[str, list[str]]) -> dict[str, Any]:
+        """Background embedding of every document, then the cost of a fused search (the keys semantic_*)."""
+        from app.core.search.index import SearchIndex
+
+        os.environ["ZHIDA_SEMANTIC"] = self.wanted
+        index = SearchIndex(self.index.root)
+        started = time.perf_counter()
+        if not index.semantic.wait(120):
+            return {"semantic": index.semantic.notice or "unavailable"}
+        load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        embedded = index.embed_pending(progress=_embed_progress)
+        embed_s = time.perf_counter() - started
+        model = index.semantic._model
+        embed_ms = _timed(lambda q: model.query(q) if model else None, queries["short"][:50] + queries["long"])
+        for q in queries["short"][:5]:
+            index.search(q)
+        short_ms = _timed(index.search, queries["short"])
+        long_ms = _timed(index.search, queries["long"])
+        lexical_ms = _timed(lambda q: index.search(q, semantic=False), queries["long"])
+        return {
+            "semantic": index.semantic.state,
+            "semantic_model_load_s": round(load_s, 2),
+            "semantic_texts": embedded,
+            "semantic_embed_s": round(embed_s, 1),
+            "semantic_query_embed_p95_ms": round(_percentile(embed_ms, 95), 2),
+            "fused_short_p95_ms": round(_percentile(short_ms, 95), 2),
+            "fused_long_p95_ms": round(_percentile(long_ms, 95), 2),
+            # what the semantic side adds to a pasted message: embedding + vector search + fusion
+            "semantic_added_long_p95_ms": round(_percentile(long_ms, 95) - _percentile(lexical_ms, 95), 2),
+            "semantic_peak_rss_mb": _peak_rss_mb(),
+        }
+
 
 class _Naive:
     """Whoosh + jieba's ChineseAnalyzer over title and body, OR query: the baseline the issue compares with."""
 
     def __init__(self, root: Path):
-        import logging
+        from app.bench.naive import NaiveIndex
 
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.dt.tmp_dir = os.environ.get("ZHIDA_HOME")
         self.root = root
-        self.dir = Path(os.environ["ZHIDA_HOME"]) / "naive-index"
-
-    def _docs(self, paths: list[Path] | None = None):
-        from app.core.content.loader import load_content
-
-        content = load_content(self.root)
-        wanted = None if paths is None else {p.relative_to(self.root).as_posix() for p in paths}
-        for a in content.articles:
-            if wanted is None or a.path in wanted:
-                yield {"id": a.id, "title": a.title, "body": "\n".join([*a.similar, a.body])}
+        self.peer = NaiveIndex(root, Path(os.environ["ZHIDA_HOME"]) / "naive-index")
 
     def build(self) -> None:
-        from jieba.analyse import ChineseAnalyzer
-        from whoosh import index
-        from whoosh.fields import ID, TEXT, Schema
-
-        analyzer = ChineseAnalyzer()
-        schema = Schema(
-            id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer), body=TEXT(analyzer=analyzer)
-        )
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.ix = index.create_in(str(self.dir), schema)
-        writer = self.ix.writer(limitmb=256)
-        for doc in self._docs():
-            writer.add_document(**doc)
-        writer.commit()
-        self._open()
-
-    def _open(self) -> None:
-        from whoosh import qparser
-
-        self.parser = qparser.MultifieldParser(["title", "body"], self.ix.schema, group=qparser.OrGroup)
-        self.searcher = self.ix.searcher()
+        self.peer.build()
 
     def update(self) -> None:
-        paths = sorted((self.root / "kb").rglob("*.md"))[:10]
-        writer = self.ix.writer()
-        for doc in self._docs(paths):
-            writer.update_document(**doc)
-        writer.commit()
-        self.searcher = self.searcher.refresh()
+        self.peer.update(sorted((self.root / "kb").rglob("*.md"))[:10])
 
     def search(self, query: str) -> None:
-        self.searcher.search(self.parser.parse(query), limit=10)
+        self.peer.search(query, limit=10)
 
 
 def _progress(done: int, total: int) -> None:
@@ -229,21 +232,16 @@ def _progress(done: int, total: int) -> None:
         print(f"\rbench: indexing {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
+def _embed_progress(done: int, total: int) -> None:
+    if done == total or done % 1024 < 32:
+        print(f"\rbench: embedding {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
+# A fresh process's first answer: lexical if the model is still loading (it loads on its own thread).
 _COLD_OURS = """
-import sys, time
+import sys
 from app.core.search.index import SearchIndex
 hits = SearchIndex(sys.argv[1]).search(sys.argv[2], limit=10)
-"""
-_COLD_NAIVE = """
-import logging, os, sys
-import jieba
-jieba.setLogLevel(logging.WARNING)
-jieba.dt.tmp_dir = os.environ["ZHIDA_HOME"]
-from whoosh import index, qparser
-ix = index.open_dir(os.path.join(os.environ["ZHIDA_HOME"], "naive-index"))
-with ix.searcher() as s:
-    p = qparser.MultifieldParser(["title", "body"], ix.schema, group=qparser.OrGroup)
-    s.search(p.parse(sys.argv[2]), limit=10)
 """
 
 
@@ -263,8 +261,9 @@ def _run_side(side: str, root: Path, home: Path, queries_file: Path) -> dict[str
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     query = json.loads(queries_file.read_text(encoding="utf-8"))["short"][0]
     started = time.perf_counter()
+    cold = [_COLD_OURS, str(root)] if side == "ours" else [cold_search_script(), str(home / "naive-index")]
     subprocess.run(
-        [sys.executable, "-c", _COLD_OURS if side == "ours" else _COLD_NAIVE, str(root), query],
+        [sys.executable, "-c", cold[0], cold[1], query],
         env=env,
         check=True,
         capture_output=True,
@@ -275,7 +274,9 @@ def _run_side(side: str, root: Path, home: Path, queries_file: Path) -> dict[str
 
 def run_bench(docs: int | None = None, rules: int | None = None, content: str | None = None) -> dict:
     """Measure build, incremental update, cold start, query latency and memory at `docs` documents."""
-    docs = docs or DEFAULT_DOCS
+    docs = DEFAULT_DOCS if docs is None else docs
+    if docs < 1:
+        raise ValueError(f"--docs must be at least 1 (got {docs})")
     keys = [
         "build_s",
         "incremental_10_s",
@@ -294,20 +295,15 @@ def run_bench(docs: int | None = None, rules: int | None = None, content: str | 
         queries_file.write_text(json.dumps({"short": short, "long": long_}, ensure_ascii=False), encoding="utf-8")
         ours = _run_side("ours", root, tmp_path / "home-ours", queries_file)
         # The naive side gets an untouched copy of the corpus state (the ten edited files do not matter to it).
-        naive = _run_side("naive", root, tmp_path / "home-naive", queries_file) if _has_jieba() else None
+        naive = _run_side("naive", root, tmp_path / "home-naive", queries_file) if has_jieba() else None
     result: dict[str, Any] = {"docs": docs, "corpus": "baoxian" if BAOXIAN.is_file() else "generated"}
     result.update({k: ours.get(k) for k in keys})
+    result.update({k: v for k, v in ours.items() if k.startswith(("semantic", "fused"))})
     if naive is None:
         result["baseline"] = {"docs": docs, "skipped": 'the baseline needs jieba: pip install -e ".[bench]"'}
     else:
         result["baseline"] = {"docs": docs, **{k: naive.get(k) for k in keys}}
     return result
-
-
-def _has_jieba() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("jieba") is not None
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from app.commands.common import add_content_option, print_json
+from app.commands.common import CommandError, add_content_option, print_json
 
 
 def _positive(text: str) -> int:
@@ -33,6 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `app.core.bench_<target>.run_bench` and print its result."""
+    for name in ("docs", "rules"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise CommandError(f"--{name} must be at least 1 (got {value})")
     module = importlib.import_module(f"app.bench.{args.target}")
     result = module.run_bench(docs=args.docs, rules=args.rules, content=getattr(args, "content", None))
     if args.json:

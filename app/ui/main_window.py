@@ -41,6 +41,7 @@ from app.ui.help_overlay import HelpOverlay
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
+from app.ui.semantic_status import SemanticStatus
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from app.ui.training_view import TrainingView
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
         self.background = TaskRunner(self, max_threads=1)
+        self.semantic_status = SemanticStatus(self.statusBar(), self)  # vectors for the semantic retriever
         for runner in (self.loader, self.searcher, self.background):
             runner.error.connect(lambda message: self.statusBar().showMessage(f"后台任务出错:{message}", 10000))
         self._search_seq = 0
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self.workbench is not None:
             self.workbench.shutdown()
+        self.semantic_status.stop()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 
@@ -490,6 +493,7 @@ class MainWindow(QMainWindow):
         insights.workspace_loaded(self)
         self.ready.emit()
         self._search_now()
+        self.semantic_status.start(self.index)
 
     def _show_scripts(self, workspace: Workspace) -> None:
         self.script_browser.set_scripts(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.bench.relevance import DEFAULT_EVAL, evaluate
+from app.bench.relevance import DEFAULT_EVAL, EVAL_ROOT, evaluate
 from app.cli import main
 from tests.conftest import article
 
@@ -89,3 +89,19 @@ def test_relevance_harness_runs_through_batch_on_a_small_subset():
     assert {"R@1", "R@5", "R@10", "MRR@10"} <= set(result)
     # Forty FAQs make an easy task: a broken pipeline scores near zero here.
     assert result["R@5"] >= 0.5
+    assert result["lexical"]["R@5"] >= 0.5  # the same run scores the lexical retriever alone …
+    assert result.get("naive", {"R@5": 1.0})["R@5"] > 0  # … and the naive peer, when jieba is installed
+
+
+@pytest.mark.skipif(not (EVAL_ROOT / "baoxian" / "faq.jsonl").is_file(), reason="shared eval data not present")
+def test_baoxian_harness_reads_the_long_questions_file():
+    result = evaluate(EVAL_ROOT / "baoxian", max_faqs=60, max_queries=6, naive=False)
+    assert result["queries"] == 6 and result["R@10"] > 0
+
+
+def test_search_top_k_scores_cases_in_process_for_other_harnesses(root):
+    from app.bench.relevance import search_top_k
+
+    result = search_top_k(root, [("退款多久到账", ["refund"]), ("开发票", ["invoice"]), ("积分兑换", ["refund"])], k=3)
+    assert result["top3"] == round(2 / 3, 3) and result["cases"] == 3
+    assert result["misses"] == ["积分兑换"] and result["retrievers"] == ["lexical"]

@@ -277,3 +277,31 @@ def test_an_english_question_reaches_chinese_content_through_the_synonyms(make_r
         }
     )
     assert SearchIndex(root).search("How long does a refund take?")[0].id == "refund"
+
+
+def test_pinyin_initials_find_words_in_the_middle_of_a_title(make_root):
+    root = _kb(
+        make_root,
+        a=article("rules", "七天无理由退款规则说明", body="## 结论\n见规则。\n"),
+        b=article("ship", "发货时间", body="## 结论\n48小时内发货。\n"),
+    )
+    index = SearchIndex(root)
+    assert index.search("tkgz")[0].id == "rules"
+    assert index.search("tkg")[0].id == "rules"  # still typing
+
+
+def test_english_words_are_not_read_as_pinyin_being_typed(make_root):
+    # "paid" is a prefix of paidui (排队): only the last word of a query can be pinyin still being typed.
+    root = _kb(
+        make_root,
+        a=article("queue", "排队等待提示", body="## 结论\n请稍候。\n"),
+        b=article("twice", "订单被扣了两次钱", body="## 结论\n重复扣款会自动退回。\n"),
+    )
+    assert "queue" not in _ids(SearchIndex(root).search("I paid twice"))
+
+
+def test_snippets_mark_whole_words_not_pieces_the_segmenter_cut(make_root):
+    root = _kb(make_root, a=article("invoice", "发票补开", body="## 结论\n如需补开发票,开发者工具无关。\n"))
+    hit = SearchIndex(root).search("开发票")[0]
+    assert "<b>开发</b>" not in hit.snippet and "开<b>发</b>" not in hit.snippet
+    assert "<b>发票</b>" in hit.snippet or "<b>开发票</b>" in hit.snippet

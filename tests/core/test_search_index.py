@@ -29,7 +29,7 @@ def test_index_lives_under_zhida_home_one_folder_per_content_root(make_root, zhi
     second.update()
     assert first.dir.parent == zhida_home / "index" == second.dir.parent
     assert first.dir != second.dir
-    assert (first.dir / META_FILE).is_file()
+    assert (first.live / META_FILE).is_file()
 
 
 def test_update_touches_only_added_changed_and_deleted_files(make_root):
@@ -74,9 +74,9 @@ def test_an_index_from_another_schema_version_rebuilds_itself(make_root):
     root = _root(make_root)
     index = SearchIndex(root)
     index.update()
-    meta = json.loads((index.dir / META_FILE).read_text(encoding="utf-8"))
+    meta = json.loads((index.live / META_FILE).read_text(encoding="utf-8"))
     meta["schema_version"] = 0
-    (index.dir / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    (index.live / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
     assert any("版本" in m for m in fresh.messages)
@@ -87,7 +87,7 @@ def test_truncated_segment_is_detected_and_rebuilt(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    segment = next(index.dir.glob("*.seg"))
+    segment = next(index.live.glob("*.seg"))
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
@@ -99,7 +99,7 @@ def test_missing_table_of_contents_is_detected_and_rebuilt(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    for toc in index.dir.glob("*.toc"):
+    for toc in index.live.glob("*.toc"):
         toc.unlink()
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
@@ -111,9 +111,9 @@ def test_garbage_segment_and_meta_are_recovered(make_root):
     index = SearchIndex(root)
     index.update()
     index.close()
-    for seg in index.dir.glob("*.seg"):
+    for seg in index.live.glob("*.seg"):
         seg.write_bytes(b"\x00garbage" * 10)
-    (index.dir / META_FILE).write_text("{not json", encoding="utf-8")
+    (index.live / META_FILE).write_text("{not json", encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.search("发票")[0].id == "invoice"
 
@@ -124,8 +124,8 @@ def test_half_written_index_left_by_a_killed_writer_is_recovered(make_root):
     index.update()
     index.close()
     # A writer killed mid-commit leaves a segment that no table of contents mentions, and a stale lock file.
-    (index.dir / "MAIN_deadbeefdeadbeef.seg").write_bytes(b"partial")
-    (index.dir / "MAIN_WRITELOCK").write_bytes(b"")
+    (index.live / "MAIN_deadbeefdeadbeef.seg").write_bytes(b"partial")
+    (index.live / "MAIN_WRITELOCK").write_bytes(b"")
     (root / "kb/new.md").write_text(article("new", "会员积分兑换"), encoding="utf-8")
     fresh = SearchIndex(root)
     assert fresh.update().added == 1
@@ -198,3 +198,60 @@ def test_a_new_synonym_word_recuts_texts_indexed_before_it(make_root):
     (root / "scripts_library/synonyms.yaml").write_text("kind: synonyms\ngroups:\n  - [碎了, 破损]\n", encoding="utf-8")
     assert index.update().rebuilt
     assert index.search("破损")[0].id == "damaged"
+
+
+def test_a_rebuild_is_written_beside_the_live_index_and_swapped_in(make_root):
+    root = _root(make_root)
+    index = SearchIndex(root)
+    index.update()
+    before = index.live
+    reader = SearchIndex(root)
+    assert reader.search("发票")[0].id == "invoice"
+    assert index.update(rebuild=True).rebuilt
+    assert index.live != before and index.live.parent == before.parent
+    # The open reader answered from the old generation until now and moves to the new one on its next query.
+    assert reader.search("发票")[0].id == "invoice" and reader.live == index.live
+    index.update(rebuild=True)
+    generations = [p.name for p in index.dir.iterdir() if p.is_dir() and p.name.startswith("g")]
+    assert len(generations) == 2  # the live one and the one before it, for searchers still reading it
+
+
+_REBUILDER = """
+import sys
+from app.core.search.index import SearchIndex
+index = SearchIndex(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    index.update(rebuild=True)
+"""
+
+
+def test_searches_never_go_blank_while_another_process_rebuilds(make_root, zhida_home):
+    root = _root(make_root, count=200)
+    reader = SearchIndex(root)
+    reader.update()
+    env = dict(os.environ, ZHIDA_HOME=str(zhida_home), PYTHONPATH=str(REPO_ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", _REBUILDER, str(root), "4"], env=env, stderr=subprocess.PIPE)
+    answers = 0
+    while proc.poll() is None:
+        assert [h.id for h in reader.search("发票")][:1] == ["invoice"]
+        answers += 1
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    assert answers > 0 and reader.search("发票")[0].id == "invoice"
+
+
+def test_a_fresh_search_waits_at_most_about_a_second_for_a_writer(make_root, capsys):
+    import time
+
+    from app.cli import main
+
+    root = _root(make_root)
+    SearchIndex(root).update()
+    (root / "kb/new.md").write_text(article("new", "会员积分兑换"), encoding="utf-8")
+    with write_lock(SearchIndex(root).dir):  # another process's update in progress
+        started = time.perf_counter()
+        assert main(["search", "发票", "--json", "--content", str(root)]) == 0
+        waited = time.perf_counter() - started
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["hits"][0]["id"] == "invoice"
+    assert "另一个进程" in captured.err
+    assert waited < 3.0  # 0.8 s for the lock, the rest is opening the index on a busy machine

@@ -11,7 +11,12 @@ LAYER_MARK = "@"  # team paths start with kb/ or scripts_library/, so "@personal
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result; `snippet` is HTML-escaped with matched terms in <b>…</b>."""
+    """One search result; `snippet` is HTML-escaped with matched terms in <b>…</b>.
+
+    `score` orders the hits of one search (BM25-based when only the lexical retriever answered, the
+    fused reciprocal-rank score when both did); `retrievers` says which found this hit ("lexical",
+    "semantic"; empty from searchers that do not say, e.g. compose's fallback).
+    """
 
     id: str
     kind: str
@@ -21,6 +26,7 @@ class Hit:
     category: str = ""
     type: str = ""
     path: str = ""
+    retrievers: tuple[str, ...] = ()
 
     @property
     def layer(self) -> str:

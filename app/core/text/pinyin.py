@@ -86,7 +86,8 @@ def pinyin_keys(text: str) -> list[str]:
     """Pinyin keys of a title, similar question or shortcut: per word full pinyin and initials, and the whole.
 
     退款规则 → tuikuan, tk, guize, gz, tuikuanguize, tkgz — so `tkgz`, `tuikuan` and a same-sound typo
-    (发漂 → fapiao) all meet the text.
+    (发漂 → fapiao) all meet the text. Two or three neighbouring words are keyed together as well, so
+    `tkgz` also finds 退款规则 in the middle of a longer title (七天无理由退款规则说明).
     """
     keys: list[str] = []
     whole_full: list[str] = []
@@ -111,6 +112,12 @@ def pinyin_keys(text: str) -> list[str]:
             keys.append("".join(char_pinyin(part)))
         whole_full.append(full)
         whole_init.append(init)
+    for size in (2, 3):
+        if len(whole_full) > size:  # (the whole title is keyed below)
+            for i in range(len(whole_full) - size + 1):
+                keys.append("".join(whole_init[i : i + size]))
+                if size == 2:
+                    keys.append("".join(whole_full[i : i + size]))
     if len(whole_full) > 1:
         keys.append("".join(whole_full)[:60])
         keys.append("".join(whole_init)[:30])
