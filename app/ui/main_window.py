@@ -5,20 +5,17 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -33,9 +30,12 @@ from app.core.settings import Settings, save_settings
 from app.core.usage.log import UsageLog
 from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
-from app.ui.article_view import ArticleView
+from app.ui.article_view import SECTION_KEYS, ArticleView
 from app.ui.builder import BuilderPanel
 from app.ui.help_overlay import HelpOverlay
+from app.ui.keys import ARTICLE, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
+from app.ui.plain import plain_label, warn
+from app.ui.problems_view import ProblemsView
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         top.addLayout(row2)
 
         self.results: ResultsView = ResultsView()
-        self.empty_label = QLabel("正在加载知识库…")
+        self.empty_label = plain_label("正在加载知识库…")  # may quote the query
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #888; padding: 12px;")
@@ -148,13 +148,14 @@ class MainWindow(QMainWindow):
         self.article_view = ArticleView()
         self.script_browser = ScriptBrowser()
         self.builder = BuilderPanel(self.background)
-        self.problems_list = QListWidget()
+        self.problems = ProblemsView()
+        self.problems_list = self.problems.list
         self.training = TrainingView(self.background)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.article_view, "文章")
         self.tabs.addTab(self.script_browser, "话术库")
         self.tabs.addTab(self.builder, "回复")
-        self.tabs.addTab(self.problems_list, "问题")
+        self.tabs.addTab(self.problems, "问题")
         self.tabs.addTab(self.training, "练习")
 
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("正在加载…")
+        self.status_label = plain_label("正在加载…")  # may quote file names and load messages
         self.statusBar().addWidget(self.status_label, 1)
         self.sync_button = QToolButton()
         self.sync_button.setText("未设置同步")
@@ -209,19 +210,24 @@ class MainWindow(QMainWindow):
         self.load_progress.connect(self._show_progress)
 
     def _shortcuts(self) -> None:
-        def bind(keys: str, fn) -> None:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(fn)
-
-        bind("Ctrl+L", self.focus_search)
-        bind("Ctrl+F", self.focus_search)
-        bind("F1", lambda: self.help.toggle())
-        bind("Ctrl+,", self.open_settings)
-        bind("Ctrl+G", self.builder.compose_now)
-        bind("Ctrl+D", self.script_browser._toggle_favorite)
+        """Every window-wide key; F1 lists them (app/ui/keys.py). Tabs added before this get Ctrl+N too."""
+        bind(self, "Ctrl+L", self.focus_search, "回到搜索框,选中已输入的文字", SEARCH)
+        bind(self, "Ctrl+F", self.focus_search, "回到搜索框,选中已输入的文字", SEARCH)
+        bind(self, "F1", lambda: self.help.toggle(), "显示 / 关闭本帮助", OTHER)
+        bind(self, "Ctrl+,", self.open_settings, "设置", OTHER)
+        bind(self, "Ctrl+G", self.compose_reply, "生成回复(回复页的客户消息为空时,用搜索框里的文字)", REPLY)
+        bind(self, "Ctrl+D", self.script_browser._toggle_favorite, "收藏 / 取消收藏选中的话术", "话术库")
         for number in range(self.tabs.count()):
-            bind(f"Ctrl+{number + 1}", lambda n=number: self._switch_tab(n))
+            name = self.tabs.tabText(number).split(" ")[0]
+            bind(self, f"Ctrl+{number + 1}", partial(self._switch_tab, number), name, SWITCH)
+        # Alt+1/2/3 send the open article's sections; only while the article tab is shown, so the reply
+        # tab is free to give the same keys another meaning.
+        self.section_shortcuts = [
+            bind(self, keys, partial(self._send_section_number, n), f"把文章的「{name}」放入回复", ARTICLE)
+            for n, (keys, name) in enumerate(zip(SECTION_KEYS, self.article_view.buttons), start=1)
+        ]
+        self.tabs.currentChanged.connect(self._enable_section_keys)
+        self._enable_section_keys(self.tabs.currentIndex())
 
     # ---- settings and geometry ----------------------------------------------------------------
     def _apply_settings(self, first: bool = False) -> None:
@@ -465,13 +471,7 @@ class MainWindow(QMainWindow):
         self.empty_label.setText(f"知识库加载失败:{message}\n请在设置中检查知识库文件夹。")
 
     def _show_problems(self, workspace: Workspace) -> None:
-        self.problems_list.clear()
-        for message in workspace.messages:
-            self.problems_list.addItem(QListWidgetItem(f"⚠ {message}"))
-        for p in workspace.problems:
-            icon = "✖" if p.level == "error" else "⚠"
-            self.problems_list.addItem(QListWidgetItem(f"{icon} {p.path}:{p.line}  {p.message}"))
-        count = len(workspace.problems) + len(workspace.messages)
+        count = self.problems.set_problems(workspace.messages, workspace.problems)
         self.tabs.setTabText(TAB_PROBLEMS, f"问题 ({count})" if count else "问题")
 
     # ---- search -----------------------------------------------------------------------------------
@@ -663,9 +663,29 @@ class MainWindow(QMainWindow):
         self.background.submit(lambda: usage.record_use(item_id, kind), lambda _r: None)
 
     def _switch_tab(self, index: int) -> None:
+        """Ctrl+N: show tab N and put the focus on its first useful widget, so typing and arrows work."""
+        self.help.hide()
         self.tabs.setCurrentIndex(index)
-        self.tabs.currentWidget().setFocus()
+        focus_first(self.tabs.currentWidget())
+
+    def _enable_section_keys(self, index: int) -> None:
+        for shortcut in self.section_shortcuts:
+            shortcut.setEnabled(index == TAB_ARTICLE)
+
+    def _send_section_number(self, number: int) -> None:
+        if not self.article_view.send_number(number):
+            self.statusBar().showMessage("这篇文章没有这一节", 4000)
+
+    def compose_reply(self) -> None:
+        """Ctrl+G: build a reply; with the builder's message empty, from the text in the search box
+        (an agent who pasted the customer's words into search should not have to paste twice)."""
+        query = self.search_box.text().strip()
+        if not self.builder.message.toPlainText().strip() and query:
+            self.builder.message.setPlainText(query)
+        self.tabs.setCurrentIndex(TAB_BUILDER)
+        self._give_room(results=False)
+        self.builder.compose_now()
 
     def show_error(self, title: str, message: str) -> None:
         """A dialog for errors the user must see (the app keeps running)."""
-        QMessageBox.warning(self, title, message)
+        warn(self, title, message)

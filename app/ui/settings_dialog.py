@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.paths import is_content_root
 from app.core.settings import Settings
 from app.core.vocab import AUDIENCES, CHANNELS, ROLES
+from app.ui.plain import warn
 
 
 class SettingsDialog(QDialog):
@@ -89,7 +89,7 @@ class SettingsDialog(QDialog):
     def _accept(self) -> None:
         folder = self.content.text().strip()
         if folder and not is_content_root(Path(folder)):
-            QMessageBox.warning(self, "设置", f"“{folder}” 里没有 kb/ 或 scripts_library/ 文件夹,请重新选择。")
+            warn(self, "设置", f"“{folder}” 里没有 kb/ 或 scripts_library/ 文件夹,请重新选择。")
             return
         self.accept()
 
