@@ -32,6 +32,7 @@ from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import SECTION_KEYS, ArticleView
 from app.ui.builder import BuilderPanel
+from app.ui.first_index import FirstIndexBuild, needs_first_build
 from app.ui.help_overlay import HelpOverlay
 from app.ui.keys import ARTICLE, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
 from app.ui.plain import plain_label, warn
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.index: Any = None
         self._search_ready_sent = False
+        self.first_index: FirstIndexBuild | None = None  # the child process building a fresh home's index
         self.usage = UsageLog(home)
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
@@ -277,6 +279,8 @@ class MainWindow(QMainWindow):
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
         if self.sync is not None:
             self.sync.stop()
+        if self.first_index is not None:
+            self.first_index.stop()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 
@@ -389,6 +393,22 @@ class MainWindow(QMainWindow):
         root, home = self.content_root, self.home
         started = time.perf_counter()
         self.loader.submit(
+            lambda: needs_first_build(root, home),
+            lambda fresh: self._build_first_index(started) if fresh else self._open_search(started),
+            lambda _msg: self._open_search(started),
+        )
+
+    def _build_first_index(self, started: float) -> None:
+        """A fresh home: the first index is built by a child process so the window never stalls (#19)."""
+        self.first_index = FirstIndexBuild(self.content_root, self.home, self)
+        self.first_index.progress.connect(lambda done, total: self._show_progress("first-index", done, total))
+        self.first_index.finished.connect(lambda _ok, _detail: self._open_search(started))
+        self.status_label.setText("首次使用:正在建立搜索索引…")
+        self.first_index.start()
+
+    def _open_search(self, started: float) -> None:
+        root, home = self.content_root, self.home
+        self.loader.submit(
             lambda: _without_gc(lambda: open_search(root, home)),
             lambda result: self._search_opened(result, started),
             self._load_failed,
@@ -422,7 +442,11 @@ class MainWindow(QMainWindow):
 
     def _show_progress(self, what: str, done: int, total: int) -> None:
         if self.workspace is None:
-            label = {"content": "正在读取知识库", "index": "正在更新搜索索引"}.get(what, "正在加载")
+            label = {
+                "content": "正在读取知识库",
+                "index": "正在更新搜索索引",
+                "first-index": "首次使用:正在建立搜索索引",
+            }.get(what, "正在加载")
             prefix = "可以搜索了 · " if self.index is not None else ""
             self.status_label.setText(f"{prefix}{label} {done}/{total}…")
 

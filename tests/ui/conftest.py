@@ -13,6 +13,14 @@ from app.core.settings import Settings
 from app.ui.main_window import MainWindow
 from tests.conftest import REPO_ROOT, article
 
+
+@pytest.fixture(autouse=True)
+def index_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window tests' roots are tiny: their first index is built in-process (the child process that a
+    real fresh home uses is tested on its own in test_first_index.py)."""
+    monkeypatch.setenv("ZHIDA_INDEX_CHILD", "0")
+
+
 REFUND_BODY = (
     "## 结论\n退款审核通过后1-3个工作日原路退回。\n\n## 说明\n银行处理需要时间,周末可能顺延。\n\n"
     "## 操作步骤\n1. 打开APP【我的-订单】\n2. 查看退款进度\n\n## 常见误区\n- 退款不会退到余额\n"
