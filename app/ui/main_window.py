@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -32,9 +35,11 @@ from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui.article_view import SECTION_KEYS, ArticleView
 from app.ui.builder import BuilderPanel
+from app.ui.desk import Desk
 from app.ui.first_index import FirstIndexBuild, needs_first_build
+from app.ui.followups_view import FollowUpDesk
 from app.ui.help_overlay import HelpOverlay
-from app.ui.keys import ARTICLE, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
+from app.ui.keys import ARTICLE, DESK, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
 from app.ui.plain import plain_label, warn
 from app.ui.problems_view import ProblemsView
 from app.ui.results import ResultsView, warm_up_fonts
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self.index: Any = None
         self._search_ready_sent = False
         self.first_index: FirstIndexBuild | None = None  # the child process building a fresh home's index
+        self._quitting = False
         self.usage = UsageLog(home)
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
@@ -135,6 +141,11 @@ class MainWindow(QMainWindow):
         row2.addWidget(self.type_filter)
         top.addLayout(row1)
         top.addLayout(row2)
+        # Summon and stay (hotkey, tray, clipboard offer, docking) and 待跟进: their own modules.
+        self.followups = FollowUpDesk(self.home, self.background, self)
+        self.followups.came_due.connect(self._follow_ups_due)
+        self.desk = Desk(self)
+        top.addWidget(self.desk.bar)
 
         self.results: ResultsView = ResultsView()
         self.empty_label = plain_label("正在加载知识库…")  # may quote the query
@@ -174,6 +185,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.status_label = plain_label("正在加载…")  # may quote file names and load messages
+        # A long status line must never widen the window: it is cut, and shown whole as the tooltip.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         self.sync_button = QToolButton()
         self.sync_button.setText("未设置同步")
@@ -185,6 +198,7 @@ class MainWindow(QMainWindow):
         self.conflicts_action = sync_menu.addAction("处理冲突…", self.resolve_conflicts)
         sync_menu.addAction("同步历史(恢复旧版本)…", self.open_history)
         self.sync_button.setMenu(sync_menu)
+        self.statusBar().addPermanentWidget(self.followups.button)
         self.statusBar().addPermanentWidget(self.sync_button)
         self.sync: SyncController | None = None
         self.help: HelpOverlay = HelpOverlay(central)
@@ -230,6 +244,9 @@ class MainWindow(QMainWindow):
         ]
         self.tabs.currentChanged.connect(self._enable_section_keys)
         self._enable_section_keys(self.tabs.currentIndex())
+        bind(self, "Ctrl+Shift+V", self.desk.accept_offer, "搜索剪贴板提示里的文字", DESK)
+        bind(self, "Ctrl+Shift+D", self.desk.dock_right, "停靠到屏幕右侧(全高)", DESK)
+        bind(self, "Ctrl+Shift+F", self.followups.open_list, "待跟进列表:答应客户的回复", DESK)
 
     # ---- settings and geometry ----------------------------------------------------------------
     def _apply_settings(self, first: bool = False) -> None:
@@ -238,6 +255,7 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.settings.always_on_top)
         self.builder.set_defaults(self.settings.audience, self.settings.channel)
+        self.desk.apply(self.settings)
         if first:
             if self.settings.window_geometry:
                 self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
@@ -248,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Show the settings dialog; a new content folder reloads everything."""
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, hotkey_error=self.desk.hotkey_error)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         new = dialog.result_settings()
@@ -272,8 +290,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._save_settings()
+        if self.desk.keeps_running and not self._quitting:
+            event.ignore()  # the tray icon stays: the hotkey and the tray bring the window back
+            self.hide()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def quit_app(self) -> None:
+        """Close for good (the tray's 「退出知答」), even with the tray icon on."""
+        self._quitting = True
+        self.close()
+        QApplication.quit()
 
     def shutdown(self) -> None:
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
@@ -281,6 +309,7 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self.first_index is not None:
             self.first_index.stop()
+        self.desk.shutdown()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 
@@ -709,6 +738,23 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TAB_BUILDER)
         self._give_room(results=False)
         self.builder.compose_now()
+
+    def set_follow_up(self, text: str, masked_reference: str = "", due: datetime | None = None) -> None:
+        """服务闭环: remember a promise made to a customer (the builder's 「设跟进提醒」 calls this).
+
+        `due` defaults to the time the text promises (「今天18点前」), else 24 hours from now. The text and
+        reference are stored masked under $ZHIDA_HOME; due reminders show in the status bar and 待跟进.
+        """
+        self.followups.add(text, masked_reference, due)
+        self.statusBar().showMessage("已设跟进提醒(Ctrl+Shift+F 查看待跟进)", 6000)
+
+    def _follow_ups_due(self, items: list) -> None:
+        first = items[0]
+        more = f" 等 {len(items)} 条" if len(items) > 1 else ""
+        self.statusBar().showMessage(f"⏰ 跟进到期:{first.reference or ''} {first.text[:30]}{more}", 15000)
+        tray = self.desk.tray
+        if tray is not None and tray.isVisible():
+            tray.showMessage("知答 · 跟进到期", f"{first.reference} {first.text[:60]}{more}")
 
     def show_error(self, title: str, message: str) -> None:
         """A dialog for errors the user must see (the app keeps running)."""
