@@ -46,7 +46,7 @@ def when_text(item: FollowUp, now: dt.datetime) -> str:
 
 def item_text(item: FollowUp, now: dt.datetime) -> str:
     """Two lines: when and which customer, then what was promised."""
-    head = f"{'⏰' if item.is_due(now) else '🕘'} {when_text(item, now)}"
+    head = f"{'●' if item.is_due(now) else '○'} {when_text(item, now)}"
     if item.reference:
         head += f" · {item.reference}"
     return f"{head}\n{item.text}"
@@ -113,7 +113,7 @@ class FollowUpDesk(QObject):
         now = dt.datetime.now()
         due = sum(1 for f in self.pending if f.is_due(now))
         if due:
-            self.button.setText(f"⏰ {due} 条跟进到期")
+            self.button.setText(f"● {due} 条跟进到期")
             self.button.setStyleSheet("color: #c62828; font-weight: bold;")
         else:
             self.button.setText(f"待跟进 {len(self.pending)}" if self.pending else "待跟进")

@@ -27,7 +27,6 @@ WIDGET_KEYS = (
 )
 # Shortcuts other panels create without a description: what they do, by key.
 KNOWN = {
-    "Ctrl+Return": (REPLY, "复制回复草稿(有未填内容或问题时先提示)"),
     "Ctrl+Enter": (REPLY, "复制回复草稿(有未填内容或问题时先提示)"),
     "Ctrl+.": (REPLY, "采用光标处检查问题的第一条修改建议"),
 }
@@ -36,11 +35,10 @@ GROUP_ORDER = (SEARCH, SWITCH, ARTICLE, "话术库", REPLY, "练习", DESK, OTHE
 
 def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     """(group, keys, what it does) for every shortcut of `window` and every key its widgets handle."""
-    rows: list[tuple[str, str, str]] = list(WIDGET_KEYS)
-    seen = {(keys, what) for _g, keys, what in rows}
+    rows: list[tuple[str, str, str]] = []
     switch: list[tuple[str, str]] = []
     for shortcut in window.findChildren(QShortcut):
-        keys = shortcut.key().toString(QKeySequence.SequenceFormat.PortableText)
+        keys = shortcut.key().toString(QKeySequence.SequenceFormat.PortableText).replace("Return", "Enter")
         if not keys:
             continue
         group = shortcut.property(GROUP_PROPERTY) or ""
@@ -49,17 +47,21 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
             group, what = KNOWN.get(keys, (OTHER, "快捷键"))
         if group == SWITCH:
             switch.append((keys, what))
-            continue
-        if (keys, what) in seen or (("Ctrl+Enter" if keys == "Ctrl+Return" else keys), what) in seen:
-            continue
-        seen.add((keys, what))
-        rows.append((group, keys, what))
+        else:
+            rows.append((group, keys, what))
     if switch:
         first, last = switch[0][0], switch[-1][0]
         tabs = " / ".join(what for _k, what in switch)
         rows.append((SWITCH, f"{first} … {last}" if len(switch) > 1 else first, f"切换并进入:{tabs}"))
+    # One row per (group, what it does): Ctrl+L and Ctrl+F, Ctrl+Return and Ctrl+Enter are one row.
+    merged: dict[tuple[str, str], list[str]] = {}
+    for group, keys, what in [*WIDGET_KEYS, *rows]:
+        keys_of = merged.setdefault((group, what), [])
+        if keys not in keys_of:
+            keys_of.append(keys)
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
-    return sorted(rows, key=lambda r: order.get(r[0], len(order)))
+    out = [(g, " / ".join(k), what) for (g, what), k in merged.items()]
+    return sorted(out, key=lambda r: order.get(r[0], len(order)))
 
 
 class HelpOverlay(QWidget):
@@ -69,7 +71,7 @@ class HelpOverlay(QWidget):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
-            "HelpOverlay { background: rgba(20, 24, 32, 232); } QLabel { color: white; }"
+            "HelpOverlay { background: rgba(20, 24, 32, 246); } QLabel { color: white; }"
             " QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
         )
         self.label = QLabel()

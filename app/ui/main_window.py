@@ -40,7 +40,7 @@ from app.ui.first_index import FirstIndexBuild, needs_first_build
 from app.ui.followups_view import FollowUpDesk
 from app.ui.help_overlay import HelpOverlay
 from app.ui.keys import ARTICLE, DESK, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
-from app.ui.plain import plain_label, warn
+from app.ui.plain import plain_label, plain_tip, warn
 from app.ui.problems_view import ProblemsView
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
@@ -500,9 +500,9 @@ class MainWindow(QMainWindow):
         errors = len(content.errors)
         note = f" · {errors} 个内容错误(见“问题”页)" if errors else ""
         extra = f" · {'; '.join(workspace.messages)}" if workspace.messages else ""
-        self.status_label.setText(
-            f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
-            f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}"
+        self.status_label.setText(f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术{note}{extra}")
+        self.status_label.setToolTip(
+            plain_tip(f"{self.status_label.text()} · 加载 {time.perf_counter() - started:.1f} 秒")
         )
         if self.index is not None:
             self.empty_label.setText("输入关键词开始搜索")
@@ -751,7 +751,7 @@ class MainWindow(QMainWindow):
     def _follow_ups_due(self, items: list) -> None:
         first = items[0]
         more = f" 等 {len(items)} 条" if len(items) > 1 else ""
-        self.statusBar().showMessage(f"⏰ 跟进到期:{first.reference or ''} {first.text[:30]}{more}", 15000)
+        self.statusBar().showMessage(f"● 跟进到期:{first.reference or ''} {first.text[:30]}{more}", 15000)
         tray = self.desk.tray
         if tray is not None and tray.isVisible():
             tray.showMessage("知答 · 跟进到期", f"{first.reference} {first.text[:60]}{more}")
