@@ -140,7 +140,7 @@ class ScriptBrowser(QWidget):
             for s in personal:
                 self._leaf(parent, s, label="「个人」")
             parent.setExpanded(True)
-        for label, ids in (("★ 收藏", self.favorites), ("◷ 最近使用", self.recent)):
+        for label, ids in (("★ 收藏", self.favorites), ("最近使用", self.recent)):
             items = [by_id[i] for i in ids if i in by_id]
             if items:
                 self._group(label, items, expanded=True)
