@@ -24,6 +24,10 @@ class Settings:
     channel: str = ONLINE
     font_size: int = 11
     always_on_top: bool = False
+    hotkey: str = "Ctrl+Alt+Z"  # global: brings the window to the front from any application ("" = none)
+    clipboard_watch: bool = False  # offer text copied in other applications as a search
+    tray: bool = True  # a tray icon; closing the window keeps Zhida running there
+    dock_right: bool = False  # keep the window on the right edge of the screen, full height
     window_geometry: str = ""
     usage_sharing: bool = True  # share daily usage aggregates with the team (docs/insights.md)
     usage_retention_days: int = 90  # query texts older than this leave the log and the share

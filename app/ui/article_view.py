@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.core.content.model import Article
 from app.core.content.render import escape, render_markdown
-from app.core.vocab import PUBLISHED
+from app.core.vocab import CONCLUSION, EXPLANATION, PUBLISHED, STATUSES, STEPS
+from app.ui.plain import plain_label
 
-BUILDER_SECTIONS = ("结论", "说明", "操作步骤")
+BUILDER_SECTIONS = (CONCLUSION, EXPLANATION, STEPS)
+SECTION_KEYS = tuple(f"Alt+{n}" for n in range(1, len(BUILDER_SECTIONS) + 1))  # bound by the main window
 
 
 class SafeTextBrowser(QTextBrowser):
@@ -39,19 +41,23 @@ class ArticleView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.article: Article | None = None
-        self.title = QLabel("搜索并选择一篇文章")
+        # Title, category and tags come from content files: plain text, never rendered (#18).
+        self.title = plain_label("搜索并选择一篇文章")
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.meta = QLabel("")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = plain_label("")
         self.meta.setWordWrap(True)
         self.meta.setStyleSheet("color: #666;")
         self.browser = SafeTextBrowser()
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        row.addWidget(QLabel("发送到回复:"))
-        for number, name in enumerate(BUILDER_SECTIONS, start=1):
-            button = QPushButton(f"{name}")
-            button.setToolTip(f"把「{name}」放入回复的第{number}步")
+        row.setSpacing(4)
+        row.addWidget(plain_label("发送到回复:"))
+        for number, (name, keys) in enumerate(zip(BUILDER_SECTIONS, SECTION_KEYS), start=1):
+            button = QPushButton(f"{name} {keys}")
+            button.setToolTip(f"把「{name}」放入回复的第{number}步({keys})")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _=False, n=name: self._send(n))
             button.setEnabled(False)
             self.buttons[name] = button
@@ -84,7 +90,7 @@ class ArticleView(QWidget):
         self.title.setText(article.title)
         parts = [article.category, article.type, "、".join(article.tags)]
         if article.status != PUBLISHED:
-            parts.append({"draft": "草稿", "archived": "已归档"}.get(article.status, article.status))
+            parts.append(STATUSES.label(article.status))
         if article.updated:
             parts.append(f"更新于 {article.updated}")
         self.meta.setText(" · ".join(p for p in parts if p))
@@ -96,6 +102,20 @@ class ArticleView(QWidget):
             button.setEnabled(bool(article.section(name)))
         self.flag_button.setEnabled(True)
         self.gap_button.setEnabled(True)
+
+    def focus_first(self) -> None:
+        """Ctrl+1: the article text, so the arrows and PgUp/PgDn scroll it."""
+        self.browser.setFocus()
+
+    def send_number(self, number: int) -> bool:
+        """Alt+1/2/3: send the article's section `number` (1-based) to the builder; False when it has none."""
+        if not 1 <= number <= len(BUILDER_SECTIONS) or self.article is None:
+            return False
+        name = BUILDER_SECTIONS[number - 1]
+        if not self.article.section(name):
+            return False
+        self._send(name)
+        return True
 
     def _send(self, name: str) -> None:
         if self.article and self.article.section(name):

@@ -5,21 +5,20 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -35,9 +34,15 @@ from app.core.usage.log import UsageLog
 from app.core.vocab import GENERAL_TYPE, MANAGER, SCRIPT_TYPES, TRAINEE
 from app.core.workspace import Workspace, load_workspace, open_search, read_item
 from app.ui import insights_wiring as insights
-from app.ui.article_view import ArticleView
+from app.ui.article_view import SECTION_KEYS, ArticleView
 from app.ui.builder import BuilderPanel
+from app.ui.desk import Desk
+from app.ui.first_index import FirstIndexBuild, needs_first_build
+from app.ui.followups_view import FollowUpDesk
 from app.ui.help_overlay import HelpOverlay
+from app.ui.keys import ARTICLE, DESK, OTHER, REPLY, SEARCH, SWITCH, bind, focus_first
+from app.ui.plain import plain_label, plain_tip, warn
+from app.ui.problems_view import ProblemsView
 from app.ui.results import ResultsView, warm_up_fonts
 from app.ui.script_browser import ScriptBrowser
 from app.ui.search_box import SearchBox
@@ -89,6 +94,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.index: Any = None
         self._search_ready_sent = False
+        self.first_index: FirstIndexBuild | None = None  # the child process building a fresh home's index
+        self._quitting = False
         self.usage = UsageLog(home)
         self.loader = TaskRunner(self, max_threads=1)
         self.searcher = TaskRunner(self, max_threads=1)
@@ -140,9 +147,14 @@ class MainWindow(QMainWindow):
         row2.addWidget(self.type_filter)
         top.addLayout(row1)
         top.addLayout(row2)
+        # Summon and stay (hotkey, tray, clipboard offer, docking) and 待跟进: their own modules.
+        self.followups = FollowUpDesk(self.home, self.background, self)
+        self.followups.came_due.connect(self._follow_ups_due)
+        self.desk = Desk(self)
+        top.addWidget(self.desk.bar)
 
         self.results: ResultsView = ResultsView()
-        self.empty_label = QLabel("正在加载知识库…")
+        self.empty_label = plain_label("正在加载知识库…")  # may quote the query
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #888; padding: 12px;")
@@ -155,13 +167,14 @@ class MainWindow(QMainWindow):
         self.article_view = ArticleView()
         self.script_browser = ScriptBrowser()
         self.builder = BuilderPanel(self.background)
-        self.problems_list = QListWidget()
+        self.problems = ProblemsView()
+        self.problems_list = self.problems.list
         self.training = TrainingView(self.background)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.article_view, "文章")
         self.tabs.addTab(self.script_browser, "话术库")
         self.tabs.addTab(self.builder, "回复")
-        self.tabs.addTab(self.problems_list, "问题")
+        self.tabs.addTab(self.problems, "问题")
         self.tabs.addTab(self.training, "练习")
         self.workbench = install_workbench(self) if self.settings.role == MANAGER else None  # 知识管理 tab
 
@@ -178,7 +191,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("正在加载…")
+        self.status_label = plain_label("正在加载…")  # may quote file names and load messages
+        # A long status line must never widen the window: it is cut, and shown whole as the tooltip.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         self.sync_button = QToolButton()
         self.sync_button.setText("未设置同步")
@@ -192,6 +207,7 @@ class MainWindow(QMainWindow):
         self.local_edits_action = sync_menu.addAction("本地修改的团队文件…", self.open_local_edits)
         sync_menu.addAction("同步历史(恢复旧版本)…", self.open_history)
         self.sync_button.setMenu(sync_menu)
+        self.statusBar().addPermanentWidget(self.followups.button)
         self.statusBar().addPermanentWidget(self.sync_button)
         self.sync: SyncController | None = None
         self.help: HelpOverlay = HelpOverlay(central)
@@ -220,19 +236,27 @@ class MainWindow(QMainWindow):
         self.load_progress.connect(self._show_progress)
 
     def _shortcuts(self) -> None:
-        def bind(keys: str, fn) -> None:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(fn)
-
-        bind("Ctrl+L", self.focus_search)
-        bind("Ctrl+F", self.focus_search)
-        bind("F1", lambda: self.help.toggle())
-        bind("Ctrl+,", self.open_settings)
-        bind("Ctrl+G", self.builder.compose_now)
-        bind("Ctrl+D", self.script_browser._toggle_favorite)
+        """Every window-wide key; F1 lists them (app/ui/keys.py). Tabs added before this get Ctrl+N too."""
+        bind(self, "Ctrl+L", self.focus_search, "回到搜索框,选中已输入的文字", SEARCH)
+        bind(self, "Ctrl+F", self.focus_search, "回到搜索框,选中已输入的文字", SEARCH)
+        bind(self, "F1", lambda: self.help.toggle(), "显示 / 关闭本帮助", OTHER)
+        bind(self, "Ctrl+,", self.open_settings, "设置", OTHER)
+        bind(self, "Ctrl+G", self.compose_reply, "生成回复(回复页的客户消息为空时,用搜索框里的文字)", REPLY)
+        bind(self, "Ctrl+D", self.script_browser._toggle_favorite, "收藏 / 取消收藏选中的话术", "话术库")
         for number in range(self.tabs.count()):
-            bind(f"Ctrl+{number + 1}", lambda n=number: self._switch_tab(n))
+            name = self.tabs.tabText(number).split(" ")[0]
+            bind(self, f"Ctrl+{number + 1}", partial(self._switch_tab, number), name, SWITCH)
+        # Alt+1/2/3 send the open article's sections; only while the article tab is shown, so the reply
+        # tab is free to give the same keys another meaning.
+        self.section_shortcuts = [
+            bind(self, keys, partial(self._send_section_number, n), f"把文章的「{name}」放入回复", ARTICLE)
+            for n, (keys, name) in enumerate(zip(SECTION_KEYS, self.article_view.buttons), start=1)
+        ]
+        self.tabs.currentChanged.connect(self._enable_section_keys)
+        self._enable_section_keys(self.tabs.currentIndex())
+        bind(self, "Ctrl+Shift+V", self.desk.accept_offer, "搜索剪贴板提示里的文字", DESK)
+        bind(self, "Ctrl+Shift+D", self.desk.dock_right, "停靠到屏幕右侧(全高)", DESK)
+        bind(self, "Ctrl+Shift+F", self.followups.open_list, "待跟进列表:答应客户的回复", DESK)
 
     # ---- settings and geometry ----------------------------------------------------------------
     def _apply_settings(self, first: bool = False) -> None:
@@ -242,6 +266,7 @@ class MainWindow(QMainWindow):
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.settings.always_on_top)
         self.builder.set_defaults(self.settings.audience, self.settings.channel)
         self.training.configure(self.settings, self.home)  # the shared folder, and the 看板 for the 知识管理员
+        self.desk.apply(self.settings)
         if first:
             if self.settings.window_geometry:
                 self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
@@ -252,7 +277,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Show the settings dialog; a new content folder reloads everything."""
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, hotkey_error=self.desk.hotkey_error)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         new = dialog.result_settings()
@@ -277,8 +302,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._save_settings()
+        if self.desk.keeps_running and not self._quitting:
+            event.ignore()  # the tray icon stays: the hotkey and the tray bring the window back
+            self.hide()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def quit_app(self) -> None:
+        """Close for good (the tray's 「退出知答」), even with the tray icon on."""
+        self._quitting = True
+        self.close()
+        QApplication.quit()
 
     def shutdown(self) -> None:
         """Drop queued work and wait for running tasks, so none reports to a window that is gone."""
@@ -287,6 +322,9 @@ class MainWindow(QMainWindow):
         if self.workbench is not None:
             self.workbench.shutdown()
         self.semantic_status.stop()
+        if self.first_index is not None:
+            self.first_index.stop()
+        self.desk.shutdown()
         for runner in (self.loader, self.searcher, self.background):
             runner.close()
 
@@ -421,6 +459,22 @@ class MainWindow(QMainWindow):
         root, home = self.content_root, self.home
         started = time.perf_counter()
         self.loader.submit(
+            lambda: needs_first_build(root, home),
+            lambda fresh: self._build_first_index(started) if fresh else self._open_search(started),
+            lambda _msg: self._open_search(started),
+        )
+
+    def _build_first_index(self, started: float) -> None:
+        """A fresh home: the first index is built by a child process so the window never stalls (#19)."""
+        self.first_index = FirstIndexBuild(self.content_root, self.home, self)
+        self.first_index.progress.connect(lambda done, total: self._show_progress("first-index", done, total))
+        self.first_index.finished.connect(lambda _ok, _detail: self._open_search(started))
+        self.status_label.setText("首次使用:正在建立搜索索引…")
+        self.first_index.start()
+
+    def _open_search(self, started: float) -> None:
+        root, home = self.content_root, self.home
+        self.loader.submit(
             lambda: _without_gc(lambda: open_search(root, home)),
             lambda result: self._search_opened(result, started),
             self._load_failed,
@@ -454,7 +508,11 @@ class MainWindow(QMainWindow):
 
     def _show_progress(self, what: str, done: int, total: int) -> None:
         if self.workspace is None:
-            label = {"content": "正在读取知识库", "index": "正在更新搜索索引"}.get(what, "正在加载")
+            label = {
+                "content": "正在读取知识库",
+                "index": "正在更新搜索索引",
+                "first-index": "首次使用:正在建立搜索索引",
+            }.get(what, "正在加载")
             prefix = "可以搜索了 · " if self.index is not None else ""
             self.status_label.setText(f"{prefix}{label} {done}/{total}…")
 
@@ -479,9 +537,9 @@ class MainWindow(QMainWindow):
         errors = len(content.errors)
         note = f" · {errors} 个内容错误(见“问题”页)" if errors else ""
         extra = f" · {'; '.join(workspace.messages)}" if workspace.messages else ""
-        self.status_label.setText(
-            f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术 · "
-            f"加载 {time.perf_counter() - started:.1f} 秒{note}{extra}"
+        self.status_label.setText(f"{len(content.articles)} 篇文章 · {len(content.scripts)} 条话术{note}{extra}")
+        self.status_label.setToolTip(
+            plain_tip(f"{self.status_label.text()} · 加载 {time.perf_counter() - started:.1f} 秒")
         )
         if self.index is not None:
             self.empty_label.setText("输入关键词开始搜索")
@@ -505,13 +563,7 @@ class MainWindow(QMainWindow):
         self.empty_label.setText(f"知识库加载失败:{message}\n请在设置中检查知识库文件夹。")
 
     def _show_problems(self, workspace: Workspace) -> None:
-        self.problems_list.clear()
-        for message in workspace.messages:
-            self.problems_list.addItem(QListWidgetItem(f"⚠ {message}"))
-        for p in workspace.problems:
-            icon = "✖" if p.level == "error" else "⚠"
-            self.problems_list.addItem(QListWidgetItem(f"{icon} {p.path}:{p.line}  {p.message}"))
-        count = len(workspace.problems) + len(workspace.messages)
+        count = self.problems.set_problems(workspace.messages, workspace.problems)
         self.tabs.setTabText(TAB_PROBLEMS, f"问题 ({count})" if count else "问题")
 
     # ---- search -----------------------------------------------------------------------------------
@@ -732,9 +784,46 @@ class MainWindow(QMainWindow):
         self.background.submit(lambda: usage.record_use(item_id, kind), lambda _r: None)
 
     def _switch_tab(self, index: int) -> None:
+        """Ctrl+N: show tab N and put the focus on its first useful widget, so typing and arrows work."""
+        self.help.hide()
         self.tabs.setCurrentIndex(index)
-        self.tabs.currentWidget().setFocus()
+        focus_first(self.tabs.currentWidget())
+
+    def _enable_section_keys(self, index: int) -> None:
+        for shortcut in self.section_shortcuts:
+            shortcut.setEnabled(index == TAB_ARTICLE)
+
+    def _send_section_number(self, number: int) -> None:
+        if not self.article_view.send_number(number):
+            self.statusBar().showMessage("这篇文章没有这一节", 4000)
+
+    def compose_reply(self) -> None:
+        """Ctrl+G: build a reply; with the builder's message empty, from the text in the search box
+        (an agent who pasted the customer's words into search should not have to paste twice)."""
+        query = self.search_box.text().strip()
+        if not self.builder.message.toPlainText().strip() and query:
+            self.builder.message.setPlainText(query)
+        self.tabs.setCurrentIndex(TAB_BUILDER)
+        self._give_room(results=False)
+        self.builder.compose_now()
+
+    def set_follow_up(self, text: str, masked_reference: str = "", due: datetime | None = None) -> None:
+        """服务闭环: remember a promise made to a customer (the builder's 「设跟进提醒」 calls this).
+
+        `due` defaults to the time the text promises (「今天18点前」), else 24 hours from now. The text and
+        reference are stored masked under $ZHIDA_HOME; due reminders show in the status bar and 待跟进.
+        """
+        self.followups.add(text, masked_reference, due)
+        self.statusBar().showMessage("已设跟进提醒(Ctrl+Shift+F 查看待跟进)", 6000)
+
+    def _follow_ups_due(self, items: list) -> None:
+        first = items[0]
+        more = f" 等 {len(items)} 条" if len(items) > 1 else ""
+        self.statusBar().showMessage(f"● 跟进到期:{first.reference or ''} {first.text[:30]}{more}", 15000)
+        tray = self.desk.tray
+        if tray is not None and tray.isVisible():
+            tray.showMessage("知答 · 跟进到期", f"{first.reference} {first.text[:60]}{more}")
 
     def show_error(self, title: str, message: str) -> None:
         """A dialog for errors the user must see (the app keeps running)."""
-        QMessageBox.warning(self, title, message)
+        warn(self, title, message)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.content.model import Script
 from app.core.content.personal import SaveError, save_personal_script
 from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
+from app.ui.plain import plain_label
 
 TITLE_CHARS = 12
 
@@ -41,7 +42,7 @@ class PersonalScriptDialog(QDialog):
         self.shortcut_edit.setPlaceholderText("可选,如 wlaf(输入即可找到)")
         self.text_edit = QPlainTextEdit(text)
         self.text_edit.setPlaceholderText("话术内容;需要每次填写的地方写成 {订单号} 这样的占位符")
-        self.error = QLabel("")
+        self.error = plain_label("")  # the reason may quote the title or text typed
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color:#c62828")
         self.error.hide()

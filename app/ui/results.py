@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.content.render import escape
+from app.ui.plain import SafeDocument, plain_tip
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_LABELS = {"article": "文章", "script": "话术"}
@@ -45,7 +46,7 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"[{badge(hit)[0]}] {hit.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.title
+            return plain_tip(hit.title)
         if role == HIT_ROLE:
             return hit
         return None
@@ -92,7 +93,7 @@ class ResultDelegate(QStyledItemDelegate):
         if doc is None:
             if len(self._docs) > 400:
                 self._docs.clear()
-            doc = QTextDocument()
+            doc = SafeDocument()
             doc.setDefaultFont(option.font)
             doc.setDocumentMargin(4)
             doc.setHtml(hit_html(hit))
@@ -115,7 +116,9 @@ class ResultDelegate(QStyledItemDelegate):
                 QRectF(0, 0, option.rect.width(), option.rect.height()),
                 option.palette.color(QPalette.ColorRole.Highlight).lighter(170),
             )
-        doc.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height() - 2))
+        # Clip at the last line that fits whole: a long title or a mixed-script snippet never shows half a line.
+        shown = _whole_lines_height(doc, option.rect.height() - 2)
+        doc.drawContents(painter, QRectF(0, 0, option.rect.width(), shown))
         painter.restore()
         painter.setPen(QColor("#e6e6e6"))
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
@@ -128,7 +131,7 @@ class ResultDelegate(QStyledItemDelegate):
     def _row_height(self, font) -> int:
         key = font.toString()
         if key not in self._heights:
-            doc = QTextDocument()
+            doc = SafeDocument()
             doc.setDefaultFont(font)
             doc.setDocumentMargin(4)
             doc.setHtml("<b>标题</b><br>" + "第一行文字" * 40)
@@ -156,10 +159,28 @@ def _height_of_lines(doc: QTextDocument, max_lines: int) -> float:
     return bottom + doc.documentMargin()
 
 
+def _whole_lines_height(doc: QTextDocument, available: float) -> float:
+    """The height down to the bottom of the last laid-out line that fits in `available` whole."""
+    layout_of = doc.documentLayout()
+    bottom = 0.0
+    block = doc.begin()
+    while block.isValid():
+        top = layout_of.blockBoundingRect(block).top()
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            end = top + line.y() + line.height()
+            if end > available:
+                return bottom
+            bottom = end
+        block = block.next()
+    return max(bottom, available)
+
+
 def warm_up_fonts(font) -> None:
     """Lay out one sample row before the window shows: the first rich-text layout loads the CJK
     font faces (regular and bold) and would otherwise stall the first search result by ~100 ms."""
-    doc = QTextDocument()
+    doc = SafeDocument()
     doc.setDefaultFont(font)
     doc.setHtml(
         '<span style="color:#2f6fde;font-weight:bold">【文章】</span><b>退款多久到账?</b> '

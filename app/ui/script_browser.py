@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.content.model import Script
 from app.core.vocab import GENERAL_TYPE, SCRIPT_TYPES
+from app.ui.plain import plain_tip
 
 SCRIPT_ROLE = Qt.ItemDataRole.UserRole + 2
 STAGE_ORDER = ("开场", "共情", "安抚", "核实", "说明", "方案", "致歉", "指引", "跟进", "转接", "结束")
@@ -98,6 +99,14 @@ class ScriptBrowser(QWidget):
         self.favorites, self.recent = favorites, recent
         self._rebuild()
 
+    def focus_first(self) -> None:
+        """Ctrl+2: the script tree, on a script, so the arrows move and Enter adds it to the reply."""
+        self.tree.setFocus()
+        if self.current_script() is None:
+            first = next(self._script_items(), None)
+            if first is not None:
+                self.tree.setCurrentItem(first)
+
     def current_script(self) -> Script | None:
         """The selected script, if any."""
         item = self.tree.currentItem()
@@ -131,7 +140,7 @@ class ScriptBrowser(QWidget):
             for s in personal:
                 self._leaf(parent, s, label="「个人」")
             parent.setExpanded(True)
-        for label, ids in (("★ 收藏", self.favorites), ("🕘 最近使用", self.recent)):
+        for label, ids in (("★ 收藏", self.favorites), ("最近使用", self.recent)):
             items = [by_id[i] for i in ids if i in by_id]
             if items:
                 self._group(label, items, expanded=True)
@@ -157,7 +166,7 @@ class ScriptBrowser(QWidget):
         shortcut = f"  [{script.shortcut}]" if script.shortcut else ""
         item = QTreeWidgetItem(parent, [f"{label}{script.title}{shortcut}"])
         item.setData(0, SCRIPT_ROLE, script)
-        item.setToolTip(0, script.text)
+        item.setToolTip(0, plain_tip(script.text))
 
     def _preview(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         script = item.data(0, SCRIPT_ROLE) if item else None

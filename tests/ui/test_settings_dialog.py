@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core.settings import Settings, load_settings, save_settings
@@ -38,13 +39,14 @@ def test_a_folder_without_kb_is_refused(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: warnings.append((box.text(), box.textFormat())))
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
     dialog.content.setText(str(tmp_path))
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() != SettingsDialog.Accepted
-    assert warnings and "kb/" in warnings[0]
+    assert warnings and "kb/" in warnings[0][0]
+    assert warnings[0][1] == Qt.TextFormat.PlainText, "a folder name is shown as text"
 
 
 def test_broken_settings_file_falls_back_to_defaults_with_a_warning(zhida_home):

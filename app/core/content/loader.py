@@ -41,6 +41,18 @@ _LITTER = re.compile(r"^(~\$|\.~lock\.|~syncthing~)|\.sync-conflict-|conflicted 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _ID_OK = re.compile(r"^[^\s/\\]{1,120}$")
+# An HTML tag (one a rich-text renderer knows) or entity in a field meant as text: the UI shows fields
+# as plain text (#18), so the author would see the markup literally; `<100元` or `A<B 且 C>D` are not tags.
+_TAGS = (
+    "a|b|big|blockquote|body|br|center|cite|code|dd|del|div|dl|dt|em|font|h[1-6]|head|hr|html|i|iframe|img|"
+    "kbd|li|link|meta|nobr|object|ol|p|pre|qt|s|samp|script|small|span|strong|style|sub|sup|svg|table|tbody|"
+    "td|tfoot|th|thead|title|tr|tt|u|ul|var"
+)
+_MARKUP = re.compile(
+    rf"<\s*/?\s*(?:{_TAGS})(?:\s[^<>\n]*)?/?\s*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{{2,8}});", re.IGNORECASE
+)
+ARTICLE_TEXT_FIELDS = ("title", "category", "tags", "similar")
+SCRIPT_TEXT_FIELDS = ("title", "stage", "tags", "shortcut", "text")
 
 
 def is_ignored_name(name: str) -> bool:
@@ -204,6 +216,7 @@ def _load_article(path: Path, report: ProblemCollector, limits: Limits = DEFAULT
     for key in meta:
         if key not in ARTICLE_FIELDS:
             report.warning(meta.line_of(key), f"unknown field '{key}' (known: {', '.join(sorted(ARTICLE_FIELDS))})")
+    _warn_markup(meta, ARTICLE_TEXT_FIELDS, report)
     art_type = _choice(meta, "type", ARTICLE_TYPES, INQUIRY, report)
     status = _choice(meta, "status", STATUSES, PUBLISHED, report)
     sections = split_sections(body)
@@ -310,6 +323,7 @@ def _parse_script(item: Any, index: int, report: ProblemCollector) -> Script | N
     for key in item:
         if key not in SCRIPT_FIELDS:
             report.warning(item.line_of(key), f"unknown field '{key}' (known: {', '.join(sorted(SCRIPT_FIELDS))})")
+    _warn_markup(item, SCRIPT_TEXT_FIELDS, report)
     script_type = _choice(item, "type", SCRIPT_TYPES, GENERAL_TYPE, report)
     variants = _variants(item, report)
     if text is not None:
@@ -347,6 +361,20 @@ def _punctuation(text: str, first_line: int, report: ProblemCollector) -> None:
     for line, chars in lines.items():
         wide = " ".join(f"'{c}'→'{chr(ord(c) + 0xFEE0)}'" for c in dict.fromkeys(chars))
         report.warning(first_line + line - 1, f"half-width punctuation in Chinese text ({wide}) / 中文里请用全角标点")
+
+
+def _warn_markup(meta: LineDict, keys: Iterable[str], report: ProblemCollector) -> None:
+    for key in keys:
+        value = meta.get(key)
+        for text in value if isinstance(value, list) else [value]:
+            match = _MARKUP.search(text) if isinstance(text, str) else None
+            if match:
+                report.warning(
+                    meta.line_of(key),
+                    f"'{key}' contains markup {match.group(0)[:40]!r}: fields are shown as plain text "
+                    "/ 字段里有 HTML 标记,界面会原样显示,请删除",
+                )
+                break
 
 
 def _required_str(meta: LineDict, key: str, report: ProblemCollector) -> str | None:
