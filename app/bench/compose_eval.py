@@ -78,6 +78,11 @@ def load_set(path: Path) -> list[dict]:
 def evaluate(rows: list[dict], content_root: Path, home: Path) -> list[Outcome]:
     """Compose a draft for every row the way the app does and record what happened."""
     workspace = load_workspace(content_root, home)
+    if workspace.index is not None:
+        # As the window has it once warm: the semantic model loaded and every text embedded
+        # (lexical only when the model is missing or ZHIDA_SEMANTIC=off).
+        workspace.index.prepare_semantic(wait=120.0, inline=0)
+        workspace.index.embed_pending()
     outcomes = []
     for row in rows:
         draft = compose(

@@ -3,6 +3,7 @@ deletions the pull held back, and an agent's local edits of team files.
 
 Every decision (resolve, restore, discard) waits for the client lock while a sync runs, so it runs on a
 TaskRunner, never on the UI thread; its failure is shown to the user (a message box or the status line).
+The four dialogs share the diff rendering and the runner plumbing, hence one ~500-line module.
 """
 
 from __future__ import annotations

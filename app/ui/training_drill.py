@@ -57,6 +57,7 @@ class DrillPage(QWidget):
         top.addWidget(self.next_button)
 
         self.meta = QLabel("")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.meta.setStyleSheet("color:#666")
         self.meta.setWordWrap(True)
         self.transcript = QTextBrowser()
@@ -64,10 +65,12 @@ class DrillPage(QWidget):
         self.transcript.setVisible(False)
         self.transcript.setMaximumHeight(220)
         self.customer = QLabel("")
+        self.customer.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.customer.setWordWrap(True)
         self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.customer.setStyleSheet("QLabel { background:#f1f3f6; border-radius:6px; padding:8px; }")
         self.hint = QLabel("")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#2f6fde")
         for label in (self.meta, self.customer, self.hint):  # the customer's words are never cut off

@@ -50,11 +50,13 @@ class ExamPage(QWidget):
         top.addWidget(self.picker, 1)
         top.addWidget(self.start_button)
         self.info = QLabel("")
+        self.info.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.info.setWordWrap(True)
         self.info.setStyleSheet("color:#666")
         self.clock_label = QLabel("")
         self.clock_label.setStyleSheet("font-weight:bold;color:#2f6fde")
         self.question = QLabel("")
+        self.question.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.question.setWordWrap(True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.question.setStyleSheet("QLabel { background:#f1f3f6; border-radius:6px; padding:8px; }")

@@ -54,12 +54,15 @@ class QuizPage(QWidget):
         self._seq = 0
 
         self.header = QLabel("知识库加载完成后即可开始。")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.header.setStyleSheet("color:#666")
         self.header.setWordWrap(True)
         self.kind = QLabel("")
+        self.kind.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.kind.setStyleSheet("QLabel { color:white; background:#2f6fde; border-radius:4px; padding:1px 6px; }")
         self.kind.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.prompt = QLabel("")
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)  # content (titles, drills, cards) shown as text
         self.prompt.setWordWrap(True)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.prompt.setStyleSheet("QLabel { background:#f1f3f6; border-radius:6px; padding:10px; font-size:15px; }")

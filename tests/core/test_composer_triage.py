@@ -108,3 +108,10 @@ def test_broken_triage_file_is_reported_with_file_and_line(make_root) -> None:
     assert "invalid cue pattern" in lines[5]
     assert "unknown emotion 'happy'" in lines[7]
     assert all(p.level == "error" for p in problems)
+
+
+def test_a_question_asked_angrily_is_a_complaint_and_an_anxious_one_is_not(rules) -> None:
+    angry = triage("退款到底什么时候到账,怎么回事", rules)
+    assert (angry.type, angry.emotion) == ("投诉", "angry")
+    assert {c.text for c in angry.cues if c.field == "emotion"} == {"到底", "怎么回事"}  # the chips say why
+    assert triage("退款什么时候到账,急用", rules).type == "咨询"

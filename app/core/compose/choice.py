@@ -35,23 +35,30 @@ _ASKING = frozenset(
 )
 CANDIDATES = 10  # search hits examined
 SHOWN = 3  # candidates shown to the agent when unsure
-# How a candidate's confidence is made (tuned on tests/data/compose/dev.jsonl with python -m app.bench.compose_eval):
-ASKED_WEIGHT = 0.6  # the share of one of its own questions the message asks …
-RANK_COST = 0.03  # … and of the message's words it answers; search rank breaks near-ties
-SURE_SUPPORT = 0.45
-WEAK_SUPPORT = 0.20
-CLOSE_GAP = 0.05
+# Tuned on tests/data/compose/dev.jsonl with `python -m app.bench.compose_eval` (docs/builder.md); the held-out
+# set judges. Which candidate: the share of one of its own questions the message asks, of the message's words it
+# answers, the search's fused score, its semantic similarity; the rank breaks near-ties.
+RANK_ASKED, RANK_SUPPORT, RANK_FUSED, RANK_SIMILAR, RANK_COST = 0.4, 0.2, 0.2, 0.6, 0.01
+# Whether it answers at all: evidence of the same kinds, without the rank (a first hit can be off-topic).
+ANSWER_ASKED, ANSWER_SUPPORT, ANSWER_SIMILAR = 0.5, 0.25, 0.5
+# Verdict thresholds on that evidence; without the semantic retriever (model loading or missing) the scale is
+# smaller and the thresholds with it.
+NONE_BELOW, SURE_FROM = 0.34, 0.60
+LEXICAL_NONE_BELOW, LEXICAL_SURE_FROM = 0.14, 0.40
+CLOSE_GAP = 0.10  # ranking scores this close: show the top three even when the first is strong
 BODY_WEIGHT = 0.6
 GRAM_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One article the message may be about, with its search rank and the confidence it answers it (≈0–1)."""
+    """One article the message may be about: its search rank, the score it is ranked by among the candidates
+    (`support`), and the evidence that it answers the message at all (`answers`, ≈0–1)."""
 
     article: Article
     rank: int
     support: float
+    answers: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         """JSON form."""
@@ -60,6 +67,7 @@ class Candidate:
             "title": self.article.title,
             "rank": self.rank,
             "support": round(self.support, 3),
+            "answers": round(self.answers, 3),
         }
 
 
@@ -180,23 +188,35 @@ def choose(
         return ArticleChoice(None, NONE)
     found: list[Candidate] = []
     seen: set[str] = set()
-    for rank, hit in enumerate(searcher.search(query, limit=CANDIDATES, kind="article")):
+    hits = list(searcher.search(query, limit=CANDIDATES, kind="article"))
+    top = max((getattr(h, "score", 0.0) for h in hits), default=0.0) or 1.0
+    semantic = any(getattr(h, "similarity", 0.0) > 0 for h in hits)
+    for rank, hit in enumerate(hits):
         article = content.article(getattr(hit, "id", ""))
         if article is None or article.status != PUBLISHED or article.id in seen:
             continue
         seen.add(article.id)
         asked = evidence.asked(article, message or query)
         support = evidence.support(article, words)
-        confidence = ASKED_WEIGHT * asked + (1 - ASKED_WEIGHT) * support - RANK_COST * rank
-        found.append(Candidate(article, rank, round(confidence, 4)))
+        similar = max(0.0, getattr(hit, "similarity", 0.0))
+        ranked_by = (
+            RANK_ASKED * asked
+            + RANK_SUPPORT * support
+            + RANK_FUSED * max(0.0, getattr(hit, "score", 0.0)) / top
+            + RANK_SIMILAR * similar
+            - RANK_COST * rank
+        )
+        answers = ANSWER_ASKED * asked + ANSWER_SUPPORT * support + ANSWER_SIMILAR * similar
+        found.append(Candidate(article, rank, round(ranked_by, 4), round(answers, 4)))
     if not found:
         return ArticleChoice(None, NONE, (), via)
+    none_below, sure_from = (NONE_BELOW, SURE_FROM) if semantic else (LEXICAL_NONE_BELOW, LEXICAL_SURE_FROM)
     ranked = sorted(found, key=lambda c: -c.support)
     best = ranked[0]
     shown = tuple(ranked[:SHOWN])
-    if best.support < WEAK_SUPPORT:
+    if best.answers < none_below:
         return ArticleChoice(None, NONE, shown, via)
-    if best.support < SURE_SUPPORT:
+    if best.answers < sure_from:
         return ArticleChoice(best.article, WEAK, shown, via)
     second = ranked[1] if len(ranked) > 1 else None
     if (

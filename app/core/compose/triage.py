@@ -18,6 +18,7 @@ from app.core.vocab import ANGRY, ANXIOUS, ARTICLE_TYPES, COMPLAINT, FAULT, HIGH
 
 # When two emotions score the same, the stronger one is what the agent must handle first.
 _EMOTION_ORDER = (ANGRY, ANXIOUS)
+ANGER_TO_COMPLAINT = 1.0  # weight of the angry emotion's score added to 投诉 (tuned on the compose dev set)
 _TOP_KEYS = {"kind", "default_type", "type_order", "types", "priority", "emotion"}
 
 
@@ -253,11 +254,26 @@ def triage(message: str, cues: TriageRules) -> Triage:
     folded = fold(message)
     fired: list[Cue] = []
 
+    emotion_scores: dict[str, float] = {}
+    emotion_cues: dict[str, list[Cue]] = {}
+    for name in _EMOTION_ORDER:
+        for m, start, end, text in _fire(cues.emotion.get(name, []), folded, message):
+            emotion_scores[name] = emotion_scores.get(name, 0.0) + m.weight
+            emotion_cues.setdefault(name, []).append(Cue("emotion", name, text, start, end, m.label))
+    top = max(emotion_scores.values(), default=0.0)
+    emotion = next((e for e in _EMOTION_ORDER if top > 0 and emotion_scores.get(e, 0.0) == top), NEUTRAL)
+    # Two cues on the same characters (the "!!" and "!!!" patterns) are shown once, by the more specific label.
+    by_span = {(c.start, c.end): c for c in emotion_cues.get(emotion, [])}
+    fired.extend(by_span.values())
+
     type_scores: dict[str, float] = {}
     for type_name in cues.type_order:
         for m, start, end, text in _fire(cues.types.get(type_name, []), folded, message):
             type_scores[type_name] = type_scores.get(type_name, 0.0) + m.weight
             fired.append(Cue("type", type_name, text, start, end, m.label, m.topic))
+    if emotion == ANGRY and top > 0:
+        # Anger is dissatisfaction: it counts toward 投诉 (a question asked angrily is a complaint).
+        type_scores[COMPLAINT] = type_scores.get(COMPLAINT, 0.0) + ANGER_TO_COMPLAINT * top
     best = max(type_scores.values(), default=0.0)
     if best > 0:
         chosen_type = next(t for t in cues.type_order if type_scores.get(t, 0.0) == best)
@@ -270,18 +286,6 @@ def triage(message: str, cues: TriageRules) -> Triage:
         for _m, start, end, text in _fire(matchers, folded, message):
             priority = HIGH
             fired.append(Cue("priority", HIGH, text, start, end, reason))
-
-    emotion_scores: dict[str, float] = {}
-    emotion_cues: dict[str, list[Cue]] = {}
-    for name in _EMOTION_ORDER:
-        for m, start, end, text in _fire(cues.emotion.get(name, []), folded, message):
-            emotion_scores[name] = emotion_scores.get(name, 0.0) + m.weight
-            emotion_cues.setdefault(name, []).append(Cue("emotion", name, text, start, end, m.label))
-    top = max(emotion_scores.values(), default=0.0)
-    emotion = next((e for e in _EMOTION_ORDER if top > 0 and emotion_scores.get(e, 0.0) == top), NEUTRAL)
-    # Two cues on the same characters (the "!!" and "!!!" patterns) are shown once, by the more specific label.
-    by_span = {(c.start, c.end): c for c in emotion_cues.get(emotion, [])}
-    fired.extend(by_span.values())
 
     fired.sort(key=lambda c: (c.start, ("type", "priority", "emotion").index(c.field)))
     return Triage(chosen_type, priority, emotion, tuple(fired), type_from_cues=best > 0)

@@ -2,6 +2,8 @@
 
 Loading reads a content root and never writes to it. Every problem is collected in one pass with
 its file and line, so a knowledge manager fixes everything at once instead of one error per run.
+It is ~500 lines because the article and script parsers share the one field-checking vocabulary and
+problem collector; the FAQ importer's readers (faq_sources.py) and the markup warnings live elsewhere.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ class Hit:
 
     `score` orders the hits of one search (BM25-based when only the lexical retriever answered, the
     fused reciprocal-rank score when both did); `retrievers` says which found this hit ("lexical",
-    "semantic"; empty from searchers that do not say, e.g. compose's fallback).
+    "semantic"; empty from searchers that do not say, e.g. compose's fallback); `similarity` is the
+    semantic retriever's cosine between the query and the item's closest phrasing (0.0 when it did not
+    find the item or is not ready) — the builder weighs it as evidence that the article answers.
     """
 
     id: str
@@ -27,6 +29,7 @@ class Hit:
     type: str = ""
     path: str = ""
     retrievers: tuple[str, ...] = ()
+    similarity: float = 0.0
 
     @property
     def layer(self) -> str:

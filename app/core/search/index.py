@@ -16,6 +16,8 @@ old one meanwhile. A corrupt, half-written or outdated index is noticed on open 
 failing search) and rebuilt, with a message in `index.messages`. Writers take turns behind a file
 lock; searches never wait for a writer. Search is lexical (lexical.py) until the semantic retriever
 (semantic.py) has its model and every text's vector; then both rankings are fused (fusion.py).
+Just over 400 lines: the index's lifecycle (open, damage recovery, generations, update, search) is one
+lock's worth of state; planning, writing, ranking and embedding are in their own modules.
 """
 
 from __future__ import annotations
@@ -387,12 +389,17 @@ class SearchIndex:
                 weight = fusion.LONG_SEMANTIC_WEIGHT if long_query else fusion.SHORT_SEMANTIC_WEIGHT
                 found = fusion.fuse(lexical_ranked, semantic_ranked, weight)
             searcher = lexical.searcher
-            rows = [(searcher.stored_fields(d), s, r) for d, s, r in found[: max(limit * 3, limit + 20)]]
+            cosines = dict(semantic_ranked)
+            rows = [
+                (searcher.stored_fields(d), s, r, cosines.get(d, 0.0))
+                for d, s, r in found[: max(limit * 3, limit + 20)]
+            ]
             if self._usage:
                 rows = sorted(
-                    ((f, s * self._usage_factor(f.get("id", "")), r) for f, s, r in rows), key=lambda item: -item[1]
+                    ((f, s * self._usage_factor(f.get("id", "")), r, c) for f, s, r, c in rows),
+                    key=lambda item: -item[1],
                 )
-            return [make_hit(stored, score, retrievers, plan.terms) for stored, score, retrievers in rows[:limit]]
+            return [make_hit(stored, score, found_by, plan.terms, cos) for stored, score, found_by, cos in rows[:limit]]
 
 
 def type_name(exc: BaseException) -> str:

@@ -19,8 +19,10 @@ def semantic_worthy(text: str) -> bool:
     return cjk == 0 and len([w for w in text.split() if w.isalpha()]) >= 2
 
 
-def make_hit(stored: dict[str, Any], score: float, retrievers: tuple[str, ...], terms: list[str]) -> Hit:
-    """The hit of a stored document, its snippet marking `terms`."""
+def make_hit(
+    stored: dict[str, Any], score: float, retrievers: tuple[str, ...], terms: list[str], similarity: float = 0.0
+) -> Hit:
+    """The hit of a stored document, its snippet marking `terms` (`similarity`: its semantic cosine, if found)."""
     passages = [stored.get("body", ""), *stored.get("similar", "").split("\n"), stored.get("title", "")]
     return Hit(
         id=stored["id"],
@@ -32,6 +34,7 @@ def make_hit(stored: dict[str, Any], score: float, retrievers: tuple[str, ...], 
         type=stored.get("type", ""),
         path=stored.get("path", ""),
         retrievers=retrievers,
+        similarity=round(similarity, 4),
     )
 
 
