@@ -46,6 +46,15 @@ def test_an_english_question_reaches_the_chinese_article(root, semantic_on):
     assert index.search("can I change my delivery address")[0].id == "address"
 
 
+def test_hits_carry_their_semantic_similarity_so_the_builder_can_weigh_it(root, semantic_on):
+    index = SearchIndex(root)
+    index.update()
+    assert all(h.similarity == 0.0 for h in index.search("扣了两次钱"))  # lexical only: nothing to weigh
+    index.embed_pending()
+    hits = index.search("I paid twice for the same order")
+    assert hits[0].id == "duplicate" and hits[0].similarity > max(h.similarity for h in hits[1:])
+
+
 def test_vectors_are_computed_once_per_text_and_survive_a_rebuild(root, semantic_on):
     index = SearchIndex(root)
     index.update()
