@@ -19,7 +19,7 @@ import ahocorasick
 
 from app.core.checker.expand import person_regex, phrase_keys, pinyin_keys, pinyin_particle_end
 from app.core.checker.findings import CheckContext, Finding, drop_shadowed, non_overlapping
-from app.core.checker.prefilter import regex_info, top_level_branches
+from app.core.checker.prefilter import LiteralPlan, literal_plan, top_level_branches
 from app.core.checker.regexsafe import RegexTimeout, SafeRegex, compile_safe
 from app.core.checker.rules import Rule
 from app.core.checker.scope import Scopes
@@ -36,6 +36,7 @@ __all__ = ["CheckContext", "Checker", "Finding"]
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
 _FULL_STOP = frozenset(".!?;。!?;！？；")
 _WINDOW_GAP = 160  # windows closer than this are searched as one
+_LOOKAHEAD = 8  # characters past a window's longest match a lookahead may read (a search stops at its end)
 _BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
 _TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
 _PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
@@ -49,9 +50,11 @@ class Checker:
         self.problems: list[Problem] = list(problems)
         self.variants = variants or VariantTable()
         self._by_id = {r.id: i for i, r in enumerate(self.rules)}
-        # (rule index, compiled branch, needs a literal hit, longest possible match or 0 when unbounded):
-        # a regex is split at its outermost | so each alternative runs only near its own literals.
-        self._regex: list[tuple[int, SafeRegex, bool, int]] = []
+        # (rule index, compiled branch, needs a literal hit, its prefilter plan): a regex is split at its
+        # outermost | so each alternative runs only near its own literals, and only where its other
+        # required literals are present too.
+        self._regex: list[tuple[int, SafeRegex, bool, LiteralPlan]] = []
+        self._unfiltered: list[int] = []  # regex branches with no literal to wait for: run on every check
         self._broken: set[int] = set()  # rules whose regex ran out of time: off until the rules are reloaded
         self._detect = [i for i, r in enumerate(self.rules) if r.detect]
         self._active_cache: dict[tuple[str, str], list[bool]] = {}
@@ -91,12 +94,15 @@ class Checker:
                     self.problems.append(Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': {exc}"))
                     continue
                 for branch, compiled in branches:
-                    literals, width = regex_info(branch)
+                    plan = literal_plan(branch)
+                    literals = plan.literals
                     if rule.raw and literals and any(squeeze(lit, folded=True) != fold(lit) for lit in literals):
                         literals = None  # a raw literal with punctuation in it (^_^) is not in the squeezed text
                     for lit in literals or ():
                         add(fold(lit), _TAG_FACTOR, i, len(self._regex))
-                    self._regex.append((i, compiled, bool(literals), width))
+                    if not literals:
+                        self._unfiltered.append(len(self._regex))
+                    self._regex.append((i, compiled, bool(literals), plan))
         # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
         # Spelling keys are in the main automaton too: when the homophone table changed nothing in a draft
@@ -152,11 +158,13 @@ class Checker:
             self._scan(self._automaton, norm, pos, kept, folded, active, scopes, found_in)
         if index is not None and self._spelling is not None:
             self._scan(self._spelling, squeezed, kept, kept, folded, active, scopes, found_in)
-        for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
-            if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
+        # only the branches whose literal was seen, and those that have none: not a loop over every regex
+        for k in sorted([*triggered, *self._unfiltered]):
+            ri, pattern, _, plan = self._regex[k]
+            if not active[ri] or ri in self._broken:
                 continue
             try:
-                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width, index is None)
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), plan, index is None)
             except (RegexTimeout, TimeoutError):
                 self._broken.add(ri)
                 rule = rules[ri]
@@ -241,20 +249,24 @@ class Checker:
         norm: str,
         pos: list[int],
         hits: list[tuple[int, int]] | None,
-        width: int,
+        plan: LiteralPlan,
         exact: bool,
     ) -> list[tuple[int, int]]:
+        others = plan.others
         if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
             hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
             return [
                 m.span()
-                for lo, hi in _windows(hits_folded, width, len(folded))
+                for lo, hi in _windows(hits_folded, plan, len(folded))
+                if not others or all(o.search(folded, lo, hi) for o in others)
                 for m in pattern.finditer(folded, lo, hi)
                 if m.end() > m.start()
             ]
         allow = self.rules[ri].breaks
         found = []
-        for lo, hi in _windows(hits, width, len(norm)):
+        for lo, hi in _windows(hits, plan, len(norm)):
+            if others and not all(o.search(norm, lo, hi) for o in others):
+                continue  # a match needs one of each required literal set: one is missing here
             start: int | None = lo
             while start is not None:
                 at, start = start, None
@@ -406,14 +418,17 @@ def _as_bytes_text(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
-def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> list[tuple[int, int]]:
-    """Stretches of the matching text a match containing one of `hits` can lie in, merged (also across
-    short gaps: one search over a little more text costs less than two searches)."""
-    if not hits or not width:
+def _windows(hits: list[tuple[int, int]] | None, plan: LiteralPlan, length: int) -> list[tuple[int, int]]:
+    """Stretches of the matching text a match containing one of `hits` can lie in — from `plan.before`
+    characters before a hit to `plan.after` after it — merged (also across short gaps: one search over a
+    little more text costs less than two searches)."""
+    before, after = plan.before, plan.after
+    if not hits or (before is None and after is None):
         return [(0, length)]
     windows: list[tuple[int, int]] = []
-    for start, end in hits:  # in the order the automaton found them: by end, so `lo` never decreases
-        lo, hi = max(0, end - width), min(length, start + width + 2)  # +2: room for a lookahead
+    for start, end in sorted(hits):
+        lo = 0 if before is None else max(0, start - before)
+        hi = length if after is None else min(length, end + after + _LOOKAHEAD)
         if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
