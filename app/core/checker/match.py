@@ -103,7 +103,7 @@ class Checker:
                     if not literals:
                         self._unfiltered.append(len(self._regex))
                     self._regex.append((i, compiled, bool(literals), plan))
-        # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
+        # Keys and text go in as UTF-16 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
         # Spelling keys are in the main automaton too: when the homophone table changed nothing in a draft
         # (almost always) one pass finds everything; otherwise a second pass reads the text as typed.
@@ -211,13 +211,18 @@ class Checker:
         # where no homophone changed a length, offsets strictly increase and one subtraction proves a span
         # has nothing skipped inside; otherwise two characters can share an offset and each gap is looked at
         exact = pos is kept
-        raw = matching.encode("utf-8", "surrogatepass")
-        byte_pos = char_pos = 0
-        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw.decode("latin-1")):
-            # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
-            char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
-            byte_pos = byte_end + 1
-            e = char_pos
+        raw = _as_bytes_text(matching)
+        # two bytes per UTF-16 unit: a key's end offset halves to a character offset, except past a character
+        # outside the BMP (two units); then a map from units to characters is made once
+        units = _unit_map(matching) if len(raw) != 2 * len(matching) else None
+        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw):
+            if not byte_end & 1:
+                continue  # the key's bytes straddle two characters: not a match of its characters
+            e = (byte_end + 1) >> 1
+            if units is not None:
+                e = units[e]
+                if e < 0:
+                    continue  # ends inside a surrogate pair
             s = e - length
             if exceptions:
                 raw_exceptions.append((s, e, exceptions, pos))
@@ -252,21 +257,17 @@ class Checker:
         plan: LiteralPlan,
         exact: bool,
     ) -> list[tuple[int, int]]:
-        others = plan.others
         if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
             hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
             return [
                 m.span()
-                for lo, hi in _windows(hits_folded, plan, len(folded))
-                if not others or all(o.search(folded, lo, hi) for o in others)
+                for lo, hi in _windows(hits_folded, plan, folded)
                 for m in pattern.finditer(folded, lo, hi)
                 if m.end() > m.start()
             ]
         allow = self.rules[ri].breaks
         found = []
-        for lo, hi in _windows(hits, plan, len(norm)):
-            if others and not all(o.search(norm, lo, hi) for o in others):
-                continue  # a match needs one of each required literal set: one is missing here
+        for lo, hi in _windows(hits, plan, norm):
             start: int | None = lo
             while start is not None:
                 at, start = start, None
@@ -395,7 +396,7 @@ class Checker:
 def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automaton | None:
     """One automaton over `keys`, or None without keys.
 
-    Keys go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
+    Keys go in as UTF-16 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
     nodes stay small and a scan is about 4 times faster than over Chinese characters. Each key carries
     its entries in three groups, so the hot loop does the least per hit: matches to judge now, regex
     literals to note, and exceptions to keep raw until a rule has found something."""
@@ -414,21 +415,40 @@ def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automa
 
 
 def _as_bytes_text(text: str) -> str:
-    """`text` as UTF-8 bytes, one Latin-1 character per byte (what the automaton is built over)."""
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+    """`text` as UTF-16 (big-endian) bytes, one Latin-1 character per byte (what the automaton is built over).
+
+    Fixed width, unlike UTF-8: a hit's character offset is its byte offset halved, with no decoding per hit."""
+    return text.encode("utf-16-be", "surrogatepass").decode("latin-1")
 
 
-def _windows(hits: list[tuple[int, int]] | None, plan: LiteralPlan, length: int) -> list[tuple[int, int]]:
-    """Stretches of the matching text a match containing one of `hits` can lie in — from `plan.before`
-    characters before a hit to `plan.after` after it — merged (also across short gaps: one search over a
-    little more text costs less than two searches)."""
-    before, after = plan.before, plan.after
+def _unit_map(text: str) -> list[int]:
+    """For each UTF-16 unit offset of `text`, the character offset there (-1 inside a surrogate pair)."""
+    out = []
+    for k, ch in enumerate(text):
+        out.append(k)
+        if ord(ch) > 0xFFFF:
+            out.append(-1)
+    out.append(len(text))
+    return out
+
+
+def _windows(hits: list[tuple[int, int]] | None, plan: LiteralPlan, text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` a match containing one of `hits` can lie in — from `plan.before` characters
+    before a hit to `plan.after` after it, and only where one of each of the pattern's other required
+    literal sets is present too — merged (also across short gaps: one search over a little more text
+    costs less than two searches)."""
+    before, after, others = plan.before, plan.after, plan.others
+    length = len(text)
     if not hits or (before is None and after is None):
+        if others and not all(o.search(text) for o in others):
+            return []
         return [(0, length)]
     windows: list[tuple[int, int]] = []
     for start, end in sorted(hits):
         lo = 0 if before is None else max(0, start - before)
         hi = length if after is None else min(length, end + after + _LOOKAHEAD)
+        if others and not all(o.search(text, lo, hi) for o in others):
+            continue  # a match here needs a string of every required set: one is missing
         if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
