@@ -226,8 +226,16 @@ class Checker:
             s = e - length
             if exceptions:
                 raw_exceptions.append((s, e, exceptions, pos))
-            for k, _ in factors:
-                triggered.setdefault(k, []).append((s, e))
+            if factors:
+                hit = (s, e)
+                for k in factors:
+                    noted = triggered.get(k)
+                    if noted is None:
+                        triggered[k] = [hit]
+                    else:
+                        noted.append(hit)
+            if not entries:
+                continue  # most hits are only literals and exceptions: nothing to judge now
             # nothing skipped inside: natural (the quick test only holds where no homophone changed a length)
             contiguous = length < 2 or (exact and pos[e - 1] - pos[s] == length - 1)
             for tag, ri, extra in entries:
@@ -405,7 +413,7 @@ def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automa
     automaton = ahocorasick.Automaton()
     for key, entries in keys.items():
         main = tuple(x for x in entries if x[0] in (_TAG_PHRASE, _TAG_WORD, _TAG_PINYIN))
-        factors = tuple((x[2], x[1]) for x in entries if x[0] == _TAG_FACTOR)
+        factors = tuple(x[2] for x in entries if x[0] == _TAG_FACTOR)  # regex branch numbers
         exceptions = tuple(
             (x[0], x[1]) for x in entries if x[0] in (_TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_UNLESS_SENTENCE)
         )
@@ -444,11 +452,18 @@ def _windows(hits: list[tuple[int, int]] | None, plan: LiteralPlan, text: str) -
             return []
         return [(0, length)]
     windows: list[tuple[int, int]] = []
-    for start, end in sorted(hits):
-        lo = 0 if before is None else max(0, start - before)
-        hi = length if after is None else min(length, end + after + _LOOKAHEAD)
-        if others and not all(o.search(text, lo, hi) for o in others):
-            continue  # a match here needs a string of every required set: one is missing
+    for start, end in sorted(hits) if len(hits) > 1 else hits:
+        lo = 0 if before is None or start <= before else start - before
+        hi = length if after is None else end + after + _LOOKAHEAD
+        if hi > length:
+            hi = length
+        missing = False
+        for other in others:
+            if other.search(text, lo, hi) is None:
+                missing = True  # a match here needs a string of every required set: one is not here
+                break
+        if missing:
+            continue
         if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
