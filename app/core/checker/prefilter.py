@@ -79,7 +79,7 @@ def literal_plan(pattern: str) -> LiteralPlan:
     if not flags & re.IGNORECASE:  # literals compared as written: not valid when case is ignored
         rest = sorted((c[0] for k, c in enumerate(candidates) if k != best and c[0] and all(c[0])), key=_cost)
         others = tuple(
-            re.compile("|".join(re.escape(x) for x in sorted(lits, key=len, reverse=True)))
+            re.compile("|".join(re.escape(x) for x in sorted(lits, key=lambda x: (-len(x), x))))
             for lits in rest[:_MAX_OTHERS]
         )
     return LiteralPlan(set(found), others, before, after, width)
