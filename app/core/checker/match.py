@@ -159,12 +159,13 @@ class Checker:
         if index is not None and self._spelling is not None:
             self._scan(self._spelling, squeezed, kept, kept, folded, active, scopes, found_in)
         # only the branches whose literal was seen, and those that have none: not a loop over every regex
+        menu = scopes if scopes.menu_breaks else None
         for k in sorted([*triggered, *self._unfiltered]):
             ri, pattern, _, plan = self._regex[k]
             if not active[ri] or ri in self._broken:
                 continue
             try:
-                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), plan, index is None)
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), plan, index is None, menu)
             except (RegexTimeout, TimeoutError):
                 self._broken.add(ri)
                 rule = rules[ri]
@@ -211,6 +212,7 @@ class Checker:
         # where no homophone changed a length, offsets strictly increase and one subtraction proves a span
         # has nothing skipped inside; otherwise two characters can share an offset and each gap is looked at
         exact = pos is kept
+        menu = bool(scopes.menu_breaks)
         raw = _as_bytes_text(matching)
         # two bytes per UTF-16 unit: a key's end offset halves to a character offset, except past a character
         # outside the BMP (two units); then a map from units to characters is made once
@@ -246,6 +248,8 @@ class Checker:
                 ):
                     continue
                 span = (pos[s], pos[e - 1] + 1)
+                if menu and scopes.crosses_menu(*span):
+                    continue  # 「包-退款」: two menu names, not one phrase
                 if tag == _TAG_PINYIN:
                     if _pinyin_word(folded, span):
                         pinyin.setdefault(ri, []).append((*span, str(extra)))
@@ -264,6 +268,7 @@ class Checker:
         hits: list[tuple[int, int]] | None,
         plan: LiteralPlan,
         exact: bool,
+        menu: Scopes | None = None,
     ) -> list[tuple[int, int]]:
         if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
             hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
@@ -283,6 +288,11 @@ class Checker:
                     s, e = m.span()
                     if e <= s:
                         continue
+                    if menu is not None and menu.crosses_menu(pos[s], pos[e - 1] + 1):
+                        # across a menu-path separator (【订单-包裹-退款】): two names, not what the rule means;
+                        # a match may still begin after the separator
+                        start = next(k for k in range(s + 1, e) if menu.crosses_menu(pos[s], pos[k] + 1))
+                        break
                     if (exact and pos[e - 1] - pos[s] == e - s - 1) or _natural(
                         folded, pos, s, e, allow and e - s >= _BREAK_MIN
                     ):
@@ -333,6 +343,8 @@ class Checker:
             chosen = _not_near(chosen, clause, scopes, "around")  # this sentence or the one before it
         if rule.unless_question:
             chosen = [s for s in chosen if not scopes.is_question(s[0])]
+        if rule.lang is not None:  # 「log in」 in an English reply is plain English, not jargon
+            chosen = [s for s in chosen if scopes.language(s[0]) == rule.lang]
         if rule.limit is not None:
             chosen = chosen[rule.limit :]
         out = []
