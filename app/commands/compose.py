@@ -135,8 +135,11 @@ def _print_human(draft: Draft) -> None:
     elif draft.findings:
         print(f"检查 check: {len(draft.findings)} finding(s)")
         for f in draft.findings:
-            tip = f" → {f.suggestions[0]}" if f.suggestions else ""
-            print(f"  {f.level}: “{f.text}” {f.message}{tip}")
+            print(f"  {f.level}: “{f.text}” {f.reason}: {f.message}")
+            if f.suggestions:  # proven safe in place of the span (the same as `zhida check`)
+                print("    一键修改 fix: " + " / ".join(s if s else "(删除)" for s in f.suggestions))
+            if any(f.better):  # a phrasing to adapt and copy, never put in place of the span
+                print("    可以这样说 better: " + " / ".join(b for b in f.better if b))
     else:
         print("检查 check: no findings")
 

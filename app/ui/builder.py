@@ -53,7 +53,7 @@ from app.core.vocab import (
     PRIORITIES,
     SUGGESTION,
 )
-from app.ui.draft_editor import LEVEL_COLORS, DraftEditor, finding_tip
+from app.ui.draft_editor import LEVEL_COLORS, DraftEditor, better_line, finding_tip, fix_label
 from app.ui.flow_layout import FlowLayout
 from app.ui.safe_text import tip
 
@@ -611,8 +611,11 @@ class BuilderPanel(QWidget):
         self.findings_list.clear()
         for finding in findings:
             icon = {"error": "✖", "warning": "⚠"}.get(finding.level, "ℹ")
-            better = f" → {finding.suggestions[0]}" if finding.suggestions and finding.suggestions[0] else ""
-            item = QListWidgetItem(f"{icon} “{finding.text}” {finding.reason}{better}")
+            if finding.suggestions:  # a proven fix: double-click (or Enter) applies it
+                hint = " → " + fix_label(finding, finding.suggestions[0])
+            else:  # only a phrasing to copy: shown, never put in place of the span
+                hint = (" · " + better_line(finding)) if any(finding.better) else ""
+            item = QListWidgetItem(f"{icon} “{finding.text}” {finding.reason}{hint}")
             item.setToolTip(tip(finding_tip(finding)))
             item.setData(Qt.ItemDataRole.UserRole, finding)
             item.setForeground(QColor(LEVEL_COLORS.get(finding.level, "#333")))

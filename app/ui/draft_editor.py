@@ -1,13 +1,17 @@
-"""The draft editor: findings underlined by level, the reason on hover, fixes on right-click or Ctrl+.
+"""The draft editor: findings underlined by level, the reason and a better phrasing on hover, fixes on
+right-click or Ctrl+.
 
 Shared by the reply builder and the knowledge manager's editor, so both show the checker the same way.
+A finding's `suggestions` are fixes the checker proved safe (a rule's `fixed:` spec, 你→您, a masked
+number): only they become 「改为：…」 actions. Its `better` phrasings would not fit in place of the span,
+so they are shown to copy by hand, never substituted.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from app.core.checker.match import Finding
 from app.core.vocab import ERROR_LEVEL, LEVELS, SUGGESTION_LEVEL, WARNING_LEVEL
@@ -31,11 +35,27 @@ def from_qt(text: str, position: int) -> int:
     return len(text)
 
 
+FIX_PREFIX = "改为："
+BETTER_PREFIX = "可以这样说："
+
+
+def fix_label(finding: Finding, suggestion: str) -> str:
+    """The menu text of a one-click fix: 「改为：我帮您查询一下」 (or 删除 when the fix removes the span)."""
+    return f"{FIX_PREFIX}{suggestion}" if suggestion else f"删除“{finding.text}”"
+
+
+def better_line(finding: Finding) -> str:
+    """The phrasings to copy, on one line (empty when the rule gives none)."""
+    return BETTER_PREFIX + " / ".join(f"“{b}”" for b in finding.better if b) if any(finding.better) else ""
+
+
 def finding_tip(finding: Finding) -> str:
-    """What hovering a finding shows: level, reason, message and the suggested replacements."""
+    """What hovering a finding shows: level, reason, message, the proven fixes and the phrasing to copy."""
     tip = f"{LEVELS.label(finding.level)} · {finding.reason}:{finding.message}"
     if finding.suggestions:
-        tip += "\n建议改为:" + " / ".join(finding.suggestions)
+        tip += "\n" + FIX_PREFIX + " / ".join(s or "(删除)" for s in finding.suggestions) + "(右键或 Ctrl+. 一键替换)"
+    if any(finding.better):
+        tip += "\n" + better_line(finding) + "(参考说法，请按上下文改写后使用)"
     return tip
 
 
@@ -90,16 +110,25 @@ class DraftEditor(QPlainTextEdit):
         return super().event(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        self.finding_menu(self.cursorForPosition(event.pos()).position()).exec(event.globalPos())
+
+    def finding_menu(self, qt_position: int) -> QMenu:
+        """The right-click menu at a position: above the standard actions, the finding's reason, one
+        「改为：…」 action per proven fix (it asks the owner to apply it) and the phrasing to copy."""
         menu = self.createStandardContextMenu()
-        finding = self.finding_at(self.cursorForPosition(event.pos()).position())
+        finding = self.finding_at(qt_position)
         if finding:
             first = menu.actions()[0]
             menu.insertSeparator(first)
-            title = menu.addAction(finding_tip(finding).split("\n")[0])
-            title.setEnabled(False)
-            menu.insertAction(first, title)
+            info = [finding_tip(finding).split("\n")[0]]
+            if any(finding.better):
+                info.append(better_line(finding))
+            for line in info:
+                label = menu.addAction(line)
+                label.setEnabled(False)  # to read, not to click: a phrasing never replaces the span
+                menu.insertAction(first, label)
             for choice, suggestion in enumerate(finding.suggestions):
-                action = menu.addAction(f"改为“{suggestion}”" if suggestion else "删除")
+                action = menu.addAction(fix_label(finding, suggestion))
                 action.triggered.connect(lambda _=False, f=finding, c=choice: self.fix_requested.emit(f, c))
                 menu.insertAction(first, action)
-        menu.exec(event.globalPos())
+        return menu

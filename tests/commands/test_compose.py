@@ -111,3 +111,14 @@ def test_unknown_article_is_one_line_error(root: Path, capsys) -> None:
 def test_empty_message_is_refused(root: Path, capsys) -> None:
     assert main(["compose", "--content", str(root), "--message", "  "]) == 1
     assert "--message is empty" in capsys.readouterr().err
+
+
+def test_human_output_shows_a_findings_proven_fix_and_its_phrasing_to_copy(make_root, capsys) -> None:
+    """A manager's article with 禁忌 phrases: the agent sees the one-click fix and, where no fix is safe, the
+    phrasing to copy — not only the reason."""
+    body = "## 结论\n这个我不知道，你自己看说明吧。\n"
+    root = make_root({"kb/a.md": article("read-yourself", title="说明书在哪里?", body=body)})
+    assert main(["compose", "--content", str(root), "--message", "说明书在哪里", "--article", "read-yourself"]) == 0
+    out = capsys.readouterr().out
+    assert "“我不知道”" in out and "一键修改 fix: 我帮您查询一下" in out
+    assert "“你自己看说明”" in out and "可以这样说 better: 我来为您说明一下" in out

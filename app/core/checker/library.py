@@ -2,7 +2,8 @@
 customer-facing sections go through the checker, and an error-level finding is an error at file:line.
 
 So content CI catches a manager's 禁忌 phrase or a real phone number in a script before an agent copies it.
-Articles' 常见误区 section is for agents (it quotes the mistakes) and is not checked.
+Articles' 常见误区 section is for agents (it quotes the mistakes) and is not checked. English texts (a script's
+English variant, an article's `## … (English)` sections) are checked as for a 外籍 customer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from app.core.checker.findings import CheckContext, Finding
 from app.core.checker.match import Checker
 from app.core.content.model import ERROR, Content, Problem
+from app.core.text.chars import is_mostly_latin
 from app.core.text.fold import fold
 from app.core.vocab import CHANNELS, ERROR_LEVEL, FOREIGN, GENERAL, ONLINE, PITFALLS
 
@@ -24,7 +26,7 @@ def content_problems(content: Content, checker: Checker) -> list[Problem]:
         channel = _channel(script.channels)
         texts = [("text", script.text)] + [(f"variants.{lang}", text) for lang, text in script.variants.items()]
         for field, text in texts:
-            audience = FOREIGN if field.startswith("variants.") and text.isascii() else GENERAL
+            audience = FOREIGN if field.startswith("variants.") and is_mostly_latin(text) else GENERAL
             for f in _errors(checker, text, CheckContext(audience=audience, channel=channel)):
                 line = lines.find(script.path, script.line, f.text)
                 problems.append(Problem(script.path, line, ERROR, _message("script", script.id, field, f)))
@@ -33,7 +35,11 @@ def content_problems(content: Content, checker: Checker) -> list[Problem]:
         for name, text in article.sections.items():
             if name == PITFALLS:
                 continue
-            for f in _errors(checker, text, CheckContext(channel=channel)):
+            # an English version (`## 结论 (English)`, docs/authoring.md) is read by an English-speaking customer:
+            # checked as for one, so the rules for foreign customers apply (no 亲, no paragraphs of Chinese)
+            english = name.endswith("(English)") or is_mostly_latin(text)
+            context = CheckContext(audience=FOREIGN if english else GENERAL, channel=channel)
+            for f in _errors(checker, text, context):
                 line = lines.find(article.path, article.line, f.text, after=f"## {name}")
                 problems.append(Problem(article.path, line, ERROR, _message("article", article.id, name, f)))
     return problems

@@ -8,6 +8,9 @@ homophone table (不造 → 不知道), with an index map back to the original, 
 "我不知道" are the same match and the marked span is exactly what the agent typed. Regex rules run on the
 same text, only near a literal they require, with a time limit (regexsafe). Exceptions (`unless_text`)
 count in the rule's sentence or clause, never across the whole reply (scope).
+
+Longer than ~400 lines on purpose: compiling, the automaton scan, the regex windows and the findings share
+one per-check state in the hot path (the bench's 5 ms budget); the pure helpers are at the bottom.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import ahocorasick
 
 from app.core.checker.expand import person_regex, phrase_keys, pinyin_keys, pinyin_particle_end
 from app.core.checker.findings import CheckContext, Finding, drop_shadowed, non_overlapping
-from app.core.checker.prefilter import regex_info, top_level_branches
+from app.core.checker.prefilter import LiteralPlan, literal_plan, top_level_branches
 from app.core.checker.regexsafe import RegexTimeout, SafeRegex, compile_safe
 from app.core.checker.rules import Rule
 from app.core.checker.scope import Scopes
@@ -36,6 +39,7 @@ __all__ = ["CheckContext", "Checker", "Finding"]
 _STRONG = frozenset(",.!?;:、。!?;:…\n\r，！？；：")
 _FULL_STOP = frozenset(".!?;。!?;！？；")
 _WINDOW_GAP = 160  # windows closer than this are searched as one
+_LOOKAHEAD = 8  # characters past a window's longest match a lookahead may read (a search stops at its end)
 _BREAK_MIN = 4  # a phrase this long may be split by one comma or line break and still count
 _TAG_PHRASE, _TAG_WORD, _TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_FACTOR, _TAG_PINYIN, _TAG_UNLESS_SENTENCE = range(7)
 _PINYIN_NOTE = "「{match}」像是「{phrase}」的拼音或缩写。"
@@ -49,9 +53,11 @@ class Checker:
         self.problems: list[Problem] = list(problems)
         self.variants = variants or VariantTable()
         self._by_id = {r.id: i for i, r in enumerate(self.rules)}
-        # (rule index, compiled branch, needs a literal hit, longest possible match or 0 when unbounded):
-        # a regex is split at its outermost | so each alternative runs only near its own literals.
-        self._regex: list[tuple[int, SafeRegex, bool, int]] = []
+        # (rule index, compiled branch, needs a literal hit, its prefilter plan): a regex is split at its
+        # outermost | so each alternative runs only near its own literals, and only where its other
+        # required literals are present too.
+        self._regex: list[tuple[int, SafeRegex, bool, LiteralPlan]] = []
+        self._unfiltered: list[int] = []  # regex branches with no literal to wait for: run on every check
         self._broken: set[int] = set()  # rules whose regex ran out of time: off until the rules are reloaded
         self._detect = [i for i, r in enumerate(self.rules) if r.detect]
         self._active_cache: dict[tuple[str, str], list[bool]] = {}
@@ -91,13 +97,16 @@ class Checker:
                     self.problems.append(Problem(rule.path, rule.line, ERROR, f"rule '{rule.id}': {exc}"))
                     continue
                 for branch, compiled in branches:
-                    literals, width = regex_info(branch)
+                    plan = literal_plan(branch)
+                    literals = plan.literals
                     if rule.raw and literals and any(squeeze(lit, folded=True) != fold(lit) for lit in literals):
                         literals = None  # a raw literal with punctuation in it (^_^) is not in the squeezed text
                     for lit in literals or ():
                         add(fold(lit), _TAG_FACTOR, i, len(self._regex))
-                    self._regex.append((i, compiled, bool(literals), width))
-        # Keys and text go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
+                    if not literals:
+                        self._unfiltered.append(len(self._regex))
+                    self._regex.append((i, compiled, bool(literals), plan))
+        # Keys and text go in as UTF-16 bytes spelled as Latin-1 characters: with a 256-letter alphabet the
         # automaton's nodes stay small and a scan is about 4 times faster than over Chinese characters.
         # Spelling keys are in the main automaton too: when the homophone table changed nothing in a draft
         # (almost always) one pass finds everything; otherwise a second pass reads the text as typed.
@@ -152,11 +161,14 @@ class Checker:
             self._scan(self._automaton, norm, pos, kept, folded, active, scopes, found_in)
         if index is not None and self._spelling is not None:
             self._scan(self._spelling, squeezed, kept, kept, folded, active, scopes, found_in)
-        for k, (ri, pattern, needs_literal, width) in enumerate(self._regex):
-            if not active[ri] or ri in self._broken or (needs_literal and k not in triggered):
+        # only the branches whose literal was seen, and those that have none: not a loop over every regex
+        menu = scopes if scopes.menu_breaks else None
+        for k in sorted([*triggered, *self._unfiltered]):
+            ri, pattern, _, plan = self._regex[k]
+            if not active[ri] or ri in self._broken:
                 continue
             try:
-                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), width, index is None)
+                found = self._run_regex(ri, pattern, folded, norm, pos, triggered.get(k), plan, index is None, menu)
             except (RegexTimeout, TimeoutError):
                 self._broken.add(ri)
                 rule = rules[ri]
@@ -203,18 +215,32 @@ class Checker:
         # where no homophone changed a length, offsets strictly increase and one subtraction proves a span
         # has nothing skipped inside; otherwise two characters can share an offset and each gap is looked at
         exact = pos is kept
-        raw = matching.encode("utf-8", "surrogatepass")
-        byte_pos = char_pos = 0
-        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw.decode("latin-1")):
-            # A whole UTF-8 key only matches on character boundaries: count characters up to its end.
-            char_pos += len(raw[byte_pos : byte_end + 1].decode("utf-8", "surrogatepass"))
-            byte_pos = byte_end + 1
-            e = char_pos
+        menu = bool(scopes.menu_breaks)
+        raw = _as_bytes_text(matching)
+        # two bytes per UTF-16 unit: a key's end offset halves to a character offset, except past a character
+        # outside the BMP (two units); then a map from units to characters is made once
+        units = _unit_map(matching) if len(raw) != 2 * len(matching) else None
+        for byte_end, (length, entries, factors, exceptions) in automaton.iter(raw):
+            if not byte_end & 1:
+                continue  # the key's bytes straddle two characters: not a match of its characters
+            e = (byte_end + 1) >> 1
+            if units is not None:
+                e = units[e]
+                if e < 0:
+                    continue  # ends inside a surrogate pair
             s = e - length
             if exceptions:
                 raw_exceptions.append((s, e, exceptions, pos))
-            for k, _ in factors:
-                triggered.setdefault(k, []).append((s, e))
+            if factors:
+                hit = (s, e)
+                for k in factors:
+                    noted = triggered.get(k)
+                    if noted is None:
+                        triggered[k] = [hit]
+                    else:
+                        noted.append(hit)
+            if not entries:
+                continue  # most hits are only literals and exceptions: nothing to judge now
             # nothing skipped inside: natural (the quick test only holds where no homophone changed a length)
             contiguous = length < 2 or (exact and pos[e - 1] - pos[s] == length - 1)
             for tag, ri, extra in entries:
@@ -225,6 +251,8 @@ class Checker:
                 ):
                     continue
                 span = (pos[s], pos[e - 1] + 1)
+                if menu and scopes.crosses_menu(*span):
+                    continue  # 「包-退款」: two menu names, not one phrase
                 if tag == _TAG_PINYIN:
                     if _pinyin_word(folded, span):
                         pinyin.setdefault(ri, []).append((*span, str(extra)))
@@ -241,20 +269,21 @@ class Checker:
         norm: str,
         pos: list[int],
         hits: list[tuple[int, int]] | None,
-        width: int,
+        plan: LiteralPlan,
         exact: bool,
+        menu: Scopes | None = None,
     ) -> list[tuple[int, int]]:
         if self.rules[ri].raw:  # on the folded text itself; a literal hit maps there through `pos`
             hits_folded = [(pos[s], pos[e - 1] + 1) for s, e in hits] if hits else None
             return [
                 m.span()
-                for lo, hi in _windows(hits_folded, width, len(folded))
+                for lo, hi in _windows(hits_folded, plan, folded)
                 for m in pattern.finditer(folded, lo, hi)
                 if m.end() > m.start()
             ]
         allow = self.rules[ri].breaks
         found = []
-        for lo, hi in _windows(hits, width, len(norm)):
+        for lo, hi in _windows(hits, plan, norm):
             start: int | None = lo
             while start is not None:
                 at, start = start, None
@@ -262,6 +291,11 @@ class Checker:
                     s, e = m.span()
                     if e <= s:
                         continue
+                    if menu is not None and menu.crosses_menu(pos[s], pos[e - 1] + 1):
+                        # across a menu-path separator (【订单-包裹-退款】): two names, not what the rule means;
+                        # a match may still begin after the separator
+                        start = next(k for k in range(s + 1, e) if menu.crosses_menu(pos[s], pos[k] + 1))
+                        break
                     if (exact and pos[e - 1] - pos[s] == e - s - 1) or _natural(
                         folded, pos, s, e, allow and e - s >= _BREAK_MIN
                     ):
@@ -312,6 +346,8 @@ class Checker:
             chosen = _not_near(chosen, clause, scopes, "around")  # this sentence or the one before it
         if rule.unless_question:
             chosen = [s for s in chosen if not scopes.is_question(s[0])]
+        if rule.lang is not None:  # 「log in」 in an English reply is plain English, not jargon
+            chosen = [s for s in chosen if scopes.language(s[0]) == rule.lang]
         if rule.limit is not None:
             chosen = chosen[rule.limit :]
         out = []
@@ -383,7 +419,7 @@ class Checker:
 def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automaton | None:
     """One automaton over `keys`, or None without keys.
 
-    Keys go in as UTF-8 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
+    Keys go in as UTF-16 bytes spelled as Latin-1 characters: with a 256-letter alphabet the automaton's
     nodes stay small and a scan is about 4 times faster than over Chinese characters. Each key carries
     its entries in three groups, so the hot loop does the least per hit: matches to judge now, regex
     literals to note, and exceptions to keep raw until a rule has found something."""
@@ -392,7 +428,7 @@ def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automa
     automaton = ahocorasick.Automaton()
     for key, entries in keys.items():
         main = tuple(x for x in entries if x[0] in (_TAG_PHRASE, _TAG_WORD, _TAG_PINYIN))
-        factors = tuple((x[2], x[1]) for x in entries if x[0] == _TAG_FACTOR)
+        factors = tuple(x[2] for x in entries if x[0] == _TAG_FACTOR)  # regex branch numbers
         exceptions = tuple(
             (x[0], x[1]) for x in entries if x[0] in (_TAG_UNLESS, _TAG_UNLESS_TEXT, _TAG_UNLESS_SENTENCE)
         )
@@ -402,18 +438,47 @@ def _build(keys: dict[str, list[tuple[int, int, object]]]) -> ahocorasick.Automa
 
 
 def _as_bytes_text(text: str) -> str:
-    """`text` as UTF-8 bytes, one Latin-1 character per byte (what the automaton is built over)."""
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+    """`text` as UTF-16 (big-endian) bytes, one Latin-1 character per byte (what the automaton is built over).
+
+    Fixed width, unlike UTF-8: a hit's character offset is its byte offset halved, with no decoding per hit."""
+    return text.encode("utf-16-be", "surrogatepass").decode("latin-1")
 
 
-def _windows(hits: list[tuple[int, int]] | None, width: int, length: int) -> list[tuple[int, int]]:
-    """Stretches of the matching text a match containing one of `hits` can lie in, merged (also across
-    short gaps: one search over a little more text costs less than two searches)."""
-    if not hits or not width:
+def _unit_map(text: str) -> list[int]:
+    """For each UTF-16 unit offset of `text`, the character offset there (-1 inside a surrogate pair)."""
+    out = []
+    for k, ch in enumerate(text):
+        out.append(k)
+        if ord(ch) > 0xFFFF:
+            out.append(-1)
+    out.append(len(text))
+    return out
+
+
+def _windows(hits: list[tuple[int, int]] | None, plan: LiteralPlan, text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` a match containing one of `hits` can lie in — from `plan.before` characters
+    before a hit to `plan.after` after it, and only where one of each of the pattern's other required
+    literal sets is present too — merged (also across short gaps: one search over a little more text
+    costs less than two searches)."""
+    before, after, others = plan.before, plan.after, plan.others
+    length = len(text)
+    if not hits or (before is None and after is None):
+        if others and not all(o.search(text) for o in others):
+            return []
         return [(0, length)]
     windows: list[tuple[int, int]] = []
-    for start, end in hits:  # in the order the automaton found them: by end, so `lo` never decreases
-        lo, hi = max(0, end - width), min(length, start + width + 2)  # +2: room for a lookahead
+    for start, end in sorted(hits) if len(hits) > 1 else hits:
+        lo = 0 if before is None or start <= before else start - before
+        hi = length if after is None else end + after + _LOOKAHEAD
+        if hi > length:
+            hi = length
+        missing = False
+        for other in others:
+            if other.search(text, lo, hi) is None:
+                missing = True  # a match here needs a string of every required set: one is not here
+                break
+        if missing:
+            continue
         if windows and lo <= windows[-1][1] + _WINDOW_GAP:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.checker.regexsafe import compile_safe
-from app.core.checker.scope import WITHIN
+from app.core.checker.scope import LANGUAGES, WITHIN
 from app.core.content.model import ERROR, LibraryFile, Problem, ProblemCollector
 from app.core.text.fold import fold
 from app.core.text.squeeze import squeeze
@@ -57,6 +57,7 @@ RULE_KEYS = {
     "unless_near",
     "unless_sentence",
     "within",
+    "lang",
     "unless_question",
     "pronoun",
     "breaks",
@@ -72,7 +73,7 @@ RULE_KEYS = {
     "link",
 }
 FILE_KEYS = {"kind", "name", "description", "defaults", "rules", "variants", "keep"}
-DEFAULT_KEYS = {"level", "reason", "when", "within", "unless_question", "pronoun", "breaks", "pinyin"}
+DEFAULT_KEYS = {"level", "reason", "when", "within", "lang", "unless_question", "pronoun", "breaks", "pinyin"}
 BOOL_KEYS = ("unless_question", "breaks", "pinyin", "fix_pronoun", "raw", "spelling")
 
 
@@ -115,6 +116,7 @@ class Rule:
     fix_pronoun: bool = False  # the one-click fix is the match with 你 → 您
     within: str = "sentence"  # where `unless_text` counts: clause / sentence / next (this or the next sentence)
     unless_question: bool = False  # not in a sentence that asks the customer something
+    lang: str | None = None  # only in Chinese ("zh") or only in English ("en") sentences; None: both
     person: bool = True  # 你 and 您 alike (pronoun: exact turns it off)
     breaks: bool = True  # a comma or line break inside a long phrase is still the phrase
     pinyin: bool = True  # the phrases' pinyin and initials are caught (as a warning)
@@ -274,6 +276,10 @@ def _parse_rule(
     if within not in WITHIN:
         report.error(_line_of(item, "within"), f"{where}: 'within' must be one of {' / '.join(WITHIN)}")
         within = "sentence"
+    lang = item.get("lang", defaults.get("lang"))
+    if lang is not None and lang not in LANGUAGES:
+        report.error(_line_of(item, "lang"), f"{where}: 'lang' must be zh (Chinese sentences) or en (English ones)")
+        lang = None
     pronoun = item.get("pronoun", defaults.get("pronoun", "person"))
     if pronoun not in ("person", "exact"):
         report.error(_line_of(item, "pronoun"), f"{where}: 'pronoun' must be person (你/您 alike) or exact")
@@ -308,6 +314,7 @@ def _parse_rule(
         fix_pronoun=flags["fix_pronoun"],
         within=within,
         unless_question=flags["unless_question"],
+        lang=lang,
         person=pronoun == "person",
         breaks=flags["breaks"],
         pinyin=flags["pinyin"],

@@ -10,14 +10,20 @@ import bisect
 import re
 
 from app.core.checker.expand import PARTICLES
+from app.core.text.chars import is_mostly_latin
 
 SENTENCE_END = "。!?;！？；…\n\r"
 CLAUSE_END = SENTENCE_END + ",，、:：~～"
+LANGUAGES = ("zh", "en")  # a rule's `lang`: Chinese sentences, or English (mostly Latin-script) ones
 WITHIN = ("clause", "sentence", "next")  # the same clause; the same sentence; this sentence or the next one
 # (internally also "around": this sentence or the one before it, where a policy's condition is stated)
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_END) + "]+")
 _CLAUSE = re.compile("[" + re.escape(CLAUSE_END) + "]+")
 _LINE = re.compile("\n")
+# A menu path the agent tells the customer to tap through: 【我的-订单-包裹-退款】「包-退款」. Its separators
+# end one menu name and start the next, so no phrase runs across them (包-退款 is not 包退).
+_MENU = re.compile(r"[【「『\[][^【】「」『』\[\]\n]{1,80}[】」』\]]")
+_MENU_SEPARATOR = re.compile(r"\s*[-/>|→›»—–]+\s*")
 
 
 class Scopes:
@@ -28,6 +34,34 @@ class Scopes:
         self._sentence_starts = [0] + [m.end() for m in _SENTENCE.finditer(folded)]
         self._clause_starts = [0] + [m.end() for m in _CLAUSE.finditer(folded)]
         self._lines = [m.start() for m in _LINE.finditer(folded)] if "\n" in folded else []
+        self._language: dict[int, str] = {}
+        self.menu_breaks: list[int] = []  # offsets of the separators inside menu paths, in order
+        if "【" in folded or "「" in folded or "『" in folded or "[" in folded:
+            for menu in _MENU.finditer(folded):
+                inner = menu.group()[1:-1]
+                for sep in _MENU_SEPARATOR.finditer(inner):
+                    if sep.start() > 0 and sep.end() < len(inner):  # between two names, not a dash at an edge
+                        self.menu_breaks.append(menu.start() + 1 + sep.start())
+
+    def language(self, pos: int) -> str:
+        """ "en" when the sentence containing `pos` is mostly Latin script (an English reply quoting a menu name
+        like 【我的-设置】 is still English), else "zh"."""
+        index = self.sentence(pos)
+        cached = self._language.get(index)
+        if cached is None:
+            starts = self._sentence_starts
+            end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
+            cached = "en" if is_mostly_latin(self.text[starts[index] : end]) else "zh"
+            self._language[index] = cached
+        return cached
+
+    def crosses_menu(self, start: int, end: int) -> bool:
+        """True when [start, end) runs across a menu-path separator (「包-退款」 holds no 包退)."""
+        breaks = self.menu_breaks
+        if not breaks:
+            return False
+        k = bisect.bisect_left(breaks, start)
+        return k < len(breaks) and breaks[k] < end
 
     def sentence(self, pos: int) -> int:
         """Index of the sentence containing offset `pos`."""
