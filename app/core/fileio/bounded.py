@@ -133,10 +133,12 @@ def read_bounded(path: Path | str, limit: int, *, root: Path | str | None = None
     return data
 
 
-def read_bounded_or_none(path: Path | str, limit: int, *, root: Path | str | None = None) -> bytes | None:
+def read_bounded_or_none(
+    path: Path | str, limit: int, *, root: Path | str | None = None, follow_links: bool = True
+) -> bytes | None:
     """Like `read_bounded`, but None when the file does not exist."""
     try:
-        return read_bounded(path, limit, root=root)
+        return read_bounded(path, limit, root=root, follow_links=follow_links)
     except FileNotFoundError:
         return None
 
