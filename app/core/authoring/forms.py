@@ -13,24 +13,9 @@ from typing import Any
 
 from app.core.authoring.roundtrip import RoundTripError, edit_front_matter, edit_script, load, script_fields
 from app.core.content.loader import split_front_matter
+from app.core.content.model import ARTICLE_ORDER, SCRIPT_ORDER
 from app.core.vocab import CONCLUSION, DRAFT, EXPLANATION, GENERAL_TYPE, INQUIRY, PITFALLS, PUBLISHED, STEPS
 
-ARTICLE_ORDER = (
-    "id",
-    "title",
-    "category",
-    "type",
-    "tags",
-    "similar",
-    "audiences",
-    "channels",
-    "owner",
-    "status",
-    "updated",
-    "review_by",
-    "related",
-)
-SCRIPT_ORDER = ("id", "title", "type", "stage", "channels", "tags", "shortcut", "text", "variants")
 # What each body section is for, inserted by the editor's section buttons.
 SECTION_TEMPLATES = {
     CONCLUSION: "一句话回答客户的问题(时效、金额、能否办理)。",
