@@ -74,6 +74,16 @@ def test_a_symlink_inside_its_root_is_read_and_one_leaving_it_is_refused(tmp_pat
         read_bounded(root / "outside", 10, root=root)
 
 
+def test_a_folder_with_one_writer_refuses_even_a_link_that_stays_inside(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "real.json").write_bytes(b"{}")
+    (root / "inside.json").symlink_to(root / "real.json")
+    assert read_json(root / "real.json", 10, root=root, follow_links=False) == {}
+    with pytest.raises(NotARegularFile, match="symbolic link"):
+        read_json(root / "inside.json", 10, root=root, follow_links=False)
+
+
 def test_a_200_mb_file_is_refused_by_its_size_without_being_read(tmp_path):
     big = tmp_path / "big.md"
     with open(big, "wb") as fh:  # sparse: costs no disk and no time

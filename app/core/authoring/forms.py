@@ -13,24 +13,9 @@ from typing import Any
 
 from app.core.authoring.roundtrip import RoundTripError, edit_front_matter, edit_script, load, script_fields
 from app.core.content.loader import split_front_matter
-from app.core.vocab import CONCLUSION, DRAFT, EXPLANATION, GENERAL_TYPE, INQUIRY, PITFALLS, STEPS
+from app.core.content.model import ARTICLE_ORDER, SCRIPT_ORDER
+from app.core.vocab import CONCLUSION, DRAFT, EXPLANATION, GENERAL_TYPE, INQUIRY, PITFALLS, PUBLISHED, STEPS
 
-ARTICLE_ORDER = (
-    "id",
-    "title",
-    "category",
-    "type",
-    "tags",
-    "similar",
-    "audiences",
-    "channels",
-    "owner",
-    "status",
-    "updated",
-    "review_by",
-    "related",
-)
-SCRIPT_ORDER = ("id", "title", "type", "stage", "channels", "tags", "shortcut", "text", "variants")
 # What each body section is for, inserted by the editor's section buttons.
 SECTION_TEMPLATES = {
     CONCLUSION: "一句话回答客户的问题(时效、金额、能否办理)。",
@@ -120,7 +105,7 @@ def article_form(text: str) -> ArticleForm:
         audiences=_list(meta.get("audiences")),
         channels=_list(meta.get("channels")),
         owner=_str(meta.get("owner")),
-        status=_str(meta.get("status")) or "published",
+        status=_str(meta.get("status")) or PUBLISHED,
         review_by=_str(meta.get("review_by")),
         updated=_str(meta.get("updated")),
         related=_list(meta.get("related")),
@@ -136,7 +121,7 @@ def article_text(form: ArticleForm, original: str = "") -> str:
         if isinstance(meta, dict):
             if "type" not in meta and form.type == INQUIRY:
                 changes["type"] = None  # the default: keep it implicit as the author had it
-            if "status" not in meta and form.status == "published":
+            if "status" not in meta and form.status == PUBLISHED:
                 changes["status"] = None
     return edit_front_matter(original.replace("\r\n", "\n"), changes, body=form.body, order=ARTICLE_ORDER)
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from app.core.text.chars import CJK_RUN, LATIN_RUN, is_cjk
 from app.core.text.fold import fold
+from app.core.vocab import ARCHIVED
 
 THRESHOLD = 0.55  # tuned on bq-dev with the two weights below (see the module docstring and the bench)
 UNIGRAM_WEIGHT = 1.0  # a shared character counts as much as a shared bigram (tuned)
@@ -120,7 +121,7 @@ class NearDupIndex:
         """An index of every article's title and 相似问法 (archived articles are left out)."""
         pairs: list[tuple[str, str]] = []
         for a in articles:
-            if getattr(a, "status", "") == "archived":
+            if getattr(a, "status", "") == ARCHIVED:
                 continue
             pairs.append((a.id, a.title))
             pairs.extend((a.id, s) for s in a.similar)

@@ -21,6 +21,7 @@ from app.core.authoring.roundtrip import RoundTripError
 from app.core.paths import zhida_home
 from app.core.search.documents import content_paths, is_synonyms_name, is_userdict
 from app.core.search.index import SearchIndex
+from app.core.vocab import PUBLISHED
 
 USAGE_FILE = "usage.sqlite3"  # app.core.usage.log.UsageLog.path
 
@@ -96,7 +97,7 @@ def _questions(text: str | None) -> list[str]:
 def _renamed(text: str, new_id: str) -> str:
     form = article_form(text)
     form.id = new_id
-    form.status = "published"
+    form.status = PUBLISHED
     return article_text(form, text)
 
 

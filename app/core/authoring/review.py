@@ -13,7 +13,7 @@ on each manager's own machine, `$ZHIDA_HOME/authoring/<root-key>/review/`, where
 files are written first and copied to the share when it is reachable (`flush`, at save and at publish).
 A decision counts only for the exact text it saw (`text_hash`): a revision edited after a decision is
 pending again. Share files are untrusted: regular files only, size-limited, names checked, JSON checked.
-# Switch the share reads to app.core.fileio's bounded share-reading helpers once they land (sync engineer).
+Share files are read with fileio.bounded and written with the share folder's group bits (fileio.atomic).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.core.authoring.paths import NAME, authoring_dir, identity, sha256_text
-from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.atomic import shared_modes, write_bytes_atomic, write_text_atomic
+from app.core.fileio.bounded import ParseError, UnsafeFileError, read_bounded, read_bounded_or_none, read_json
 from app.core.vocab import APPROVED, PENDING, REJECTED, WITHDRAWN
 
 MAX_FILE = 4 * 1024 * 1024  # a revision holds one file's text; anything larger is not ours
@@ -124,16 +124,12 @@ class Revision:
         }
 
 
-def read_json_file(path: Path, limit: int = MAX_FILE) -> dict | None:
-    """A small JSON object from an untrusted folder: regular files only, size-limited; None otherwise."""
+def read_json_file(path: Path, limit: int = MAX_FILE, root: Path | None = None) -> dict | None:
+    """A small JSON object from an untrusted folder (fileio.bounded: a regular file, no link, size- and
+    depth-limited, inside `root`); None otherwise."""
     try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-        raw = json.loads(data.decode("utf-8"))
-    except (OSError, ValueError):
+        raw = read_json(path, limit, root=root, follow_links=False)
+    except (OSError, ParseError):
         return None
     return raw if isinstance(raw, dict) else None
 
@@ -204,7 +200,7 @@ class _Area:
         return [folder / n for n in sorted(names) if n.endswith(".json") and NAME.match(n[:-5])]
 
     def settings(self) -> ReviewSettings | None:
-        raw = read_json_file(self.path / "settings.json", 64 * 1024)
+        raw = read_json_file(self.path / "settings.json", 64 * 1024, self.path)
         if raw is None:
             return None
         return ReviewSettings(bool(raw.get("review", False)), bool(raw.get("self_approval", False)))
@@ -217,9 +213,9 @@ def share_area(share: Path) -> Path:
 
 def write_settings(area: Path, settings: ReviewSettings) -> None:
     """Turn review (and self-approval) on or off for everyone using this area."""
-    write_text_atomic(
-        area / "settings.json", json.dumps({"review": settings.review, "self_approval": settings.self_approval})
-    )
+    data = json.dumps({"review": settings.review, "self_approval": settings.self_approval}).encode("utf-8")
+    modes = shared_modes(area)
+    write_bytes_atomic(area / "settings.json", data, mode=modes.file, dir_mode=modes.dir)
 
 
 class ReviewBoard:
@@ -252,14 +248,14 @@ class ReviewBoard:
         for area in (a for a in (self.share, self.local) if a is not None):
             for publisher in area.publishers():
                 for path in area.files(publisher, "revisions"):
-                    raw = read_json_file(path)
+                    raw = read_json_file(path, MAX_FILE, area.path)
                     rev = _revision(raw, publisher) if raw else None
                     if rev is not None and rev.id == path.stem:
                         old = found.get(rev.id)
                         if old is None or rev.updated >= old.updated:
                             found[rev.id] = rev
                 for path in area.files(publisher, "decisions"):
-                    raw = read_json_file(path, 64 * 1024)
+                    raw = read_json_file(path, 64 * 1024, area.path)
                     decision = _decision(raw, publisher) if raw else None
                     if decision is not None and decision.revision == path.stem:
                         decisions.setdefault(decision.revision, []).append(decision)
@@ -372,10 +368,19 @@ class ReviewBoard:
             for path in self.local.files(self.me, kind):
                 target = self.share.path / self.me / kind / path.name
                 try:
-                    data = path.read_bytes()
-                    if not target.exists() or target.read_bytes() != data:
-                        write_text_atomic(target, data.decode("utf-8"))
+                    data = read_bounded(path, MAX_FILE)
+                    if _share_copy(target, self.share.path) != data:
+                        modes = shared_modes(self.share.path)
+                        write_bytes_atomic(target, data, mode=modes.file, dir_mode=modes.dir)
                         copied += 1
                 except OSError:
                     return copied  # the share went away: the next save or publish copies the rest
         return copied
+
+
+def _share_copy(target: Path, area: Path) -> bytes | None:
+    """What the share holds at `target` (None: nothing, or nothing usable that the copy should not replace)."""
+    try:
+        return read_bounded_or_none(target, MAX_FILE, root=area, follow_links=False)
+    except UnsafeFileError:
+        return None

@@ -20,6 +20,7 @@ from app.core.authoring.versions import APPROVED, DELETED, REJECTED, RESTORED, S
 from app.core.fileio.atomic import write_bytes_atomic
 from app.core.fileio.textio import UndecodableError, normalize_newlines, read_text
 from app.core.paths import is_within
+from app.core.vocab import PUBLISHED
 
 SAVED_LIVE, SAVED_AS_REVISION = "saved", "revision"
 
@@ -160,7 +161,7 @@ class Authoring:
             raise ReviewError(f"{rel}: no such file")
         if is_article(rel):
             form = article_form(proposed)
-            form.status = "published"
+            form.status = PUBLISHED
             proposed = article_text(form, proposed)
         items, title = items_of(rel, proposed)
         if not self.review_on:

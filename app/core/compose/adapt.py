@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from app.core.text.chars import is_mostly_latin
+from app.core.text.sentences import SENTENCE_END, split_sentences
 from app.core.vocab import AGENT_LABELS, ELDERLY, FOREIGN, HEARING, METHOD_LABELS, ONLINE, PHONE
 
 # Full-width forms are written as escapes so no editor or tool can silently turn them into ASCII.
-_FW = {"comma": "\uff0c", "semi": "\uff1b", "excl": "\uff01", "quest": "\uff1f", "colon": "\uff1a"}
-_SENTENCE_END = "\u3002!?;" + _FW["excl"] + _FW["quest"] + _FW["semi"]
+_FW = {"comma": "\uff0c", "semi": "\uff1b", "colon": "\uff1a"}
 _COMMAS = ",;" + _FW["comma"] + _FW["semi"]
 _PAUSES = _COMMAS + ":" + _FW["colon"] + "\u3001"
 TRAILING_PAUSES = _PAUSES
@@ -63,13 +63,6 @@ def plain_text(markdown: str) -> str:
     return "\n".join(lines).strip()
 
 
-def sentences(text: str) -> list[str]:
-    """Split text after each sentence end (。!?; — and an English full stop before the next sentence) and at
-    line breaks; the pieces join back to the text."""
-    parts = re.split(r"(?<=[" + _SENTENCE_END + r"])|(?<=\n)|(?<=[a-z0-9)\"][.!?] )(?=[A-Z])", text)
-    return [p for p in parts if p]
-
-
 def strip_labels(line: str) -> str | None:
     """A line without the internal label that starts it: None when the label marks a note for the agent
     (核实要点: …), the rest of the line when the label only names the method (风险前置: …)."""
@@ -99,7 +92,7 @@ def customer_facing(text: str, channel: str | None = None) -> tuple[str, float]:
         line = strip_labels(raw)
         if line is None:
             continue
-        pieces = [p for p in sentences(line) if not _AGENT_NOTE.search(p) and fits_channel(p, channel)]
+        pieces = [p for p in split_sentences(line) if not _AGENT_NOTE.search(p) and fits_channel(p, channel)]
         joined = "".join(pieces).strip()
         if joined and not _STEP.fullmatch(joined):
             kept.append(joined)
@@ -130,7 +123,7 @@ def strip_familiar(text: str) -> str:
 def shorten_sentences(text: str, max_len: int = 20) -> str:
     """Break long sentences at commas into short ones, for elderly or hearing-impaired customers."""
     out: list[str] = []
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         if len(sentence) <= max_len:
             out.append(sentence)
             continue
@@ -148,7 +141,7 @@ def shorten_sentences(text: str, max_len: int = 20) -> str:
 
 def key_fact(texts: list[str]) -> str:
     """The sentence worth repeating: the first with a number, a time or a placeholder, else the first one."""
-    candidates = [s.strip() for t in texts for s in sentences(t) if s.strip()]
+    candidates = [s.strip() for t in texts for s in split_sentences(t) if s.strip()]
     for s in candidates:
         if re.search(r"\d|[一二三两]个?(?:工作日|小时|天)|\{", s):
             return s
@@ -176,7 +169,7 @@ def spoken(text: str) -> str:
             else:
                 word = _CN_NUMBERS[step - 1] if step <= len(_CN_NUMBERS) else str(step)
                 line = f"第{word}步，" + _STEP.sub("", line, count=1)
-        if out and out[-1][-1:] not in _SENTENCE_END + _PAUSES + ".":
+        if out and out[-1][-1:] not in SENTENCE_END + _PAUSES + ".":
             out[-1] += "." if english else "。"
         out.append(line)
     return (" " if english else "").join(out)

@@ -13,22 +13,25 @@ from app.core.fileio.yamlsafe import LineDict
 from app.core.vocab import ERROR_LEVEL, GENERAL_TYPE, INQUIRY, PUBLISHED, WARNING_LEVEL
 
 LIBRARY_KINDS = ("rules", "templates", "triage", "synonyms", "drills", "dictionary")
-ARTICLE_FIELDS = {
+# The front-matter fields of an article and of a script, in the order the workbench writes them.
+ARTICLE_ORDER = (
     "id",
     "title",
     "category",
     "type",
     "tags",
     "similar",
+    "audiences",
     "channels",
+    "owner",  # the workbench's verification flag: who answers for the article (with review_by)
     "status",
     "updated",
     "review_by",
     "related",
-    "owner",  # the workbench's verification flag: who answers for the article (with review_by)
-    "audiences",
-}
-SCRIPT_FIELDS = {"id", "title", "text", "type", "stage", "tags", "channels", "shortcut", "variants"}
+)
+SCRIPT_ORDER = ("id", "title", "type", "stage", "channels", "tags", "shortcut", "text", "variants")
+ARTICLE_FIELDS = frozenset(ARTICLE_ORDER)
+SCRIPT_FIELDS = frozenset(SCRIPT_ORDER)
 
 ERROR = ERROR_LEVEL
 WARNING = WARNING_LEVEL

@@ -36,6 +36,7 @@ from app.core.fileio.yamlsafe import load_yaml
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class UnsafeFileError(OSError):
@@ -94,13 +95,16 @@ def check_inside(path: Path, root: Path) -> None:
         raise OutsideRoot(errno.EACCES, "refused: a link leading outside its folder", path) from None
 
 
-def read_bounded(path: Path | str, limit: int, *, root: Path | str | None = None) -> bytes:
+def read_bounded(path: Path | str, limit: int, *, root: Path | str | None = None, follow_links: bool = True) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; UnsafeFileError (an OSError) otherwise.
 
-    With `root`, the path (symlinks resolved) must stay inside it. FileNotFoundError and other OSErrors
-    propagate as usual.
+    With `root`, the path (symlinks resolved) must stay inside it. With `follow_links=False` the file itself
+    may not be a symlink (a folder with one writer, who never writes links). FileNotFoundError and other
+    OSErrors propagate as usual.
     """
     path = Path(path)
+    if not follow_links and stat.S_ISLNK(os.lstat(path).st_mode):
+        raise NotARegularFile(errno.EINVAL, "refused: a symbolic link, not a file", path)
     if root is not None:
         check_inside(path, Path(root))
     st = os.stat(path)  # follows a symlink that stays inside root; no open() of a FIFO or a device
@@ -108,7 +112,7 @@ def read_bounded(path: Path | str, limit: int, *, root: Path | str | None = None
         raise NotARegularFile(errno.EINVAL, f"refused: {_kind(st.st_mode)}, not a file", path)
     if st.st_size > limit:
         raise FileTooLarge(errno.EFBIG, f"refused: {human_size(st.st_size)}, over the {human_size(limit)} limit", path)
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY | _BINARY)
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY | _BINARY | (0 if follow_links else _NOFOLLOW))
     try:
         st = os.fstat(fd)  # the file may have been swapped for a FIFO since the stat above
         if not stat.S_ISREG(st.st_mode):
@@ -129,10 +133,12 @@ def read_bounded(path: Path | str, limit: int, *, root: Path | str | None = None
     return data
 
 
-def read_bounded_or_none(path: Path | str, limit: int, *, root: Path | str | None = None) -> bytes | None:
+def read_bounded_or_none(
+    path: Path | str, limit: int, *, root: Path | str | None = None, follow_links: bool = True
+) -> bytes | None:
     """Like `read_bounded`, but None when the file does not exist."""
     try:
-        return read_bounded(path, limit, root=root)
+        return read_bounded(path, limit, root=root, follow_links=follow_links)
     except FileNotFoundError:
         return None
 
@@ -196,10 +202,15 @@ def load_json(data: bytes | str, *, max_depth: int = DEFAULT_LIMITS.json_depth) 
 
 
 def read_json(
-    path: Path | str, limit: int, *, root: Path | str | None = None, max_depth: int = DEFAULT_LIMITS.json_depth
+    path: Path | str,
+    limit: int,
+    *,
+    root: Path | str | None = None,
+    max_depth: int = DEFAULT_LIMITS.json_depth,
+    follow_links: bool = True,
 ) -> Any:
     """`read_bounded` then `load_json`: UnsafeFileError/OSError for the file, ParseError for its text."""
-    return load_json(read_bounded(path, limit, root=root), max_depth=max_depth)
+    return load_json(read_bounded(path, limit, root=root, follow_links=follow_links), max_depth=max_depth)
 
 
 def read_yaml(path: Path | str, limit: int, *, root: Path | str | None = None) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from whoosh.analysis import Token, Tokenizer
 
 from app.core.text.ngrams import bigrams
-from app.core.text.segment import sub_words, words
+from app.core.text.segment import is_domain_word, sub_words, words
 
 
 class ChineseTokenizer(Tokenizer):
@@ -43,7 +43,7 @@ class ChineseTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         """Yield tokens of `value` (whoosh's tokenizer protocol)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        subwords = self.subwords and mode != "query"
+        index_side = mode != "query"
         if not tokenize:
             token.original = token.text = value
             token.boost = 1.0
@@ -58,7 +58,9 @@ class ChineseTokenizer(Tokenizer):
             if len(word) == 1 and not self.singles:
                 pos += 1
                 continue
-            for text in [word, *(sub_words(word) if subwords else ())]:
+            # A domain word (申请退款) always brings its sub-words: it must not hide 退款 from a search.
+            parts = sub_words(word) if index_side and (self.subwords or is_domain_word(word)) else ()
+            for text in [word, *parts]:
                 token.text = text
                 token.boost = 1.0
                 token.stopped = False

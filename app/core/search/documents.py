@@ -15,7 +15,9 @@ from typing import Any
 
 from app.core.content.loader import is_ignored_name, load_files
 from app.core.content.model import ERROR, Article, Content, LibraryFile, Problem, Script
-from app.core.fileio.textio import UndecodableError, read_text
+from app.core.fileio.bounded import read_bounded
+from app.core.fileio.limits import DEFAULT_LIMITS
+from app.core.fileio.textio import UndecodableError, decode_bytes
 from app.core.paths import is_within
 from app.core.text.chars import is_cjk
 from app.core.text.fold import fold
@@ -102,8 +104,8 @@ def is_userdict(rel: str) -> bool:
 
 def read_userdict(path: Path | str) -> list[str]:
     """Words of a jieba-style user dictionary: one per line, `word [freq] [tag]`, # comments."""
-    try:
-        text = read_text(Path(path)).text
+    try:  # the library limit of every other scripts_library file: a 2 GB "dictionary" is not read
+        text = decode_bytes(read_bounded(Path(path), DEFAULT_LIMITS.library)).text
     except (OSError, UndecodableError):
         return []
     result = []

@@ -20,6 +20,7 @@ from app.core.search.rerank import rerank
 from app.core.search.scoring import ScoreCache, top_docs
 from app.core.text.chars import is_cjk
 from app.core.text.fold import fold
+from app.core.vocab import ARCHIVED, DRAFT
 
 RERANK_POOL = 30
 
@@ -67,7 +68,7 @@ class Lexical:
         blocked = (
             set()
             if filters.include_drafts
-            else cache.docs("hidden", wq.Or([wq.Term("status", "draft"), wq.Term("status", "archived")]))
+            else cache.docs("hidden", wq.Or([wq.Term("status", DRAFT), wq.Term("status", ARCHIVED)]))
         )
         return allowed, blocked | cache.deleted
 

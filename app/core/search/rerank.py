@@ -16,7 +16,7 @@ from functools import lru_cache
 from app.core.search.query import SYNONYM_FACTOR
 from app.core.text.fold import fold
 from app.core.text.ngrams import bigrams, unigrams
-from app.core.text.segment import words
+from app.core.text.segment import vocabulary_generation, words
 
 K1 = 1.2
 B = 0.75
@@ -24,10 +24,15 @@ OTHERS = 0.3  # weight of the sum over all phrasings next to the best one
 WHOOSH_SHARE = 0.25  # how much of the first-stage score (body, tags, pinyin) is kept
 
 
-@lru_cache(maxsize=20000)
 def features(text: str) -> Counter:
     """Words, character bigrams and characters of a phrasing, each marked with its kind (cached: the same
     popular articles come back query after query)."""
+    return _features(text, vocabulary_generation())
+
+
+@lru_cache(maxsize=20000)
+def _features(text: str, generation: int) -> Counter:
+    # Keyed on the segmenter's vocabulary too: words taught later (another root's userdict) cut text anew.
     folded = fold(text)
     found: Counter = Counter()
     found.update("w" + w for w, _, _ in words(folded, folded=True))

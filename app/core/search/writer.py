@@ -25,7 +25,7 @@ from app.core.search.plan import UpdatePlan
 from app.core.search.store import file_sizes, write_meta
 
 # Bump when the schema, the analyzers or the document mapping change: old indexes rebuild themselves.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MANIFEST_FILE = "zhida-manifest.json"
 PARALLEL_MIN_DOCS = 5000
 
@@ -44,7 +44,8 @@ def make_schema() -> Schema:
         # Title, 相似问法, tags, category: short, weighed most. No positions: a "quoted phrase" is verified on the
         # stored text instead, which is exact and keeps the build fast.
         q=TEXT(analyzer=ChineseTokenizer(), phrase=False),
-        # Bodies are long: no positions, no sub-words, no one-character words — each would double the build.
+        # Bodies are long: no positions, no sub-words (but those of domain words), no one-character words — each
+        # would double the build.
         body=TEXT(analyzer=ChineseTokenizer(subwords=False, singles=False), stored=True, phrase=False),
         gram=TEXT(analyzer=BigramTokenizer(), phrase=False),
         py=KEYWORD(scorable=True),

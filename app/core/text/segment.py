@@ -76,6 +76,21 @@ def add_words(words: Iterable[str]) -> int:
     return count
 
 
+def is_domain_word(word: str) -> bool:
+    """True for a word taught with `add_words` in this process (by this content root or any other one).
+
+    The segmenter is process-wide, so a domain word of one root also joins the same characters of
+    another root's text ("申请退款"): the index side adds the sub-words of such a word (申请, 退款) in every
+    field, so what a user word swallows is still found, whichever roots this process opened before.
+    """
+    return word in _added
+
+
+def vocabulary_generation() -> int:
+    """How many domain words the segmenter has been taught: a cache of segmented text keys on it."""
+    return len(_added)
+
+
 def _is_word(token: str) -> bool:
     """A token worth indexing: has a letter, digit or ideograph (not pure punctuation or space)."""
     return token.isalnum() or any(ch.isalnum() for ch in token)

@@ -3,30 +3,28 @@
 Opt-in per team (`settings: publish_progress: off | named | pseudonymous` in the content root). Each
 trainee writes only its own file, `SHARE/.zhida/training/<id>/progress.json`, atomically (one writer
 per file). `<id>` is a keyed HMAC — HMAC-SHA256(the share's training key, the client's secret), 16 hex
-digits, as the usage reports do — so the trainer can tell trainees apart without knowing who they are
+digits, as the usage reports do (fileio.pseudonym) — so the trainer can tell trainees apart without knowing who they are
 unless the team publishes names. The training key is its own (`.zhida/training/TEAM_KEY`), so a
 training id cannot be matched with a usage id. Only scores, rubric item names, due times and exam
 results are published: never a reply the trainee wrote.
 
-Everything read back is untrusted: folder names are checked, files over `MAX_BYTES` are skipped, JSON
-is validated field by field, and a bad file is a notice, never a failure. (Meanwhile the sync package
-gains bounded share-reading helpers; these reads use their own limits until then.)
+Everything read back is untrusted: folder names are checked, files are read with fileio.bounded (regular
+files only, no links, at most `MAX_BYTES`, JSON depth-limited), every field is validated, and a bad file
+is a notice, never a failure. Files written get the share folder's group bits (fileio.atomic.shared_modes).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.core.fileio.atomic import write_text_atomic
+from app.core.fileio.atomic import shared_modes, write_bytes_atomic
+from app.core.fileio.bounded import ParseError, UnsafeFileError, read_json
+from app.core.fileio.pseudonym import KEY_NAME, PSEUDONYM, KeyFileError, client_secret, pseudonym, team_key
 from app.core.training.exam import ExamResult
 from app.core.training.progress import Progress
 from app.core.training.schedule import DeckStats
@@ -36,11 +34,7 @@ from app.core.training.store import TrainingStore, parse_time
 FORMAT = 1
 SHARE_DIR = (".zhida", "training")
 PROGRESS = "progress.json"
-KEY_NAME = "TEAM_KEY"
-TRAINEE_ID = re.compile(r"^[0-9a-f]{16}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 MAX_BYTES = 256 * 1024
-MAX_KEY_BYTES = 256
 MAX_TRAINEES = 500
 STUCK_DAYS = 7
 
@@ -54,49 +48,15 @@ def training_dir(share: Path) -> Path:
     return share.joinpath(*SHARE_DIR)
 
 
-def _client_secret(store: TrainingStore) -> str:
-    path = store.folder / "client.key"
-    try:
-        text = path.read_text(encoding="ascii").strip()
-        if _HEX64.match(text):
-            return text
-    except (OSError, UnicodeDecodeError):
-        pass
-    text = secrets.token_hex(32)
-    write_text_atomic(path, text + "\n")
-    return text
-
-
-def _team_key(share: Path) -> str:
+def trainee_id(share: Path, store: TrainingStore) -> str:
+    """This trainee's id in the share: the keyed pseudonym (fileio.pseudonym) under the training key."""
     if not (share / ".zhida" / "FORMAT").is_file():
         raise CohortError(f"{share}: not a Zhida share (no .zhida/FORMAT)")
-    folder = training_dir(share)
-    path = folder / KEY_NAME
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # the first trainee creates it
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise CohortError(f"{path}: cannot create the training key ({exc.strerror or exc})") from None
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(secrets.token_hex(32) + "\n")
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_KEY_BYTES:
-            raise CohortError(f"{path}: not a training key file")
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CohortError(f"{path}: training key unreadable ({exc})") from None
-    if not _HEX64.match(text):
-        raise CohortError(f"{path}: training key is not 64 hex digits (still being written? tried again later)")
-    return text
-
-
-def trainee_id(share: Path, store: TrainingStore) -> str:
-    """This trainee's id in the share: HMAC-SHA256(training key, client secret), 16 hex digits."""
-    key, secret = _team_key(share), _client_secret(store)
-    return hmac.new(bytes.fromhex(key), bytes.fromhex(secret), hashlib.sha256).hexdigest()[:16]
+        key = team_key(training_dir(share), share, "training key")
+    except KeyFileError as exc:
+        raise CohortError(str(exc)) from None
+    return pseudonym(key, client_secret(store.folder / "client.key"))
 
 
 def summary(
@@ -128,7 +88,9 @@ def publish(share: Path, store: TrainingStore, data: dict[str, Any]) -> Path:
         raise CohortError("the team does not publish training progress (settings: publish_progress: off)")
     folder = training_dir(share) / trainee_id(share, store)
     path = folder / PROGRESS
-    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+    modes = shared_modes(share)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    write_bytes_atomic(path, text.encode("utf-8"), mode=modes.file, dir_mode=modes.dir)
     return path
 
 
@@ -173,10 +135,10 @@ def read_cohort(share: Path, now: datetime) -> Cohort:
     for entry in entries[: MAX_TRAINEES + 2]:
         if entry.name == KEY_NAME:
             continue
-        if not TRAINEE_ID.match(entry.name) or not entry.is_dir(follow_symlinks=False):
+        if not PSEUDONYM.match(entry.name) or not entry.is_dir(follow_symlinks=False):
             cohort.notices.append(f"{entry.name}: 不是学员文件夹,已跳过")
             continue
-        row = _read_row(Path(entry.path) / PROGRESS, entry.name, now, cohort.notices)
+        row = _read_row(Path(entry.path) / PROGRESS, share, entry.name, now, cohort.notices)
         if row is None:
             continue
         cohort.trainees.append(row[0])
@@ -190,16 +152,16 @@ def read_cohort(share: Path, now: datetime) -> Cohort:
 
 
 def _read_row(
-    path: Path, trainee: str, now: datetime, notices: list[str]
+    path: Path, share: Path, trainee: str, now: datetime, notices: list[str]
 ) -> tuple[TraineeRow, list[tuple[str, float]]] | None:
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_BYTES:
-            notices.append(f"{trainee}: 进度文件过大或不是普通文件,已跳过")
-            return None
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = read_json(path, MAX_BYTES, root=share, follow_links=False)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except UnsafeFileError:
+        notices.append(f"{trainee}: 进度文件过大或不是普通文件,已跳过")
+        return None
+    except (OSError, ParseError) as exc:
         notices.append(f"{trainee}: 进度文件无法读取 ({type(exc).__name__}),已跳过")
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

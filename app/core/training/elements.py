@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from app.core.compose.adapt import customer_facing, plain_text
 from app.core.compose.model import Draft
 from app.core.content.model import Article, Content
+from app.core.text.chars import is_mostly_latin
 from app.core.text.ngrams import run_bigrams
 from app.core.training.drills import Drill
 from app.core.training.facts import quantities
@@ -22,7 +23,6 @@ from app.core.training.sentences import (
     fact_form,
     filled,
     has_fact,
-    is_english,
     overlaps,
     sentences,
     short,
@@ -118,10 +118,10 @@ def score_element(element: Element, points: float, ctx: Ctx, positions: dict[str
             better(element, ctx),
         )
     if detect == "language":
-        english = sum(1 for s in ctx.sentences if is_english(s.text))
+        english = sum(1 for s in ctx.sentences if is_mostly_latin(s.text))
         if english * 2 >= len(ctx.sentences):
             return ScoreItem(element.name, points, points, True, element.ok_text or "用客户的语言回复。")
-        english_model = " ".join(s.text for s in ctx.model_sentences if is_english(s.text))
+        english_model = " ".join(s.text for s in ctx.model_sentences if is_mostly_latin(s.text))
         return ScoreItem(
             element.name,
             0.0,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from app.core.checker.match import Checker
 from app.core.compose.adapt import customer_facing, key_fact, plain_text
-from app.core.compose.adapt import sentences as adapt_sentences
 from app.core.compose.composer import compose
 from app.core.compose.library import ReplyLibrary
 from app.core.compose.model import Draft
@@ -23,6 +22,7 @@ from app.core.content.model import Article, Content
 from app.core.content.placeholders import find_placeholders
 from app.core.text.chars import is_mostly_latin
 from app.core.text.ngrams import run_bigrams
+from app.core.text.sentences import split_sentences
 from app.core.training.elements import Case, Ctx, better, first_substantive, score_element
 from app.core.training.facts import myths
 from app.core.training.rubric import CLOSING, Element, Scoring
@@ -129,7 +129,7 @@ def _clean(text: str, labels: tuple[str, ...]) -> str:
     if not labels:
         return kept.strip()
     label = re.compile(r"^\s*(?:" + "|".join(re.escape(x) for x in labels) + r")\s*[:：]")
-    lines = ["".join(s for s in adapt_sentences(line) if not label.match(s)) for line in kept.split("\n")]
+    lines = ["".join(s for s in split_sentences(line) if not label.match(s)) for line in kept.split("\n")]
     return "\n".join(line for line in lines if line.strip()).strip()
 
 

@@ -9,19 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 
 from app.core.compose.composer import fill
 from app.core.text.fold import fold
 from app.core.text.ngrams import run_bigrams
+from app.core.text.sentences import sentence_spans
 from app.core.text.squeeze import squeeze
 
 # A "sentence" shorter than this ("核实。" "理解您。") is a keyword, not something said to a customer.
 MIN_SENTENCE = 4
-_SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|\n|$)|\S[^\n]*")
-_EN_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
-_LATIN = re.compile(r"[A-Za-z]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -44,18 +40,12 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets: split after 。！？!?；; and line breaks, and between English sentences."""
+    """The sentences of `text` (text.sentences decides where one ends) with offsets, folded and squeezed."""
     out = []
-    for match in _SENTENCE.finditer(text):
-        piece = match.group(0)
-        if not piece.strip():
-            continue
-        base = match.start()
-        cuts = [0] + [m.end() for m in _EN_END.finditer(piece)] + [len(piece)]
-        for a, b in pairwise(cuts):
-            part = piece[a:b]
-            if part.strip():
-                out.append(Sentence(base + a, base + b, part.strip(), squeeze(part), fold(part)))
+    for start, end in sentence_spans(text):
+        part = text[start:end]
+        if part.strip():
+            out.append(Sentence(start, end, part.strip(), squeeze(part), fold(part)))
     return out
 
 
@@ -142,11 +132,6 @@ def overlaps(sentence: Sentence, section_grams: set[str], share: float = 0.45) -
 def filled(text: str, values: Iterable[tuple[str, str]]) -> str:
     """`text` with the drill's placeholder values filled in (the builder's own fill)."""
     return fill(text, dict(values))
-
-
-def is_english(text: str) -> bool:
-    """True when Latin letters outnumber CJK characters two to one."""
-    return len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))
 
 
 def short(text: str, width: int = 30) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from app.core.content.loader import split_front_matter
 from app.core.fileio.atomic import write_bytes_atomic
+from app.core.fileio.bounded import read_bounded
+from app.core.fileio.limits import DEFAULT_LIMITS
 from app.core.fileio.yamlsafe import YamlError, load_yaml
 from app.core.paths import is_within
 from app.core.text.pinyin import char_pinyin
@@ -39,7 +41,7 @@ def yaml_scalar(text: str) -> str:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bounded(path, DEFAULT_LIMITS.for_path(path.name))
     except OSError as exc:
         raise ActionError(f"{path}: cannot read ({exc.strerror or exc})") from None
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import yaml
 
 from app.core.fileio.atomic import write_text_atomic
-from app.core.fileio.yamlsafe import YamlError, load_yaml
+from app.core.fileio.bounded import ParseError, read_yaml
+from app.core.fileio.limits import DEFAULT_LIMITS
+from app.core.fileio.yamlsafe import YamlError
 from app.core.text.fold import fold
 from app.core.text.ngrams import bigrams
 from app.core.usage.records import Case
@@ -65,8 +67,8 @@ def export_case_drills(root: Path, cases: list[Case]) -> tuple[str, int]:
     kept: list[object] = []
     if path.exists():
         try:
-            existing = load_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YamlError) as exc:
+            existing = read_yaml(path, DEFAULT_LIMITS.library, root=root)
+        except (OSError, ParseError, YamlError) as exc:
             raise ValueError(f"{DRILLS_FILE}: cannot read ({exc}); fix or move it first") from None
         items = existing.get("drills", []) if isinstance(existing, dict) else None
         if not isinstance(items, list):

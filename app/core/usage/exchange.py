@@ -96,7 +96,7 @@ def exchange(
     share = Path(share)
     state_path = log.home / "usage" / f"share-{share_id(share)}.json"
     state = _load_state(state_path)
-    key = state.get("team_key") or team_key(usage_dir(share))
+    key = state.get("team_key") or team_key(share, usage_dir(share))
     client = pseudonym(key, client_secret(log.home))
     report.client = client
     state["team_key"] = key
@@ -157,7 +157,7 @@ def _retention(
     for rel in sorted(hashes):
         if not rel.startswith("days/") or rel[5:15] >= cutoff or hashes[rel].startswith("stripped:"):
             continue
-        raw = read_json(folder / rel, MAX_DAY_BYTES)
+        raw = read_json(share, folder / rel, MAX_DAY_BYTES)
         if isinstance(raw, str):
             if raw == "missing":
                 hashes[rel] = "stripped:"
@@ -175,9 +175,8 @@ def _answers(share: Path, client: str, log: UsageLog, report: ExchangeReport) ->
     if not open_ids:
         return
     team = TeamUsage()
-    top = usage_dir(share)
     for other in client_dirs(share):
-        read_records(team, top / other, other, only=("decisions",))
+        read_records(team, share, other, only=("decisions",))
     report.errors.extend(team.errors)
     for (kind, target), decision in latest_decisions(team.decisions).items():
         if kind == RESOLVE_FLAG and target in open_ids:

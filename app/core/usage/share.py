@@ -11,8 +11,8 @@ SHARE/.zhida/usage/<id>/decisions.json      {format, decisions: [...]}  (usage.r
 The sync engine never looks here and nothing here touches content: a client writes only its own folder,
 each file atomically, so usage never conflicts. Everything read back is untrusted: only regular files of a
 bounded size, names checked, every field validated; a bad file is reported by path and skipped.
-(The bounded readers `_read_bounded` / `read_json` are the ones to replace by the fileio share-reading
-helpers once they land.)
+Reads go through fileio.bounded (`read_json` here only turns its errors into the reason that is reported);
+writes get the share folder's group bits (fileio.atomic.shared_modes).
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ import datetime as dt
 import json
 import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.fileio.atomic import write_bytes_atomic
+from app.core.fileio.atomic import shared_modes, write_bytes_atomic
+from app.core.fileio.bounded import FileTooLarge, NotARegularFile, ParseError, read_bounded
+from app.core.fileio.bounded import read_json as bounded_json
+from app.core.fileio.limits import DEFAULT_LIMITS
 from app.core.usage.identity import CLIENT_ID, UsageShareError
 from app.core.usage.records import Case, Decision, Flag, RecordError
 from app.core.usage.store import TeamStore
@@ -47,7 +49,7 @@ def usage_dir(share: Path) -> Path:
 
 def share_id(share: Path) -> str:
     """The share's id from its marker (`.zhida/FORMAT`); UsageShareError when the share is not there."""
-    raw = _read_bounded(share / ".zhida" / "FORMAT", 4096)
+    raw = _read(share, share / ".zhida" / "FORMAT", DEFAULT_LIMITS.head, read_bounded)
     if isinstance(raw, str):
         raise UsageShareError(f"share not available: {share / '.zhida' / 'FORMAT'} {raw}")
     match = re.search(rb"^id: ([0-9a-f]{32})$", raw, re.MULTILINE)
@@ -68,42 +70,32 @@ def write_own(share: Path, client: str, rel: str, data: object) -> None:
     for folder in (share / ".zhida", top, top / client, target.parent):
         if folder.is_symlink():
             raise UsageShareError(f"{folder}: is a symbolic link; usage is not written through it")
-    write_bytes_atomic(target, canonical(data))
+    modes = shared_modes(share)
+    write_bytes_atomic(target, canonical(data), mode=modes.file, dir_mode=modes.dir)
 
 
 # ---- reading (untrusted) -------------------------------------------------------------------------
-def _read_bounded(path: Path, limit: int) -> bytes | str:
-    """The bytes of a regular file of at most `limit` bytes, else the reason (a str) it was refused."""
+def _read(share: Path, path: Path, limit: int, parse: Callable[..., Any]) -> Any:
+    """`parse` (a fileio.bounded reader) of a regular file in the share, not a link, at most `limit` bytes;
+    else the reason (a str) it was refused."""
     try:
-        info = os.lstat(path)
+        return parse(path, limit, root=share, follow_links=False)
     except FileNotFoundError:
         return "missing"
-    except OSError as exc:
-        return f"unreadable ({exc.strerror or exc})"
-    if not stat.S_ISREG(info.st_mode):
+    except NotARegularFile:
         return "not a regular file"
-    if info.st_size > limit:
-        return f"too large ({info.st_size} bytes, limit {limit})"
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+    except FileTooLarge as exc:
+        return f"too large ({(exc.strerror or '').removeprefix('refused: ')})"
+    except ParseError as exc:
+        return f"not JSON ({str(exc)[:80]})"
     except OSError as exc:
         return f"unreadable ({exc.strerror or exc})"
-    if len(data) > limit:
-        return f"too large (limit {limit} bytes)"
-    return data
 
 
-def read_json(path: Path, limit: int) -> dict[str, Any] | str:
-    """A JSON object from a bounded regular file, else the reason (a str) it could not be used."""
-    raw = _read_bounded(path, limit)
-    if isinstance(raw, str):
-        return raw
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return f"not JSON ({str(exc)[:80]})"
-    return value if isinstance(value, dict) else "not a JSON object"
+def read_json(share: Path, path: Path, limit: int) -> dict[str, Any] | str:
+    """A JSON object from a bounded regular file of the share, else the reason (a str) it could not be used."""
+    value = _read(share, path, limit, bounded_json)
+    return value if isinstance(value, (dict, str)) else "not a JSON object"
 
 
 def _int(value: object) -> int:
@@ -219,19 +211,20 @@ def read_team(
     for client in clients:
         folder = top / client
         if days:
-            _refresh_days(team, folder, client, since, until, today)
-        client_doc = read_json(folder / "client.json", 4096)
+            _refresh_days(team, share, client, since, until, today)
+        client_doc = read_json(share, folder / "client.json", 4096)
         if isinstance(client_doc, dict) and isinstance(client_doc.get("role"), str):
             team.roles[client] = client_doc["role"][:20]
         if records:
-            read_records(team, folder, client)
+            read_records(team, share, client)
     if days:
         team.store.drop_other_clients(clients)
         team.store.commit()
     return team
 
 
-def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until: str, today: str) -> None:
+def _refresh_days(team: TeamUsage, share: Path, client: str, since: str, until: str, today: str) -> None:
+    folder = usage_dir(share) / client
     store = team.store
     known = store.known(client)
     listed: set[str] = set()
@@ -253,7 +246,7 @@ def _refresh_days(team: TeamUsage, folder: Path, client: str, since: str, until:
         rel = f"{client}/days/{entry.name}"
         team.files_read += 1
         team.days_read += 1
-        raw = read_json(Path(entry.path), MAX_DAY_BYTES)
+        raw = read_json(share, Path(entry.path), MAX_DAY_BYTES)
         try:
             if isinstance(raw, str):
                 raise RecordError(raw)
@@ -274,13 +267,14 @@ _RECORD_FILES: dict[str, Callable[[object], Flag | Case | Decision]] = {
 }
 
 
-def read_records(team: TeamUsage, folder: Path, client: str, only: tuple[str, ...] | None = None) -> None:
+def read_records(team: TeamUsage, share: Path, client: str, only: tuple[str, ...] | None = None) -> None:
     """Add one client's flags, cases and decisions to `team`; a bad record is reported and skipped."""
+    folder = usage_dir(share) / client
     for name, parse in _RECORD_FILES.items():
         if only is not None and name not in only:
             continue
         rel = f"{client}/{name}.json"
-        raw = read_json(folder / f"{name}.json", MAX_RECORDS_BYTES)
+        raw = read_json(share, folder / f"{name}.json", MAX_RECORDS_BYTES)
         if raw == "missing":
             continue
         team.files_read += 1
