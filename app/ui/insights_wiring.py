@@ -4,7 +4,8 @@
   (`core.usage.tracker`); drafts are recorded with their article when copied; all writes off the UI thread.
 - `share_after_sync`: after each sync, carry usage both ways (`core.usage.exchange`) and tell the agent
   when a flag was answered.
-- `flag_article` / `gap_from_article` / `flag_draft` / `record_gap`: the feedback actions.
+- `flag_article` / `gap_from_article` / `flag_draft` / `record_gap` / `save_case`: the feedback actions.
+- `open_created_article`: a draft made on the 看板 from a content gap opens in the 知识管理 editor.
 """
 
 from __future__ import annotations
@@ -166,6 +167,7 @@ def install(window: Any) -> None:
         board = InsightsBoard(window.background, window.home)
         board.status.connect(lambda message: window.statusBar().showMessage(message, 8000))
         board.content_changed.connect(window.reload_content)
+        board.article_created.connect(lambda rel: open_created_article(window, rel))
         window.insights_board = board
         window.tabs.addTab(board, "数据看板")
         window.tabs.currentChanged.connect(lambda i: _board_shown(window, window.tabs.widget(i) is board))
@@ -175,6 +177,31 @@ def install(window: Any) -> None:
         board.deleteLater()
         window.insights_board = board = None
     workspace_loaded(window)
+
+
+def open_created_article(window: Any, rel: str) -> None:
+    """A draft article made from a content gap: show it in the 知识管理 editor (after the reload has read it)."""
+    workbench = getattr(window, "workbench", None)
+    if workbench is None:
+        return  # the board's status line already names the new file
+
+    def show() -> bool:
+        window.tabs.setCurrentWidget(workbench)
+        if not workbench.open_path(rel):
+            return False
+        workbench.article.body.setFocus()
+        return True
+
+    workspace = window.workspace
+    if workspace is not None and any(a.path == rel for a in workspace.content.articles) and show():
+        return
+
+    def when_loaded() -> None:
+        window.ready.disconnect(when_loaded)
+        if not show():
+            window.statusBar().showMessage(f"已新建 {rel},但未能在知识管理中打开(见“问题”页)", 8000)
+
+    window.ready.connect(when_loaded)  # the board's content_changed reloads the workspace
 
 
 def _board_shown(window: Any, shown: bool, refresh: bool = True) -> None:

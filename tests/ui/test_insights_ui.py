@@ -173,3 +173,22 @@ def test_a_copied_reply_to_a_suggestion_keeps_the_customers_words_masked(qtbot, 
     (draft,) = [e for e in win.usage.events() if e.kind == "draft"]
     assert draft.extra["type"] == "建议" == builder.draft.triage.type
     assert draft.extra["voice"].startswith("建议你们增加夜间客服") and "13912345678" not in draft.extra["voice"]
+
+
+def test_a_draft_made_from_a_gap_opens_in_the_workbench_editor(qtbot, root, zhida_home, team_share):
+    win = _window(qtbot, root, zhida_home, Settings(role=MANAGER, shared_folder=str(team_share)))
+    board: InsightsBoard = win.insights_board
+    with qtbot.waitSignal(board.loaded, timeout=15000):
+        win.tabs.setCurrentWidget(board)
+    board.gaps.selectRow(0)
+    _answer(lambda d: type_text(d.conclusion, "在【我的-积分商城】兑换。"))  # type: ignore[attr-defined]
+    with qtbot.waitSignal(board.article_created, timeout=5000) as created:
+        qtbot.mouseClick(board.gap_buttons[0], Qt.MouseButton.LeftButton)  # 新建文章
+    rel = created.args[0]
+    bench = win.workbench
+    qtbot.waitUntil(lambda: win.tabs.currentWidget() is bench and bench.rel == rel, timeout=30000)
+    assert bench.article.title.text() == "积分兑换礼品"
+    assert "在【我的-积分商城】兑换。" in bench.article.body.toPlainText()
+    assert win.focusWidget() is bench.article.body and not bench.is_dirty()  # the cursor waits in the text
+    type_text(bench.article.body, "积分")  # the manager writes on at once
+    assert bench.is_dirty()
