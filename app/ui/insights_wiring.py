@@ -127,6 +127,21 @@ def flag_draft(window: Any, draft: Any, text: str) -> None:
     window.statusBar().showMessage("已记录「草稿不好」,同步后文章负责人会看到", 6000)
 
 
+def save_case(window: Any, message: str, reply: str, problem_type: str = "", article_id: str = "") -> None:
+    """「存为案例」: the agent checks message, reply, type and outcome; saved masked, shared at the next sync."""
+    from app.ui.insights_cases import SaveCaseDialog
+
+    dialog = SaveCaseDialog(message, reply, problem_type, window)
+    if dialog.exec() != SaveCaseDialog.DialogCode.Accepted:
+        return
+    message, reply, kind, outcome = dialog.values()
+    if not message.strip() or not reply.strip():
+        window.statusBar().showMessage("客户消息和回复都不能为空,案例没有保存", 6000)
+        return
+    window.usage.save_case(message, reply, article_id, kind, outcome)
+    window.statusBar().showMessage("已存为案例,同步后知识管理员会在案例库里看到", 6000)
+
+
 def record_gap(window: Any, message: str, triage_type: str = "") -> None:
     """「记录为知识缺口」: the question had no good answer in the knowledge base."""
     if window.usage.record_gap(message, triage_type) is None:
@@ -146,8 +161,6 @@ def gap_from_article(window: Any, article: Article | None) -> None:
 
 def install(window: Any) -> None:
     """Wire the feedback buttons (once) and show the 数据看板 tab to a knowledge manager (after settings too)."""
-    from PySide6.QtGui import QKeySequence, QShortcut
-
     from app.core.vocab import MANAGER
 
     view = window.article_view
@@ -157,9 +170,10 @@ def install(window: Any) -> None:
         window.recorder.current = lambda: window.search_box.text().strip()
         view.flag_requested.connect(lambda: flag_article(window, view.article))
         view.gap_requested.connect(lambda: gap_from_article(window, view.article))
-        for keys, signal in (("Ctrl+Shift+X", view.flag_requested), ("Ctrl+Shift+Q", view.gap_requested)):
-            shortcut = QShortcut(QKeySequence(keys), window)
-            shortcut.activated.connect(lambda s=signal: s.emit() if view.article is not None else None)
+        builder = window.builder
+        builder.bad_draft_requested.connect(lambda draft, text: flag_draft(window, draft, text))
+        builder.case_requested.connect(lambda *case: save_case(window, *case))
+        _feedback_keys(window)
     board = getattr(window, "insights_board", None)
     if window.settings.role == MANAGER and board is None:
         from app.ui.insights_board import InsightsBoard
@@ -202,6 +216,32 @@ def open_created_article(window: Any, rel: str) -> None:
             window.statusBar().showMessage(f"已新建 {rel},但未能在知识管理中打开(见“问题”页)", 8000)
 
     window.ready.connect(when_loaded)  # the board's content_changed reloads the workspace
+
+
+def _feedback_keys(window: Any) -> None:
+    """Ctrl+Shift+X 「这不对」 and Ctrl+Shift+Q 「记下来」, meaning what the shown tab offers: in 文章 有误/过时 and
+    记录为知识缺口, in 回复 草稿不好 and 存为案例. Each pair is on only with its tab, so a key is never ambiguous."""
+    from app.ui.keys import ARTICLE, REPLY, bind
+
+    view, builder = window.article_view, window.builder
+
+    def on_article(signal: Any) -> Callable[[], None]:
+        return lambda: signal.emit() if view.article is not None else None
+
+    pairs = (
+        (view, "Ctrl+Shift+X", on_article(view.flag_requested), "有误/过时:告诉文章负责人这篇文章哪里不对", ARTICLE),
+        (view, "Ctrl+Shift+Q", on_article(view.gap_requested), "记录为知识缺口(这篇文章没回答刚才搜索的问题)", ARTICLE),
+        (builder, "Ctrl+Shift+X", builder.request_bad_draft, "草稿不好:告诉文章负责人这条草稿哪里不对", REPLY),
+        (builder, "Ctrl+Shift+Q", builder.request_case, "存为案例:把客户消息和这条回复存进团队案例库", REPLY),
+    )
+    keys = [(tab, bind(window, k, fn, what, group)) for tab, k, fn, what, group in pairs]
+
+    def scope(_index: int) -> None:
+        for tab, shortcut in keys:
+            shortcut.setEnabled(window.tabs.currentWidget() is tab)
+
+    window.tabs.currentChanged.connect(scope)
+    scope(window.tabs.currentIndex())
 
 
 def _board_shown(window: Any, shown: bool, refresh: bool = True) -> None:
