@@ -86,6 +86,8 @@ class BuilderPanel(QWidget):
     draft_checked = Signal()
     save_requested = Signal(str, str)  # draft text, triaged type: 「存为个人话术」
     gap_requested = Signal(str, str)  # customer message, triaged type: 「记录为知识缺口」
+    bad_draft_requested = Signal(object, str)  # the Draft, the text on screen: 「草稿不好」
+    case_requested = Signal(str, str, str, str)  # message, reply, triaged type, article id: 「存为案例」
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -194,11 +196,21 @@ class BuilderPanel(QWidget):
         self.save_button = QPushButton("存为个人话术")
         self.save_button.setToolTip("把这条回复存成自己的话术,以后搜索或在“话术库·个人话术”里直接用")
         self.save_button.clicked.connect(self.request_save)
+        self.bad_button = QPushButton("草稿不好")
+        self.bad_button.setToolTip("告诉文章负责人这条草稿哪里不对 (Ctrl+Shift+X)")
+        self.bad_button.clicked.connect(self.request_bad_draft)
+        self.bad_button.setEnabled(False)  # until a draft built on an article is on screen
+        self.case_button = QPushButton("存为案例")
+        self.case_button.setToolTip("把这次接待(客户消息和回复)存进团队案例库 (Ctrl+Shift+Q)")
+        self.case_button.clicked.connect(self.request_case)
+        more = FlowLayout()  # wraps in the 420 px side panel; 复制回复 stays at the right, always in view
+        for button in (self.clear_button, self.save_button, self.bad_button, self.case_button):
+            more.addWidget(button)
+        more_box = QWidget()
+        more_box.setLayout(more)
         actions = QHBoxLayout()
-        actions.addWidget(self.clear_button)
-        actions.addWidget(self.save_button)
-        actions.addStretch(1)
-        actions.addWidget(self.copy_button)
+        actions.addWidget(more_box, 1)
+        actions.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         # What the reply is built from (scrolls) and the draft with its copy button (always in view): stacked
         # in the side panel, side by side on a wide screen.
@@ -434,6 +446,7 @@ class BuilderPanel(QWidget):
         self.facts_label.setText("")
         self.gap_button.setEnabled(True)
         self.gap_button.setText("记录为知识缺口")
+        self.bad_button.setEnabled(draft is not None and draft.article is not None)
         if draft is None:
             self.article_label.setText("")
             return
@@ -666,6 +679,25 @@ class BuilderPanel(QWidget):
             return
         draft = self.session.draft
         self.save_requested.emit(text, draft.triage.type if draft is not None else GENERAL_TYPE)
+
+    def request_bad_draft(self) -> None:
+        """「草稿不好」: ask the window to flag the draft on screen to its article's owner."""
+        draft = self.session.draft
+        if draft is None or draft.article is None:
+            self.status.emit("还没有依据文章生成的草稿:先按 Ctrl+G 生成回复")
+            return
+        self.bad_draft_requested.emit(draft, self.editor.toPlainText().strip())
+
+    def request_case(self) -> None:
+        """「存为案例」: ask the window to save the customer's message and this reply as a case."""
+        message = self.session.message or self.message.toPlainText().strip()
+        reply = self.editor.toPlainText().strip()
+        if not message or not reply:
+            self.status.emit("存为案例需要客户消息和回复草稿")
+            return
+        draft = self.session.draft
+        article = draft.article.id if draft is not None and draft.article is not None else ""
+        self.case_requested.emit(message, reply, draft.triage.type if draft is not None else GENERAL_TYPE, article)
 
     def copy_draft(self, override: bool = False) -> bool:
         """Copy the draft; what is copied is checked now, and an error or open placeholder stops it unless

@@ -4,7 +4,8 @@
   (`core.usage.tracker`); drafts are recorded with their article when copied; all writes off the UI thread.
 - `share_after_sync`: after each sync, carry usage both ways (`core.usage.exchange`) and tell the agent
   when a flag was answered.
-- `flag_article` / `gap_from_article` / `flag_draft` / `record_gap`: the feedback actions.
+- `flag_article` / `gap_from_article` / `flag_draft` / `record_gap` / `save_case`: the feedback actions.
+- `open_created_article`: a draft made on the 看板 from a content gap opens in the 知识管理 editor.
 """
 
 from __future__ import annotations
@@ -126,6 +127,21 @@ def flag_draft(window: Any, draft: Any, text: str) -> None:
     window.statusBar().showMessage("已记录「草稿不好」,同步后文章负责人会看到", 6000)
 
 
+def save_case(window: Any, message: str, reply: str, problem_type: str = "", article_id: str = "") -> None:
+    """「存为案例」: the agent checks message, reply, type and outcome; saved masked, shared at the next sync."""
+    from app.ui.insights_cases import SaveCaseDialog
+
+    dialog = SaveCaseDialog(message, reply, problem_type, window)
+    if dialog.exec() != SaveCaseDialog.DialogCode.Accepted:
+        return
+    message, reply, kind, outcome = dialog.values()
+    if not message.strip() or not reply.strip():
+        window.statusBar().showMessage("客户消息和回复都不能为空,案例没有保存", 6000)
+        return
+    window.usage.save_case(message, reply, article_id, kind, outcome)
+    window.statusBar().showMessage("已存为案例,同步后知识管理员会在案例库里看到", 6000)
+
+
 def record_gap(window: Any, message: str, triage_type: str = "") -> None:
     """「记录为知识缺口」: the question had no good answer in the knowledge base."""
     if window.usage.record_gap(message, triage_type) is None:
@@ -145,8 +161,6 @@ def gap_from_article(window: Any, article: Article | None) -> None:
 
 def install(window: Any) -> None:
     """Wire the feedback buttons (once) and show the 数据看板 tab to a knowledge manager (after settings too)."""
-    from PySide6.QtGui import QKeySequence, QShortcut
-
     from app.core.vocab import MANAGER
 
     view = window.article_view
@@ -156,9 +170,10 @@ def install(window: Any) -> None:
         window.recorder.current = lambda: window.search_box.text().strip()
         view.flag_requested.connect(lambda: flag_article(window, view.article))
         view.gap_requested.connect(lambda: gap_from_article(window, view.article))
-        for keys, signal in (("Ctrl+Shift+X", view.flag_requested), ("Ctrl+Shift+Q", view.gap_requested)):
-            shortcut = QShortcut(QKeySequence(keys), window)
-            shortcut.activated.connect(lambda s=signal: s.emit() if view.article is not None else None)
+        builder = window.builder
+        builder.bad_draft_requested.connect(lambda draft, text: flag_draft(window, draft, text))
+        builder.case_requested.connect(lambda *case: save_case(window, *case))
+        _feedback_keys(window)
     board = getattr(window, "insights_board", None)
     if window.settings.role == MANAGER and board is None:
         from app.ui.insights_board import InsightsBoard
@@ -166,6 +181,7 @@ def install(window: Any) -> None:
         board = InsightsBoard(window.background, window.home)
         board.status.connect(lambda message: window.statusBar().showMessage(message, 8000))
         board.content_changed.connect(window.reload_content)
+        board.article_created.connect(lambda rel: open_created_article(window, rel))
         window.insights_board = board
         window.tabs.addTab(board, "数据看板")
         window.tabs.currentChanged.connect(lambda i: _board_shown(window, window.tabs.widget(i) is board))
@@ -175,6 +191,57 @@ def install(window: Any) -> None:
         board.deleteLater()
         window.insights_board = board = None
     workspace_loaded(window)
+
+
+def open_created_article(window: Any, rel: str) -> None:
+    """A draft article made from a content gap: show it in the 知识管理 editor (after the reload has read it)."""
+    workbench = getattr(window, "workbench", None)
+    if workbench is None:
+        return  # the board's status line already names the new file
+
+    def show() -> bool:
+        window.tabs.setCurrentWidget(workbench)
+        if not workbench.open_path(rel):
+            return False
+        workbench.article.body.setFocus()
+        return True
+
+    workspace = window.workspace
+    if workspace is not None and any(a.path == rel for a in workspace.content.articles) and show():
+        return
+
+    def when_loaded() -> None:
+        window.ready.disconnect(when_loaded)
+        if not show():
+            window.statusBar().showMessage(f"已新建 {rel},但未能在知识管理中打开(见“问题”页)", 8000)
+
+    window.ready.connect(when_loaded)  # the board's content_changed reloads the workspace
+
+
+def _feedback_keys(window: Any) -> None:
+    """Ctrl+Shift+X 「这不对」 and Ctrl+Shift+Q 「记下来」, meaning what the shown tab offers: in 文章 有误/过时 and
+    记录为知识缺口, in 回复 草稿不好 and 存为案例. Each pair is on only with its tab, so a key is never ambiguous."""
+    from app.ui.keys import ARTICLE, REPLY, bind
+
+    view, builder = window.article_view, window.builder
+
+    def on_article(signal: Any) -> Callable[[], None]:
+        return lambda: signal.emit() if view.article is not None else None
+
+    pairs = (
+        (view, "Ctrl+Shift+X", on_article(view.flag_requested), "有误/过时:告诉文章负责人这篇文章哪里不对", ARTICLE),
+        (view, "Ctrl+Shift+Q", on_article(view.gap_requested), "记录为知识缺口(这篇文章没回答刚才搜索的问题)", ARTICLE),
+        (builder, "Ctrl+Shift+X", builder.request_bad_draft, "草稿不好:告诉文章负责人这条草稿哪里不对", REPLY),
+        (builder, "Ctrl+Shift+Q", builder.request_case, "存为案例:把客户消息和这条回复存进团队案例库", REPLY),
+    )
+    keys = [(tab, bind(window, k, fn, what, group)) for tab, k, fn, what, group in pairs]
+
+    def scope(_index: int) -> None:
+        for tab, shortcut in keys:
+            shortcut.setEnabled(window.tabs.currentWidget() is tab)
+
+    window.tabs.currentChanged.connect(scope)
+    scope(window.tabs.currentIndex())
 
 
 def _board_shown(window: Any, shown: bool, refresh: bool = True) -> None:

@@ -381,6 +381,9 @@ class MainWindow(QMainWindow):
                 f"已从团队同步 {len(report.pulled) + len(report.deleted) + len(report.moved)} 个文件", 8000
             )
             self.reload_content()
+        if report.notices:  # e.g. review mode kept an edit as a pending revision: the manager must know
+            more = f"(另有 {len(report.notices) - 1} 条)" if len(report.notices) > 1 else ""
+            self.statusBar().showMessage(f"同步:{report.notices[0]}{more}", 15000)
 
     def reload_content(self) -> None:
         """Re-read the content after sync changed files; the index update touches only those files."""

@@ -6,6 +6,9 @@ connect `synced` / `failed` to the status bar (`status_text()` gives the line to
 entries for held deletions (`sync_dialogs.HeldDeletesDialog`) and local edits
 (`sync_dialogs.LocalEditsDialog`), then call `start()`. Call `stop()` on close.
 
+A manager's run goes through review mode exactly as `zhida sync --publish` does (`reviewed_sync`, docs/workbench.md):
+with review on, an edit to a live article waits as a pending revision instead of being published.
+
 Another sync of this client running (a `zhida sync` in a terminal) is not a failure: the timer's run does
 not wait for the client lock, says 「另一个同步正在进行」 and tries again shortly.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.core.authoring.review_sync import reviewed_sync
 from app.core.paths import zhida_home
 from app.core.sync.engine import sync
 from app.core.sync.report import SyncReport
@@ -103,7 +107,8 @@ class SyncController(QObject):
             self.home,
         )
         self.runner.submit(
-            lambda: sync(
+            lambda: reviewed_sync(  # the CLI's path: review mode applies before the engine publishes
+                sync,
                 root,
                 share,
                 publish=publish,

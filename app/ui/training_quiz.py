@@ -202,6 +202,8 @@ class QuizPage(QWidget):
             self.answer.setPlaceholderText("写出关键信息(时限、金额或路径),Enter 提交")
         self._mode("ask")
         self.shown_at = self.trainee.clock()
+        if not self.isVisible():
+            return  # loaded in the background (e.g. after a sync's reload): never take the keys from another tab
         if card.kind in (FACT, ORDER):
             self.answer.setFocus()
         else:

@@ -139,7 +139,7 @@ class WorkbenchPanel(QWidget):
         self.review.approve_requested.connect(self.approve)
         self.review.reject_requested.connect(self.reject)
         self.review.withdraw_requested.connect(self.withdraw)
-        self.review.open_requested.connect(self._open_path)
+        self.review.open_requested.connect(self.open_path)
         self.tabs = QTabWidget()
         self.tabs.addTab(editor_page, "编辑")
         self.tabs.addTab(self.review, "审核")
@@ -332,17 +332,16 @@ class WorkbenchPanel(QWidget):
             script.title, script.shortcut = f"{script.title}(副本)", ""
             self.open_new_script(script, self.rel)
 
-    def _open_path(self, rel: str) -> None:
+    def open_path(self, rel: str) -> bool:
+        """Open the article (or first script) of the file `rel` in the content root; False when there is none."""
         if self.workspace is None:
-            return
+            return False
         content = self.workspace.content
         article = next((a for a in content.articles if a.path == rel), None)
         if article is not None:
-            self.open_item(ARTICLE, article.id)
-            return
+            return self.open_item(ARTICLE, article.id)
         script = next((s for s in content.scripts if s.path == rel), None)
-        if script is not None:
-            self.open_item(SCRIPT, script.id)
+        return script is not None and self.open_item(SCRIPT, script.id)
 
     def _leave_current(self) -> bool:
         """True when the open item may be replaced (nothing unsaved, or the user said so)."""

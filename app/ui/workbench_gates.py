@@ -146,7 +146,7 @@ class SaveFlow:
         return live and p.rel is not None and p.workspace.index is not None
 
     def _replay(self, text: str) -> None:
-        from app.core.authoring.replay import replay, top_queries
+        from app.core.authoring.replay import replay, team_queries
 
         p = self.panel
         index, root, rel, home = p.workspace.index, p.workspace.root, p.rel or "", p.home
@@ -155,7 +155,7 @@ class SaveFlow:
         p.status.emit("正在回放搜索(本文的问题和团队常搜),检查发布后会变化的结果…")
 
         def job() -> Any:
-            team = [q for q, _n in top_queries(home)]
+            team = team_queries(home)
             return replay(index, root, rel, item, before, text, team)
 
         def done(report: Any) -> None:

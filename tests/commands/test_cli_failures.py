@@ -51,7 +51,7 @@ def test_deeply_nested_jsonl_names_the_file_and_line(tmp_path, capsys, command):
     else:
         code = main(["import", str(path), "--into", str(tmp_path / "out")])
         err = capsys.readouterr().err
-        assert "deep.jsonl:第 2 行" in err and "nested" in err
+        assert f"{path}:第 2 行" in err and "nested" in err  # the import speaks Chinese: 「第 N 行」
     assert code == 1
 
 

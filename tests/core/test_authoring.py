@@ -16,13 +16,14 @@ from app.core.authoring.forms import (
 )
 from app.core.authoring.lint import lint_article
 from app.core.authoring.neardup import NearDupIndex, similar_collisions
-from app.core.authoring.replay import replay
+from app.core.authoring.replay import replay, team_queries
 from app.core.authoring.review import ReviewError, ReviewSettings
 from app.core.authoring.roundtrip import edit_front_matter, remove_script
 from app.core.authoring.slugs import derive_id, slug
 from app.core.authoring.watch import ContentWatcher
 from app.core.authoring.workflow import Authoring, OutsideEdit
 from app.core.content.loader import load_content
+from app.core.usage.log import USAGE_FILE, UsageLog
 from app.core.workspace import load_workspace
 from tests.conftest import REPO_ROOT, article
 
@@ -170,6 +171,17 @@ def test_replay_warns_when_an_article_stops_being_found_for_its_own_question(mak
     assert any("退款多久到账?" in w for w in report.warnings)
     assert replay(ws.index, root, "kb/refund.md", "refund", before, before, []).warnings == []
     ws.index.close()
+
+
+def test_replay_takes_the_teams_searches_from_the_usage_log_most_frequent_first(zhida_home):
+    assert team_queries(zhida_home) == [] and not (zhida_home / USAGE_FILE).exists()  # no log: none, none made
+    log = UsageLog(zhida_home)
+    for query, times in (("电子发票", 1), ("退款多久到账", 3), ("会员积分", 2)):
+        for _ in range(times):
+            log.record_search(query, 4)
+    log.record_use("refund", "open")  # not a search
+    assert team_queries(zhida_home) == [q for q, _n in log.top_queries()] == ["退款多久到账", "会员积分", "电子发票"]
+    assert team_queries(zhida_home, limit=1) == ["退款多久到账"]
 
 
 def test_the_watcher_reports_outside_changes_but_not_its_own_writes(make_root):

@@ -22,7 +22,7 @@ from app.ui.insights_privacy import UsagePrivacyBox
 from app.ui.main_window import TAB_ARTICLE, MainWindow
 from app.ui.settings_dialog import SettingsDialog
 from tests.conftest import REPO_ROOT, article
-from tests.ui.test_main_window import type_text
+from tests.ui.conftest import search, type_text
 
 
 @pytest.fixture
@@ -173,3 +173,73 @@ def test_a_copied_reply_to_a_suggestion_keeps_the_customers_words_masked(qtbot, 
     (draft,) = [e for e in win.usage.events() if e.kind == "draft"]
     assert draft.extra["type"] == "建议" == builder.draft.triage.type
     assert draft.extra["voice"].startswith("建议你们增加夜间客服") and "13912345678" not in draft.extra["voice"]
+
+
+def test_a_draft_made_from_a_gap_opens_in_the_workbench_editor(qtbot, root, zhida_home, team_share):
+    win = _window(qtbot, root, zhida_home, Settings(role=MANAGER, shared_folder=str(team_share)))
+    board: InsightsBoard = win.insights_board
+    with qtbot.waitSignal(board.loaded, timeout=15000):
+        win.tabs.setCurrentWidget(board)
+    board.gaps.selectRow(0)
+    _answer(lambda d: type_text(d.conclusion, "在【我的-积分商城】兑换。"))  # type: ignore[attr-defined]
+    with qtbot.waitSignal(board.article_created, timeout=5000) as created:
+        qtbot.mouseClick(board.gap_buttons[0], Qt.MouseButton.LeftButton)  # 新建文章
+    rel = created.args[0]
+    bench = win.workbench
+    qtbot.waitUntil(lambda: win.tabs.currentWidget() is bench and bench.rel == rel, timeout=30000)
+    assert bench.article.title.text() == "积分兑换礼品"
+    assert "在【我的-积分商城】兑换。" in bench.article.body.toPlainText()
+    assert win.focusWidget() is bench.article.body and not bench.is_dirty()  # the cursor waits in the text
+    type_text(bench.article.body, "积分")  # the manager writes on at once
+    assert bench.is_dirty()
+
+
+def _press(qtbot, window: MainWindow, key: Qt.Key, modifier: Qt.KeyboardModifier) -> None:
+    """A key where the agent's focus is; a closed dialog gives the window back its activation, as a desktop does."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_bad_draft_and_save_case_from_the_reply_tab_by_keyboard(qtbot, window):
+    from app.core.vocab import FLAG_ARTICLE, FLAG_DRAFT
+    from app.ui.help_overlay import shortcut_rows
+
+    builder = window.builder
+    window.activateWindow()
+    _press(qtbot, window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # 回复
+    assert not builder.bad_button.isEnabled()  # no draft yet: nothing to call bad
+    type_text(builder.message, "退款一直没到账")
+    with qtbot.waitSignal(builder.draft_checked, timeout=15000):
+        _press(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert builder.draft.article.id == "refund-time" and builder.bad_button.isEnabled()
+
+    _answer(lambda d: type_text(d.comment, "应该先说明节假日顺延"))  # type: ignore[attr-defined]
+    _press(qtbot, window, Qt.Key.Key_X, CTRL_SHIFT)  # 草稿不好
+    (flag,) = window.usage.flags()
+    assert (flag.kind, flag.article, flag.comment) == (FLAG_DRAFT, "refund-time", "应该先说明节假日顺延")
+    assert flag.draft.startswith("退款审核通过后1-3个工作日原路退回") and "查看退款进度" in flag.draft  # stored masked
+
+    _answer(lambda d: d.outcome.setCurrentIndex(0))  # type: ignore[attr-defined]
+    _press(qtbot, window, Qt.Key.Key_Q, CTRL_SHIFT)  # 存为案例
+    (case,) = window.usage.cases()
+    assert (case.message, case.article) == ("退款一直没到账", "refund-time") and case.reply == flag.draft
+    assert "存为案例" in window.statusBar().currentMessage()
+
+    # The same keys in 文章 act on the article (never ambiguous); F1 lists all four.
+    search(qtbot, window, "退款")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    _answer(lambda d: None)
+    _press(qtbot, window, Qt.Key.Key_X, CTRL_SHIFT)
+    assert [f.kind for f in window.usage.flags()].count(FLAG_ARTICLE) == 1
+    rows = {(group, keys): what for group, keys, what in shortcut_rows(window)}
+    assert "草稿不好" in rows[("回复", "Ctrl+Shift+X")] and "存为案例" in rows[("回复", "Ctrl+Shift+Q")]
+    assert "有误" in rows[("文章", "Ctrl+Shift+X")] and "知识缺口" in rows[("文章", "Ctrl+Shift+Q")]
+
+    _press(qtbot, window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # 下一位客户
+    assert not builder.bad_button.isEnabled()

@@ -59,7 +59,7 @@ def test_an_empty_folder_is_accepted_as_a_pull_target_when_a_share_is_set(qtbot,
     from PySide6.QtWidgets import QMessageBox
 
     warnings = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: warnings.append(box.text()))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: warnings.append(box.text()))  # the plain-text box
     empty = tmp_path / "new-agent"
     empty.mkdir()
     dialog = SettingsDialog(Settings())

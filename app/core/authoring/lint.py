@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.checker.match import CheckContext, Checker, Finding
-from app.core.content.loader import _cross_check, load_files
+from app.core.content.loader import cross_check, load_files
 from app.core.content.model import Content, Problem
 from app.core.vocab import AUDIENCES, CHANNELS, ERROR_LEVEL, FOREIGN, GENERAL, PITFALLS
 
@@ -66,7 +66,7 @@ def _file_problems(text: str, rel: str, content: Content | None) -> tuple[list[P
             articles=[a for a in content.articles if a.path != rel] + part.articles,
             scripts=[s for s in content.scripts if s.path != rel] + part.scripts,
         )
-        _cross_check(merged)
+        cross_check(merged)
         problems += [p for p in merged.problems if p.path == rel]
     return problems, part
 

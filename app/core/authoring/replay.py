@@ -21,9 +21,8 @@ from app.core.authoring.roundtrip import RoundTripError
 from app.core.paths import zhida_home
 from app.core.search.documents import content_paths, is_synonyms_name, is_userdict
 from app.core.search.index import SearchIndex
+from app.core.usage.log import USAGE_FILE, UsageLog
 from app.core.vocab import PUBLISHED
-
-USAGE_FILE = "usage.sqlite3"  # app.core.usage.log.UsageLog.path
 
 POOL = 10  # hits taken from the real index per query
 FOUND = 3  # "found for its own question": in the first three hits
@@ -66,22 +65,14 @@ class ReplayReport:
         return [m for m in self.movements if m.before != m.after or m.top_before != m.top_after]
 
 
-def top_queries(home: Path | None = None, limit: int = TEAM_QUERIES) -> list[tuple[str, int]]:
-    """The most frequent searches in the usage log (already masked there), most frequent first; read-only."""
-    # UsageLog's own file, opened read-only (UsageLog() would create it); a `top_queries` there would be neater.
-    db_path = (home or zhida_home()) / USAGE_FILE
-    if not db_path.exists():
-        return []
+def team_queries(home: Path | None = None, limit: int = TEAM_QUERIES) -> list[str]:
+    """The team's most frequent searches on this client (`UsageLog.top_queries`); none when there is no log yet."""
+    if not (home or zhida_home()).joinpath(USAGE_FILE).exists():
+        return []  # a fresh home: opening UsageLog would create the log just to read nothing
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
-            rows = db.execute(
-                "SELECT query, COUNT(*) AS n FROM events WHERE kind = 'search' AND query IS NOT NULL "
-                "GROUP BY query ORDER BY n DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-    except sqlite3.Error:
-        return []
-    return [(str(q), int(n)) for q, n in rows if q]
+        return [query for query, _n in UsageLog(home).top_queries(limit)]
+    except (sqlite3.Error, OSError):
+        return []  # a locked or damaged log only means no team queries to replay
 
 
 def _questions(text: str | None) -> list[str]:

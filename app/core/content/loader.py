@@ -133,12 +133,12 @@ def load_content(root: Path | str, progress: Progress | None = None, limits: Lim
         done += 1
         if progress:
             progress(done, total)
-    _cross_check(content)
+    cross_check(content)
     return content
 
 
 def load_files(root: Path | str, rels: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Content:
-    """Parse just these files (relative to `root`) without cross-file checks; paths leaving the root are refused."""
+    """Parse just these files (relative to `root`) without `cross_check`; paths leaving the root are refused."""
     root = Path(root)
     partial = Content(root=root)
     for rel in rels:
@@ -473,7 +473,8 @@ def _kind(value: Any) -> str:
     )
 
 
-def _cross_check(content: Content) -> None:
+def cross_check(content: Content) -> None:
+    """Add the checks across files to `content.problems`: duplicate ids, and `related` ids no article has."""
     seen: dict[str, tuple[str, int]] = {}
     items: list[Article | Script] = [*content.articles, *content.scripts]
     for item in items:

@@ -25,6 +25,7 @@ from app.core.usage.records import MAX_COMMENT, MAX_TEXT, Case, Decision, Flag
 from app.core.vocab import FLAG_OPEN, SUGGESTION
 
 SEARCH, OPEN, COPY, DRAFT, GAP = "search", "open", "copy", "draft", "gap"
+USAGE_FILE = "usage.sqlite3"  # under $ZHIDA_HOME
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (ts REAL NOT NULL, kind TEXT NOT NULL, item TEXT, query TEXT, hits INTEGER);
@@ -57,7 +58,7 @@ class UsageLog:
     def __init__(self, home: Path | None = None, clock: Callable[[], float] = time.time):
         self.home = home or zhida_home()
         self.clock = clock  # simulations replay days of use with their own clock
-        self.path = self.home / "usage.sqlite3"
+        self.path = self.home / USAGE_FILE
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
@@ -220,6 +221,15 @@ class UsageLog:
             "SELECT item, COUNT(*) FROM events WHERE item IS NOT NULL AND kind IN (?, ?) GROUP BY item", (OPEN, COPY)
         )
         return dict(rows)
+
+    def top_queries(self, limit: int = 50) -> list[tuple[str, int]]:
+        """The most frequent searches (normalized and masked as stored), most frequent first."""
+        rows = self._rows(
+            "SELECT query, COUNT(*) AS n FROM events WHERE kind = ? AND query IS NOT NULL "
+            "GROUP BY query ORDER BY n DESC LIMIT ?",
+            (SEARCH, limit),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows if r[0]]
 
     def unanswered(self, limit: int = 50) -> list[tuple[str, int]]:
         """Queries that found nothing, most frequent first: what the knowledge base is missing."""
