@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -30,7 +31,10 @@ from pathlib import Path
 
 from app.core.compose.choice import NONE
 from app.core.compose.composer import compose
+from app.core.compose.facts import AMOUNT, PHONE_NUMBER, REFUND
 from app.core.paths import bundled_content_root
+from app.core.text.fold import fold
+from app.core.text.pii import mask_personal_data
 from app.core.vocab import ERROR_LEVEL
 from app.core.workspace import load_workspace
 
@@ -61,6 +65,16 @@ class Outcome:
         if self.gold_article is None:
             return self.status == NONE
         return self.status != NONE and self.got_article in (self.gold_article, *self.also)
+
+
+def _expected(name: str, value: object) -> str:
+    """The labelled value as the draft should carry it: a phone masked, an amount without its unit."""
+    text = fold(str(value))
+    if name == PHONE_NUMBER:
+        return fold(mask_personal_data(str(value)))
+    if name in (REFUND, AMOUNT):
+        return re.sub(r"\s*(元|块钱|块)$", "", text.lstrip("¥￥"))
+    return text
 
 
 def load_set(path: Path) -> list[dict]:
@@ -97,9 +111,11 @@ def evaluate(rows: list[dict], content_root: Path, home: Path) -> list[Outcome]:
         hits = workspace.index.search(row["message"], limit=3, kind="article") if workspace.index else []
         # A labelled fact counts where the draft could use it: its placeholder is still open, or it was filled.
         open_names = set(draft.placeholders)
-        given = {f.name for f in draft.facts}
-        wanted = {k for k in (row.get("facts") or {}) if k in open_names or k in given}
-        filled = given & wanted
+        given = {f.name: fold(f.value) for f in draft.facts}
+        labelled = row.get("facts") or {}
+        wanted = {k for k in labelled if k in open_names or k in given}
+        # Filled means filled with the customer's value, not with whatever text sat in the right place.
+        filled = {k for k in wanted if given.get(k) == _expected(k, labelled[k])}
         outcomes.append(
             Outcome(
                 row["message"],

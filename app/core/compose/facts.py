@@ -29,6 +29,14 @@ _PRODUCT = re.compile(
     r"(?=不|没|坏|碎|破|裂|漏|有|一直|总是|突然|怎么|出现|发错|少|掉|烂|用了|刚|才|已经|还|是|[,，。!！?？\s]|$)"
 )
 _NOT_PRODUCT = re.compile(r"^(?:东西|商品|货|快递|订单|问题|情况|事情|事|钱|款|人|时候|样子|月|天|次|里面|地方)")
+# A product's name is a noun phrase: it ends before an aspect particle, adverb, time word or modal particle
+# (这个扫地机都修了一个月 → 扫地机; 买的冰箱当时没要发票 → 冰箱), and the things a shop does for the customer
+# (退款, 订单, 物流, 账号 …) are not products (我的退款申请了三次都没到账 → none).
+_PRODUCT_END = re.compile(
+    r"[了过都也又再就把被给啊呀呢吧嘛]|当时|到现在|现在|今天|昨天|前天|刚刚|放在|收到|寄到|送到|送来"
+)
+_PRODUCT_START = re.compile(r"^(?:那个|这个|一个|个|是)")
+_NOT_IN_PRODUCT = re.compile(r"退|申请|订单|物流|快递|客服|账号|账户|发票|积分|优惠券|会员|地址|验证码")
 _ASK = re.compile(
     r"(?:提供|告诉|发给|发送|发一下|发我|报一下|说一下|输入|填写|截图|确认一下您的)[^。!?！？]{0,12}"
     r"(订单号|单号|订单编号|手机号|电话号码|联系电话|物流单号|运单号|快递单号|商品名称|商品型号)"
@@ -93,10 +101,15 @@ def extract_facts(message: str) -> dict[str, Fact]:
         name = REFUND if _REFUND_CUE.search(before) else AMOUNT
         add(name, value, m.start(group), m.end(group))
     for m in _PRODUCT.finditer(folded):
-        name = m.group(1).strip()
-        if _NOT_PRODUCT.match(name) or name.isdigit():
+        name, start = m.group(1), m.start(1)
+        lead = _PRODUCT_START.match(name)
+        if lead:
+            name, start = name[lead.end() :], start + lead.end()
+        end = _PRODUCT_END.search(name)
+        name = name[: end.start()] if end else name
+        if len(name) < 2 or _NOT_PRODUCT.match(name) or name.isdigit() or _NOT_IN_PRODUCT.search(name):
             continue
-        add(PRODUCT, message[m.start(1) : m.start(1) + len(name)], m.start(1), m.start(1) + len(name))
+        add(PRODUCT, message[start : start + len(name)], start, start + len(name))
         break
     return facts
 
