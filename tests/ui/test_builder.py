@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtTest import QTest
+from PySide6.QtGui import QGuiApplication
 
 from app.core.settings import Settings
 from app.core.usage.log import UsageLog
 from app.ui.main_window import TAB_BUILDER, MainWindow
 from tests.conftest import REPO_ROOT, article
+from tests.ui.conftest import type_text
 
 ARTICLES = {
     "kb/orders/overdue.md": article(
@@ -65,17 +65,6 @@ def window(qtbot, make_root, zhida_home) -> MainWindow:
         win.start_loading()
     win.tabs.setCurrentIndex(TAB_BUILDER)
     return win
-
-
-def type_text(widget, text: str) -> None:
-    """Type as an agent does: Chinese arrives from the input method as committed text, character by character."""
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClick(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QGuiApplication.sendEvent(widget, event)
 
 
 def paste(widget, text: str) -> None:

@@ -9,7 +9,8 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QHelpEvent, QTextC
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip
 
 from app.ui.draft_editor import DraftEditor
-from tests.ui.test_builder import type_text, window  # noqa: F401 - the window fixture, shared with the builder tests
+from tests.ui.conftest import type_text
+from tests.ui.test_builder import window  # noqa: F401 - the window fixture, shared with the builder tests
 
 
 def _point_of(editor: DraftEditor, index: int) -> QPoint:

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtTest import QTest
 
 from app.core.settings import Settings
 from app.core.sync.engine import init_share
@@ -18,17 +16,7 @@ from app.core.vocab import AGENT, MANAGER
 from app.ui.tasks import TaskRunner
 from app.ui.training_view import PAGE_DRILL, PAGE_EXAM, PAGE_PROGRESS, PAGE_QUIZ, TrainingView
 from tests.core.training_world import FakeClock, bundled, trainee_at
-
-
-def type_text(widget, text: str) -> None:
-    """Type as an agent does: ASCII key by key, Chinese committed by the input method."""
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClick(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QGuiApplication.sendEvent(widget, event)
+from tests.ui.conftest import type_text
 
 
 def workspace(mode: str = "off"):

@@ -17,7 +17,7 @@ from app.core.workspace import load_workspace
 from app.ui.main_window import MainWindow
 from app.ui.workbench import WorkbenchPanel
 from tests.conftest import REPO_ROOT, article
-from tests.ui.test_main_window import type_text
+from tests.ui.conftest import type_text
 
 RULES = (REPO_ROOT / "scripts_library/rules/evasive.yaml").read_text(encoding="utf-8")
 REFUND = article(
