@@ -50,11 +50,11 @@ from app.ui.semantic_status import SemanticStatus
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from app.ui.training_view import TrainingView
-from app.ui.workbench import install_workbench
 
 if TYPE_CHECKING:
     from app.ui.personal_dialog import PersonalScriptDialog
     from app.ui.sync_controller import SyncController
+    from app.ui.workbench import WorkbenchPanel
 
 NARROW_WIDTH = 720
 DEBOUNCE_MS = 120
@@ -176,7 +176,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.builder, "回复")
         self.tabs.addTab(self.problems, "问题")
         self.tabs.addTab(self.training, "练习")
-        self.workbench = install_workbench(self) if self.settings.role == MANAGER else None  # 知识管理 tab
+        self.workbench: WorkbenchPanel | None = None
+        if self.settings.role == MANAGER:  # 知识管理 tab; imported only here: half a second an agent never needs
+            from app.ui.workbench import install_workbench
+
+            self.workbench = install_workbench(self)
 
         self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
