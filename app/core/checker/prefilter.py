@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 
 def required_literals(pattern: str) -> set[str] | None:
@@ -103,7 +104,6 @@ def _span_width(state, items: list) -> int | None:
 def _top_candidates(items: list) -> list[tuple[set[str], int, int, bool]]:
     """Every literal set a match must contain, found in the top-level sequence `items`, with the first and
     last item it spans and whether it comes from inside one item (nested) rather than a run of exact items."""
-    c = re._constants
     candidates: list[tuple[set[str], int, int, bool]] = []
     run: set[str] | None = None
     start = 0
@@ -126,14 +126,7 @@ def _top_candidates(items: list) -> list[tuple[set[str], int, int, bool]]:
             continue
         close(j - 1)
         run = None
-        found: set[str] | None = None
-        if op is c.SUBPATTERN:
-            found = _seq_literals(list(av[-1]))
-        elif op is c.BRANCH:
-            alts = [_seq_literals(list(alt)) for alt in av[1]]
-            found = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-            found = _seq_literals(list(av[2]))
+        found = _item_literals(op, av)
         if found and "" not in found:
             candidates.append((found, j, j, True))
     close(len(items) - 1)
@@ -183,8 +176,20 @@ def _exact_seq(items: list) -> set[str] | None:
     return out
 
 
-def _seq_literals(items: list) -> set[str] | None:
+def _item_literals(op: object, av: Any) -> set[str] | None:
+    """The literal set one of a group, an alternation or a required repeat must contain (None when unknown)."""
     c = re._constants
+    if op is c.SUBPATTERN:
+        return _seq_literals(list(av[-1]))
+    if op is c.BRANCH:
+        alts = [_seq_literals(list(alt)) for alt in av[1]]
+        return None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+        return _seq_literals(list(av[2]))
+    return None
+
+
+def _seq_literals(items: list) -> set[str] | None:
     candidates: list[set[str]] = []
     run: set[str] | None = None
 
@@ -204,14 +209,7 @@ def _seq_literals(items: list) -> set[str] | None:
             continue
         close()
         run = None
-        found: set[str] | None = None
-        if op is c.SUBPATTERN:
-            found = _seq_literals(list(av[-1]))
-        elif op is c.BRANCH:
-            alts = [_seq_literals(list(alt)) for alt in av[1]]
-            found = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-            found = _seq_literals(list(av[2]))
+        found = _item_literals(op, av)
         if found and "" not in found:
             candidates.append(found)
     close()
