@@ -1,6 +1,11 @@
 """The reply builder: customer message → triage chips → article (or an honest "not found") → slots →
 checked draft → guarded copy.
 
+About 750 lines because the panel holds the four parts an agent works through at once (message and chips,
+choice and candidates, slots and fill-ins, the checked draft with its copy guard) and their shared
+session; the editor, the flow layout and the safe text helpers are already their own modules. The next
+seam is the slots-and-fill-ins form.
+
 The widget shows what the core's ReplySession holds and keeps no reply rules of its own. Composing runs
 on the task runner; the copy guard checks exactly the text being copied, synchronously, at the moment
 of copying (the checker takes a few milliseconds), so no key sequence puts an error or an open

@@ -1,4 +1,10 @@
-"""The agent's window: search as you type, read, browse scripts, build and check a reply, copy."""
+"""The agent's window: search as you type, read, browse scripts, build and check a reply, copy.
+
+Over 800 lines, not yet split: it wires every tab's widgets, the loader/search/background runners, sync
+and the keys, while each tab's behaviour lives in its own module (builder, article_view, training_view,
+workbench, insights_wiring, desk, keys). The seam to cut next is the loading pipeline (start_loading and
+its steps), which would also let the heavy imports run on the loader thread instead of before the window
+shows."""
 
 from __future__ import annotations
 

@@ -3,6 +3,10 @@
 The format borrows from Vale (existence / substitution / occurrence rules, three levels), prh
 (`specs` a rule must satisfy) and LanguageTool (examples that double as tests, antipatterns as
 `unless`). A knowledge manager writes phrases; the checker compiles them once. See docs/authoring.md.
+
+Just over 500 lines: one rule's fields are validated together (_parse_rule with its field helpers), so
+every problem of a rule file is reported in one pass with its line; the variant tables at the end share
+the same problem collector.
 """
 
 from __future__ import annotations
