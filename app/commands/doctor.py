@@ -207,10 +207,9 @@ def content_check(root: Path) -> Check:
 def index_check(root: Path, home: Path) -> Check:
     """The search index of `root` exists, is of this version and opens."""
     from app.core.search.index import SCHEMA_VERSION
-    from app.core.search.store import index_dir, live_generation, read_meta
+    from app.core.search.store import index_dir, live_meta
 
-    folder = live_generation(index_dir(root, home))  # the generation being searched (docs/search.md)
-    meta = read_meta(folder) if folder is not None else None
+    folder, meta = live_meta(index_dir(root, home))  # the generation being searched (docs/search.md)
     if folder is None or meta is None:
         return Check("搜索索引", WARN, "尚未建立(首次打开窗口时会自动建立)", "zhida index")
     if meta.get("schema_version") != SCHEMA_VERSION:

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
 from app.core.search.index import SCHEMA_VERSION
-from app.core.search.store import index_dir, live_generation, read_meta
+from app.core.search.store import index_dir, live_meta
 
 _PROGRESS = re.compile(rb"(\d+)/(\d+)")
 
@@ -31,8 +31,7 @@ def needs_first_build(root: Path, home: Path | None) -> bool:
     and the child process is not switched off."""
     if os.environ.get(CHILD_SWITCH) == "0":
         return False
-    live = live_generation(index_dir(root, home))
-    meta = read_meta(live) if live is not None else None
+    _live, meta = live_meta(index_dir(root, home))
     return meta is None or meta.get("schema_version") != SCHEMA_VERSION
 
 

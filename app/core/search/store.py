@@ -85,6 +85,12 @@ def live_generation(base: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def live_meta(base: Path) -> tuple[Path | None, dict[str, Any] | None]:
+    """The live generation's folder and its meta (each None when there is none yet or it is unreadable)."""
+    live = live_generation(base)
+    return live, read_meta(live) if live is not None else None
+
+
 def current_name(base: Path) -> str:
     """What CURRENT says right now ("" when missing): a reader compares it before every query (one small read)."""
     try:
